@@ -1,0 +1,50 @@
+// The contract of one step of a plan. `check` asks whether the step's effect already exists
+// (a retried or resumed run must not repeat it); `apply` makes it so. Both return what they
+// learned, which run-job saves in the run record before the next step starts.
+import type {
+  Clock,
+  Coordination,
+  Fleet,
+  Hypervisor,
+  RemoteSession,
+  RemoteShell,
+  RunnerRegistry,
+} from '../../core/ports.ts';
+import type { RunOutputs, RunRecord } from '../../core/run.ts';
+import type { StepName } from '../../core/plan.ts';
+import type { ProvisionSettings } from '../../core/settings.ts';
+
+export interface StepDeps {
+  hypervisor: Hypervisor;
+  registry: RunnerRegistry;
+  remote: RemoteShell;
+  coordination: Coordination;
+  fleet: Fleet;
+  clock: Clock;
+  settings: ProvisionSettings;
+  /** The text of src/provisioner/remote/bootstrap.sh, read once by main.ts. */
+  bootstrapScript: string;
+}
+
+/** Lives for one attempt of one job, in memory only: never saved, never logged. */
+export interface JobMemory {
+  session?: RemoteSession;
+  /** The `glrt-` token between create-runner and write-config. */
+  runnerToken?: string;
+}
+
+export interface StepContext {
+  /** The run as saved after the previous step (outputs included). */
+  run: RunRecord;
+  deps: StepDeps;
+  memory: JobMemory;
+  signal: AbortSignal;
+}
+
+export type StepCheck = { done: true; outputs?: Partial<RunOutputs> } | { done: false };
+
+export interface Step {
+  name: StepName;
+  check(ctx: StepContext): Promise<StepCheck>;
+  apply(ctx: StepContext): Promise<Partial<RunOutputs> | void>;
+}

@@ -1,0 +1,135 @@
+// The shape of runnerbot.yaml. Every key is documented in runnerbot.example.yaml.
+import { z } from 'zod';
+
+const userOrGroupId = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…/W…) or user-group id (S…)');
+const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, G… or D…)');
+const duration = z.number().int().positive();
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'a CIDR such as 10.0.0.0/8');
+
+export const profileSchema = z.strictObject({
+  cores: z.number().int().min(1).max(128),
+  memoryMiB: z.number().int().min(512).max(1048576),
+  diskGiB: z.number().int().min(8).max(4096),
+  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a lower-case GitLab runner tag')).default([]),
+  concurrency: z.number().int().min(1).max(64).default(2),
+  privileged: z.boolean().default(false),
+  defaultImage: z.string().min(1).default('alpine:3.20'),
+  allowedImages: z.array(z.string().min(1)).default([]),
+  allowedServices: z.array(z.string().min(1)).default([]),
+  allowedPullPolicies: z.array(z.enum(['always', 'if-not-present', 'never'])).default(['if-not-present']),
+  volumes: z.array(z.string().min(1)).default(['/cache']),
+});
+
+export const configSchema = z.strictObject({
+  http: z
+    .strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535).default(3000) })
+    .default({ host: '0.0.0.0', port: 3000 }),
+  redis: z
+    .strictObject({ url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'), prefix: z.string().min(1).default('runnerbot') })
+    .default({ url: 'redis://127.0.0.1:6379', prefix: 'runnerbot' }),
+  slack: z.strictObject({
+    mode: z.enum(['socket', 'http']).default('socket'),
+    /** Only for tests and the sandbox: where the Web API lives. */
+    apiUrl: z.url().optional(),
+    channel: channelId,
+    operators: z.array(userOrGroupId).min(1),
+    approvers: z.array(userOrGroupId).min(1),
+    approvalTtlMinutes: duration.default(60),
+    provisionNeedsApproval: z.boolean().default(false),
+  }),
+  proxmox: z.strictObject({
+    url: z.url(),
+    caFile: z.string().optional(),
+    insecure: z.boolean().default(false),
+    tokenId: z.string().regex(/^[^@\s]+@[^!\s]+![A-Za-z0-9._-]+$/, 'user@realm!tokenname'),
+    nodes: z.array(z.string().min(1)).min(1),
+    templateVmid: z.number().int().min(100),
+    /** A template per node, when storage is not shared: node -> VMID. */
+    templates: z.record(z.string(), z.number().int().min(100)).default({}),
+    templateNode: z.string().min(1),
+    pool: z.string().min(1),
+    vmidRange: z.strictObject({ min: z.number().int().min(100), max: z.number().int().max(999999999) }),
+    storage: z.string().min(1).optional(),
+    bridge: z.string().min(1).default('vmbr0'),
+    disk: z.string().regex(/^(scsi|virtio|sata|ide)\d+$/, 'a disk such as scsi0').default('scsi0'),
+    ipconfig: z.string().min(1).default('ip=dhcp'),
+    fullClone: z.boolean().default(true),
+  }),
+  gitlab: z.strictObject({
+    url: z.url(),
+    runnerType: z.enum(['instance_type', 'group_type', 'project_type']).default('instance_type'),
+    groupId: z.number().int().positive().optional(),
+    projectId: z.number().int().positive().optional(),
+    maximumTimeout: z.number().int().min(600).optional(),
+  }),
+  ssh: z.strictObject({
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a POSIX user name').default('runnerbot'),
+    keyPath: z.string().min(1),
+    publicKeyPath: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).default(22),
+    knownHosts: z.enum(['accept-new', 'strict', 'off']).default('accept-new'),
+    knownHostsFile: z.string().optional(),
+  }),
+  provision: z
+    .strictObject({
+      onFailure: z.enum(['keep', 'destroy']).default('keep'),
+      managementNetworks: z.array(cidr).default(['10.0.0.0/8']),
+      prometheusNetworks: z.array(cidr).default(['10.0.0.0/8']),
+      aptMirror: z.string().default(''),
+      dockerAptRepo: z.string().default('https://download.docker.com/linux/debian'),
+      runnerAptRepo: z.string().default('https://packages.gitlab.com/runner/gitlab-runner/debian/'),
+      nodeExporterPackage: z.string().default('prometheus-node-exporter'),
+      cadvisorImage: z.string().default('gcr.io/cadvisor/cadvisor:v0.49.1'),
+      timeouts: z
+        .strictObject({
+          taskSeconds: duration.default(600),
+          lockSeconds: duration.default(300),
+          agentSeconds: duration.default(300),
+          sshSeconds: duration.default(300),
+          cloudInitSeconds: duration.default(900),
+          phaseSeconds: duration.default(900),
+          drainJobsSeconds: duration.default(1800),
+        })
+        .default({ taskSeconds: 600, lockSeconds: 300, agentSeconds: 300, sshSeconds: 300, cloudInitSeconds: 900, phaseSeconds: 900, drainJobsSeconds: 1800 }),
+      pollMs: z.number().int().min(1).default(2000),
+    })
+    .prefault({}),
+  worker: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(100).default(4),
+      clonesPerNode: z.number().int().min(1).max(20).default(2),
+      attempts: z.number().int().min(1).max(100).default(8),
+      backoffMs: z.number().int().min(1).default(5000),
+      maxBackoffMs: z.number().int().min(1).default(300000),
+      drainSeconds: duration.default(60),
+    })
+    .prefault({}),
+  profiles: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'a lower-case profile name'), profileSchema).refine((p) => Object.keys(p).length > 0, 'at least one profile'),
+  defaultProfile: z.string().min(1).default('default'),
+  runners: z
+    .strictObject({ namePattern: z.string().default('^gitlab-runner-[a-z0-9-]+$') })
+    .prefault({}),
+  alerts: z
+    .strictObject({
+      defaultChannel: channelId.optional(),
+      alertmanagerUrl: z.url().optional(),
+      maxBodyBytes: z.number().int().min(1024).default(1048576),
+      routes: z
+        .array(
+          z.strictObject({
+            matchers: z.array(z.string().min(1)).default([]),
+            channel: channelId,
+            continue: z.boolean().default(false),
+          }),
+        )
+        .default([]),
+      digestThreshold: z.number().int().min(2).default(5),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ProfileConfig = z.infer<typeof profileSchema>;

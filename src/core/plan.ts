@@ -1,0 +1,47 @@
+// The ordered steps of each kind of run. Every step is idempotent: it checks whether its work is
+// already done before it applies anything, so a retried or resumed run repeats nothing.
+
+export type RunKind = 'provision' | 'deprovision' | 'reprovision';
+
+export const PROVISION_STEPS = [
+  'find-vm',
+  'reserve-vmid',
+  'clone',
+  'configure',
+  'resize-disk',
+  'start',
+  'wait-ip',
+  'wait-ssh',
+  'bootstrap-docker',
+  'bootstrap-runner',
+  'bootstrap-firewall',
+  'bootstrap-monitoring',
+  'create-runner',
+  'write-config',
+  'verify',
+  'announce',
+] as const;
+
+export const DEPROVISION_STEPS = [
+  'pause-runner',
+  'delete-runner',
+  'confirm-vm',
+  'stop-vm',
+  'delete-vm',
+  'clear-records',
+] as const;
+
+export type ProvisionStep = (typeof PROVISION_STEPS)[number];
+export type DeprovisionStep = (typeof DEPROVISION_STEPS)[number];
+export type StepName = ProvisionStep | DeprovisionStep;
+
+export function planFor(kind: RunKind): StepName[] {
+  switch (kind) {
+    case 'provision':
+      return [...PROVISION_STEPS];
+    case 'deprovision':
+      return [...DEPROVISION_STEPS];
+    case 'reprovision':
+      return [...DEPROVISION_STEPS, ...PROVISION_STEPS];
+  }
+}

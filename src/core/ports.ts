@@ -1,0 +1,232 @@
+// The interfaces that adapters implement and use cases depend on. Nothing here does I/O.
+import type { RunRecord, RunOutputs, RunStatus, Requester } from './run.ts';
+import type { StepName } from './plan.ts';
+
+// ---------------------------------------------------------------- time and identity
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface Ids {
+  /** A new, unique, URL- and Slack-safe id for a run (e.g. `r_01J…`). */
+  runId(): string;
+}
+
+// ---------------------------------------------------------------- Proxmox VE
+
+export interface VmSummary {
+  vmid: number;
+  node: string;
+  name: string;
+  tags: string[];
+  pool?: string;
+  status: string;
+  template: boolean;
+}
+
+export interface NodeSummary {
+  node: string;
+  online: boolean;
+  freeMemoryBytes: number;
+}
+
+/** A Proxmox task: the node it runs on and its UPID. */
+export interface TaskRef {
+  node: string;
+  upid: string;
+}
+
+export interface CloneRequest {
+  templateNode: string;
+  templateVmid: number;
+  newid: number;
+  name: string;
+  targetNode: string;
+  pool: string;
+  storage?: string;
+  full: boolean;
+}
+
+export interface VmSettings {
+  cores: number;
+  memoryMiB: number;
+  tags: string[];
+  ciuser: string;
+  sshPublicKey: string;
+  ipconfig0: string;
+  description?: string;
+}
+
+export interface Hypervisor {
+  listVms(): Promise<VmSummary[]>;
+  listNodes(): Promise<NodeSummary[]>;
+  /** Asks Proxmox whether `vmid` is free (`/cluster/nextid?vmid=`). */
+  isVmidFree(vmid: number): Promise<boolean>;
+  cloneVm(req: CloneRequest): Promise<TaskRef>;
+  /** Polls the task until it stops; throws if its exit status is not OK or the timeout passes. */
+  waitTask(task: TaskRef, timeoutMs: number): Promise<void>;
+  /** The VM's current config (`/config`), including `lock` while a clone or other task holds it. */
+  getVmConfig(node: string, vmid: number): Promise<Record<string, string | number>>;
+  setVmConfig(node: string, vmid: number, settings: VmSettings): Promise<void>;
+  resizeDisk(node: string, vmid: number, disk: string, sizeGiB: number): Promise<void>;
+  getVmStatus(node: string, vmid: number): Promise<'running' | 'stopped' | 'absent'>;
+  startVm(node: string, vmid: number): Promise<TaskRef>;
+  stopVm(node: string, vmid: number): Promise<TaskRef>;
+  /** Deletes with purge and destroy-unreferenced-disks; null when the VM is already gone. */
+  deleteVm(node: string, vmid: number): Promise<TaskRef | null>;
+  /** The guest's first routable IPv4 (not lo, link-local or docker*), or null while the agent is not up. */
+  guestIpv4(node: string, vmid: number): Promise<string | null>;
+}
+
+// ---------------------------------------------------------------- GitLab
+
+export interface GitlabRunner {
+  id: number;
+  description: string;
+  tagList: string[];
+  paused: boolean;
+  locked: boolean;
+  runUntagged: boolean;
+  status: string;
+  online: boolean;
+  contactedAt?: string;
+}
+
+export interface CreateRunnerRequest {
+  description: string;
+  tagList: string[];
+  runUntagged: boolean;
+  locked: boolean;
+  maximumTimeout?: number;
+}
+
+export interface RunnerRegistry {
+  /** Creates a runner; the token is returned once and must only ever reach the VM. */
+  createRunner(req: CreateRunnerRequest): Promise<{ id: number; token: string }>;
+  getRunner(id: number): Promise<GitlabRunner | null>;
+  findRunnersByDescription(description: string): Promise<GitlabRunner[]>;
+  setPaused(id: number, paused: boolean): Promise<void>;
+  /** Number of jobs the runner is running now. */
+  runningJobs(id: number): Promise<number>;
+  /** Deletes the runner; resolves normally when it is already gone (404). */
+  deleteRunner(id: number): Promise<void>;
+  /** Issues a new token for an existing runner (used when a resumed run lost the first one). */
+  resetToken(id: number): Promise<string>;
+}
+
+// ---------------------------------------------------------------- the runner VM over SSH
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One SSH connection to one VM, held for the whole job. */
+export interface RemoteSession {
+  /** Runs a fixed command line; arguments must already be quoted with `shellQuote`. */
+  exec(command: string, options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  /** Writes a file atomically (temp file + rename) with the given mode. */
+  writeFile(path: string, content: string, mode: number): Promise<void>;
+  readFile(path: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export interface RemoteShell {
+  /** Connects, retrying until the VM answers or the timeout passes. */
+  connect(host: string, timeoutMs: number, signal?: AbortSignal): Promise<RemoteSession>;
+}
+
+// ---------------------------------------------------------------- progress and messages
+
+export type ProgressEvent =
+  | { type: 'run-requested'; run: RunRecord }
+  | { type: 'run-started'; run: RunRecord }
+  | { type: 'step-started'; run: RunRecord; step: StepName }
+  | { type: 'step-finished'; run: RunRecord; step: StepName; applied: boolean; durationMs: number }
+  | { type: 'step-failed'; run: RunRecord; step: StepName; error: { code: string; message: string }; willRetry: boolean }
+  | { type: 'run-finished'; run: RunRecord };
+
+export interface Notifier {
+  notify(event: ProgressEvent): Promise<void>;
+}
+
+// ---------------------------------------------------------------- queues and records
+
+export interface JobQueue {
+  /** Enqueues the run with `jobId = runId`; enqueueing the same id twice adds one job. */
+  enqueueRun(runId: string): Promise<void>;
+}
+
+export interface RunStore {
+  /** Creates the record, or returns the id of the active run for the same runner name instead. */
+  create(run: RunRecord): Promise<{ created: true } | { created: false; activeRunId: string }>;
+  get(id: string): Promise<RunRecord | null>;
+  /** Merges a patch; `outputs` are merged key by key. */
+  update(id: string, patch: Partial<Omit<RunRecord, 'id' | 'outputs'>> & { outputs?: Partial<RunOutputs> }): Promise<RunRecord>;
+  /** The active (not final) run for a runner name, if any. */
+  activeFor(runner: string): Promise<RunRecord | null>;
+  /** Releases the runner name when the run reaches a final status. */
+  finish(id: string, status: RunStatus, patch?: Partial<RunRecord>): Promise<RunRecord>;
+  recent(limit: number, runner?: string): Promise<RunRecord[]>;
+}
+
+export type ApprovalDecision = 'approved' | 'denied' | 'expired';
+
+export interface ApprovalStore {
+  /** Moves pending -> decision atomically; returns false if it was already decided. */
+  decide(runId: string, decision: ApprovalDecision, by: string): Promise<boolean>;
+}
+
+export interface AuditEntry {
+  type: 'request' | 'approval' | 'step' | 'job-end' | 'alert-action';
+  runId?: string;
+  runner?: string;
+  actor?: string;
+  detail: Record<string, string | number | boolean | undefined>;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+}
+
+/** Held by one worker while it runs one runner's plan; `assert` throws LOCK.LOST if another took it. */
+export interface RunnerLock {
+  readonly fencingToken: number;
+  assert(): Promise<void>;
+  release(): Promise<void>;
+}
+
+export type { Requester };
+
+// ---------------------------------------------------------------- coordination between workers
+
+export interface Coordination {
+  /** Claims a VMID for a run; true when this run holds it (claiming again is fine). */
+  claimVmid(vmid: number, runId: string): Promise<boolean>;
+  /** Waits for one of a node's clone slots (`worker.clonesPerNode`); call the result to free it. */
+  acquireCloneSlot(node: string, runId: string, signal?: AbortSignal): Promise<() => Promise<void>>;
+}
+
+// ---------------------------------------------------------------- the managed fleet
+
+/** A provisioned runner as monitoring sees it (`/sd/runners`, `list`, App Home). */
+export interface FleetEntry {
+  name: string;
+  vmid: number;
+  node: string;
+  ip: string;
+  profile: string;
+  runnerId: number;
+  tags: string[];
+  provisionedAt: number;
+}
+
+export interface Fleet {
+  upsert(entry: FleetEntry): Promise<void>;
+  remove(name: string): Promise<void>;
+  list(): Promise<FleetEntry[]>;
+  get(name: string): Promise<FleetEntry | null>;
+}

@@ -1,0 +1,58 @@
+// The run record: the one durable description of a requested change. Only its id crosses a
+// process or Slack boundary; everything else is read back from the RunStore.
+import type { RunnerSpec } from './spec.ts';
+import type { RunKind, StepName } from './plan.ts';
+
+export type { RunKind };
+
+export type RunStatus =
+  | 'awaiting_approval'
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'denied'
+  | 'expired';
+
+export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'denied', 'expired'];
+
+/** Who asked: a Slack user id (U…), or `cli:<unix user>` for the terminal. */
+export interface Requester {
+  userId: string;
+  via: 'slack' | 'cli' | 'alert';
+}
+
+/** What each step learned; saved before the next step starts. Never holds a secret. */
+export interface RunOutputs {
+  node?: string;
+  vmid?: number;
+  cloneUpid?: string;
+  ip?: string;
+  runnerId?: number;
+  /** The VM and runner that a reprovision's deprovision half removed. */
+  previous?: { vmid?: number; node?: string; runnerId?: number; ip?: string };
+  phases?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface RunRecord {
+  id: string;
+  kind: RunKind;
+  runner: string;
+  spec: RunnerSpec;
+  plan: StepName[];
+  requester: Requester;
+  reason?: string;
+  /** Where progress goes: the channel, and the root message's ts once posted. */
+  channel?: string;
+  rootTs?: string;
+  status: RunStatus;
+  /** Index into `plan` of the next step to run. */
+  checkpoint: number;
+  outputs: RunOutputs;
+  error?: { code: string; message: string; step?: StepName };
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+}

@@ -1,0 +1,41 @@
+// What the steps need to know from configuration, as plain data (main.ts maps the config here).
+
+export interface ProvisionSettings {
+  proxmox: {
+    nodes: string[];
+    templateVmid: number;
+    /** A template per node when storage is not shared: node -> VMID. */
+    templates: Record<string, number>;
+    templateNode: string;
+    pool: string;
+    vmidRange: { min: number; max: number };
+    storage?: string;
+    bridge: string;
+    disk: string;
+    ipconfig: string;
+    fullClone: boolean;
+  };
+  ssh: { user: string; publicKey: string; port: number };
+  gitlab: { maximumTimeout?: number };
+  onFailure: 'keep' | 'destroy';
+  managementNetworks: string[];
+  prometheusNetworks: string[];
+  sources: {
+    aptMirror: string;
+    dockerAptRepo: string;
+    runnerAptRepo: string;
+    nodeExporterPackage: string;
+    cadvisorImage: string;
+  };
+  gitlabUrl: string;
+  timeouts: {
+    taskMs: number;
+    lockMs: number;
+    agentMs: number;
+    sshMs: number;
+    cloudInitMs: number;
+    phaseMs: number;
+    drainJobsMs: number;
+  };
+  pollMs: number;
+}

@@ -175,9 +175,24 @@ export interface RunStore {
 
 export type ApprovalDecision = 'approved' | 'denied' | 'expired';
 
+export interface Approval {
+  runId: string;
+  requester: string;
+  createdAt: number;
+  expiresAt: number;
+  status: 'pending' | ApprovalDecision;
+  decidedBy?: string;
+  decidedAt?: number;
+}
+
 export interface ApprovalStore {
+  /** Records a pending approval for a run (the card is posted after). */
+  open(approval: Omit<Approval, 'status' | 'decidedBy' | 'decidedAt'>): Promise<void>;
+  get(runId: string): Promise<Approval | null>;
   /** Moves pending -> decision atomically; returns false if it was already decided. */
-  decide(runId: string, decision: ApprovalDecision, by: string): Promise<boolean>;
+  decide(runId: string, decision: ApprovalDecision, by: string, at: number): Promise<boolean>;
+  /** Pending approvals whose expiry has passed (for the sweeper that marks cards Expired). */
+  expired(now: number): Promise<Approval[]>;
 }
 
 export interface AuditEntry {

@@ -1,0 +1,93 @@
+// In-memory implementations of the ports, for unit tests of the use cases. They follow the
+// contracts in src/core/ports.ts (including "a key set to undefined in an outputs patch removes it").
+import type { AuditEntry, AuditLog, Clock, Fleet, FleetEntry, Notifier, ProgressEvent, RunStore, RunnerLock } from '../../src/core/ports.ts';
+import type { RunRecord, RunStatus } from '../../src/core/run.ts';
+import { FINAL_STATUSES } from '../../src/core/run.ts';
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class MemoryRunStore implements RunStore {
+  readonly runs = new Map<string, RunRecord>();
+
+  async create(run: RunRecord) {
+    const active = await this.activeFor(run.runner);
+    if (active) return { created: false as const, activeRunId: active.id };
+    this.runs.set(run.id, clone(run));
+    return { created: true as const };
+  }
+  async get(id: string) {
+    const run = this.runs.get(id);
+    return run ? clone(run) : null;
+  }
+  async update(id: string, patch: Parameters<RunStore['update']>[1]) {
+    const run = this.runs.get(id);
+    if (!run) throw new Error(`no run ${id}`);
+    const next = clone({ ...run, ...patch, outputs: { ...run.outputs, ...patch.outputs } });
+    this.runs.set(id, next);
+    return clone(next);
+  }
+  async activeFor(runner: string) {
+    const run = [...this.runs.values()].find((r) => r.runner === runner && !FINAL_STATUSES.includes(r.status));
+    return run ? clone(run) : null;
+  }
+  async finish(id: string, status: RunStatus, patch: Partial<RunRecord> = {}) {
+    return this.update(id, { ...patch, status });
+  }
+  async recent(limit: number, runner?: string) {
+    return [...this.runs.values()].filter((r) => !runner || r.runner === runner).slice(-limit).map(clone);
+  }
+}
+
+export class MemoryAudit implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  async append(entry: AuditEntry) {
+    this.entries.push(clone(entry));
+  }
+}
+
+export class RecordingNotifier implements Notifier {
+  readonly events: ProgressEvent[] = [];
+  async notify(event: ProgressEvent) {
+    this.events.push(clone(event));
+  }
+  types(): string[] {
+    return this.events.map((e) => ('step' in e ? `${e.type}:${e.step}` : e.type));
+  }
+}
+
+export class MemoryFleet implements Fleet {
+  readonly entries = new Map<string, FleetEntry>();
+  async upsert(entry: FleetEntry) {
+    this.entries.set(entry.name, clone(entry));
+  }
+  async remove(name: string) {
+    this.entries.delete(name);
+  }
+  async list() {
+    return [...this.entries.values()].map(clone);
+  }
+  async get(name: string) {
+    const e = this.entries.get(name);
+    return e ? clone(e) : null;
+  }
+}
+
+/** A clock that only moves when slept on, so waits in tests take no time. */
+export class ManualClock implements Clock {
+  constructor(public current = 1_700_000_000_000) {}
+  now() {
+    return this.current;
+  }
+  async sleep(ms: number) {
+    this.current += ms;
+  }
+}
+
+export const heldLock = (): RunnerLock & { lost: boolean } => ({
+  fencingToken: 1,
+  lost: false,
+  async assert() {
+    if (this.lost) throw new Error('lock lost');
+  },
+  async release() {},
+});

@@ -147,10 +147,16 @@ export type ProgressEvent =
   | { type: 'step-started'; run: RunRecord; step: StepName }
   | { type: 'step-finished'; run: RunRecord; step: StepName; applied: boolean; durationMs: number }
   | { type: 'step-failed'; run: RunRecord; step: StepName; error: { code: string; message: string }; willRetry: boolean }
+  | { type: 'approval-decided'; run: RunRecord; decision: ApprovalDecision; by: string }
   | { type: 'run-finished'; run: RunRecord };
 
 export interface Notifier {
   notify(event: ProgressEvent): Promise<void>;
+}
+
+/** Slack user-group membership (by id only), cached by the adapter for at most 5 minutes. */
+export interface Directory {
+  groupsOf(userId: string): Promise<string[]>;
 }
 
 // ---------------------------------------------------------------- queues and records

@@ -1,6 +1,22 @@
 // In-memory implementations of the ports, for unit tests of the use cases. They follow the
 // contracts in src/core/ports.ts (including "a key set to undefined in an outputs patch removes it").
-import type { AuditEntry, AuditLog, Clock, Fleet, FleetEntry, Notifier, ProgressEvent, RunStore, RunnerLock } from '../../src/core/ports.ts';
+import type {
+  Approval,
+  ApprovalDecision,
+  ApprovalStore,
+  AuditEntry,
+  AuditLog,
+  Clock,
+  Directory,
+  Fleet,
+  FleetEntry,
+  Ids,
+  JobQueue,
+  Notifier,
+  ProgressEvent,
+  RunStore,
+  RunnerLock,
+} from '../../src/core/ports.ts';
 import type { RunRecord, RunStatus } from '../../src/core/run.ts';
 import { FINAL_STATUSES } from '../../src/core/run.ts';
 
@@ -91,3 +107,42 @@ export const heldLock = (): RunnerLock & { lost: boolean } => ({
   },
   async release() {},
 });
+
+export class MemoryApprovals implements ApprovalStore {
+  readonly approvals = new Map<string, Approval>();
+  async open(approval: Omit<Approval, 'status' | 'decidedBy' | 'decidedAt'>) {
+    this.approvals.set(approval.runId, { ...approval, status: 'pending' });
+  }
+  async get(runId: string) {
+    const a = this.approvals.get(runId);
+    return a ? { ...a } : null;
+  }
+  async decide(runId: string, decision: ApprovalDecision, by: string, at: number) {
+    const a = this.approvals.get(runId);
+    if (!a || a.status !== 'pending') return false;
+    this.approvals.set(runId, { ...a, status: decision, decidedBy: by, decidedAt: at });
+    return true;
+  }
+  async expired(now: number) {
+    return [...this.approvals.values()].filter((a) => a.status === 'pending' && a.expiresAt <= now);
+  }
+}
+
+export class MemoryQueue implements JobQueue {
+  readonly enqueued: string[] = [];
+  failing = false;
+  async enqueueRun(runId: string) {
+    if (this.failing) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    if (!this.enqueued.includes(runId)) this.enqueued.push(runId);
+  }
+}
+
+/** User id -> group ids. */
+export const staticDirectory = (groups: Record<string, string[]> = {}): Directory => ({
+  groupsOf: async (userId) => groups[userId] ?? [],
+});
+
+export const sequentialIds = (): Ids => {
+  let n = 0;
+  return { runId: () => `r${++n}` };
+};

@@ -1,0 +1,14 @@
+// What a request is checked against: the parts of the configuration that say who may ask for
+// what, and which profiles and names exist.
+import type { Profile } from '../core/spec.ts';
+
+export interface RequestPolicy {
+  profiles: Record<string, Profile>;
+  defaultProfile: string;
+  namePattern: string;
+  nodes: string[];
+  operators: string[];
+  approvers: string[];
+  approvalTtlMinutes: number;
+  provisionNeedsApproval: boolean;
+}

@@ -1,0 +1,101 @@
+// The GitLab runner's steps. Provision: `create-runner` (description = runner name, locked, no
+// untagged jobs; the `glrt-` token lives only in job memory). Deprovision: `pause-runner` (then
+// wait for its jobs to drain) and `delete-runner`. A runner is found by the id the run recorded,
+// else by its description, so a crash between GitLab's answer and the checkpoint leaves no orphan.
+import { isRunnerbotError } from '../../core/errors.ts';
+import type { GitlabRunner, RunnerRegistry } from '../../core/ports.ts';
+import type { Step, StepContext } from './step.ts';
+
+/** Whether GitLab reports the runner online (it has contacted GitLab recently). */
+export async function isRunnerOnline(registry: RunnerRegistry, runnerId: number): Promise<boolean> {
+  return (await registry.getRunner(runnerId))?.online === true;
+}
+
+/**
+ * The runner's token for writing config.toml: the one create-runner kept in memory, or, when this
+ * attempt did not create the runner (a resumed run), a fresh one — which invalidates the old.
+ */
+export async function runnerToken(ctx: StepContext): Promise<string> {
+  const id = ctx.run.outputs.runnerId;
+  if (ctx.memory.runnerToken) return ctx.memory.runnerToken;
+  if (id === undefined) throw new Error('runnerToken needs outputs.runnerId: create-runner must run first');
+  ctx.memory.runnerToken = await ctx.deps.registry.resetToken(id);
+  return ctx.memory.runnerToken;
+}
+
+/** The run's runner as GitLab has it: the recorded id if it still exists, else the newest with the run's name. */
+async function findRunner({ run, deps }: StepContext): Promise<GitlabRunner | null> {
+  const recorded = run.outputs.runnerId;
+  if (recorded !== undefined) {
+    const runner = await deps.registry.getRunner(recorded);
+    if (runner) return runner;
+  }
+  const named = await deps.registry.findRunnersByDescription(run.runner);
+  return named.sort((a, b) => b.id - a.id)[0] ?? null;
+}
+
+export const createRunner: Step = {
+  name: 'create-runner',
+  async check(ctx) {
+    const runner = await findRunner(ctx);
+    return runner ? { done: true, outputs: { runnerId: runner.id } } : { done: false };
+  },
+  async apply({ run, deps, memory }) {
+    const { id, token } = await deps.registry.createRunner({
+      description: run.runner,
+      tagList: run.spec.tags,
+      runUntagged: false,
+      locked: true,
+      ...(deps.settings.gitlab.maximumTimeout === undefined ? {} : { maximumTimeout: deps.settings.gitlab.maximumTimeout }),
+    });
+    memory.runnerToken = token;
+    return { runnerId: id };
+  },
+};
+
+async function drainJobs(ctx: StepContext, runnerId: number): Promise<number> {
+  const { clock, registry, settings } = ctx.deps;
+  const deadline = clock.now() + settings.timeouts.drainJobsMs;
+  for (;;) {
+    const running = await registry.runningJobs(runnerId);
+    const left = deadline - clock.now();
+    if (running === 0 || left <= 0) return running;
+    await clock.sleep(Math.min(settings.pollMs, left), ctx.signal);
+  }
+}
+
+export const pauseRunner: Step = {
+  name: 'pause-runner',
+  async check(ctx) {
+    const runner = await findRunner(ctx);
+    if (!runner) return { done: true };
+    const idle = runner.paused && (await ctx.deps.registry.runningJobs(runner.id)) === 0;
+    return idle ? { done: true, outputs: { runnerId: runner.id } } : { done: false };
+  },
+  async apply(ctx) {
+    const runner = await findRunner(ctx);
+    if (!runner) return {};
+    try {
+      await ctx.deps.registry.setPaused(runner.id, true);
+    } catch (e) {
+      if (isRunnerbotError(e) && e.code === 'RUNNER.NOT_FOUND') return {};
+      throw e;
+    }
+    const left = await drainJobs(ctx, runner.id);
+    // Past the drain limit the runner is removed anyway; the summary says how many jobs it cut off.
+    return left > 0 ? { runnerId: runner.id, jobsLeftRunning: left } : { runnerId: runner.id };
+  },
+};
+
+export const deleteRunner: Step = {
+  name: 'delete-runner',
+  async check(ctx) {
+    return (await findRunner(ctx)) ? { done: false } : { done: true };
+  },
+  async apply(ctx) {
+    const runner = await findRunner(ctx);
+    if (runner) await ctx.deps.registry.deleteRunner(runner.id);
+  },
+};
+
+export const runnerSteps = [createRunner, pauseRunner, deleteRunner] as const;

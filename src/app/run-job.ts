@@ -63,7 +63,16 @@ export async function runJob(deps: RunJobDeps, input: RunJobInput): Promise<RunR
 async function runStep(deps: RunJobDeps, input: RunJobInput, run: RunRecord, memory: JobMemory): Promise<RunRecord> {
   const name = run.plan[run.checkpoint]!;
   const step = deps.steps[name];
-  const ctx: StepContext = { run, deps: deps.stepDeps, memory, signal: input.signal };
+  const ctx: StepContext = {
+    run,
+    deps: deps.stepDeps,
+    memory,
+    signal: input.signal,
+    save: async (outputs) => {
+      await input.lock.assert();
+      ctx.run = await deps.runs.update(run.id, { outputs });
+    },
+  };
   const started = deps.clock.now();
 
   await input.lock.assert();

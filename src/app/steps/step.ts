@@ -39,6 +39,8 @@ export interface StepContext {
   deps: StepDeps;
   memory: JobMemory;
   signal: AbortSignal;
+  /** Saves outputs at once, before the step ends (e.g. a clone's UPID); optional for runners of steps. */
+  save?(outputs: Partial<RunOutputs>): Promise<void>;
 }
 
 export type StepCheck = { done: true; outputs?: Partial<RunOutputs> } | { done: false };

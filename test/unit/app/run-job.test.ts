@@ -138,3 +138,20 @@ describe('runJob', () => {
     await expect(runJob(deps, { ...input, lock })).rejects.toMatchObject({ transient: true });
   });
 });
+
+describe('runJob save()', () => {
+  it('keeps what a step saved mid-way even when the step then fails', async () => {
+    const steps = recordingSteps([]);
+    steps['clone'] = {
+      name: 'clone',
+      check: async () => ({ done: false }),
+      apply: async (ctx) => {
+        await ctx.save?.({ cloneUpid: 'UPID:pve1:1:2:3:qmclone:9001:root@pam:' });
+        throw transient('STEP.TRANSIENT', 'connection reset');
+      },
+    };
+    const { deps, input, runs } = setup('provision', steps);
+    await expect(runJob(deps, input)).rejects.toMatchObject({ transient: true });
+    expect((await runs.get('r1'))?.outputs.cloneUpid).toMatch(/^UPID:/);
+  });
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real components the tests drive (sshd, promtool, Prometheus, Alertmanager,
-# shellcheck, Chromium) from Debian's packages when missing, and starts Redis if none answers.
+# Installs the real components the tests drive (sshd, promtool, Prometheus, Alertmanager, the
+# ShellCheck linter, Chromium) from Debian's packages when missing, and starts Redis if none answers.
 set -euo pipefail
 
 need=()
@@ -21,9 +21,11 @@ fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "setup: starting redis-server on 127.0.0.1:6379"
   mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
-# runnerbot refuses a Redis that may evict queue data.
+# runnerbot refuses a Redis that may evict queue data or lose it on a crash (DESIGN §1).
 redis-cli -h 127.0.0.1 -p 6379 config set maxmemory-policy noeviction >/dev/null
+redis-cli -h 127.0.0.1 -p 6379 config set appendonly yes >/dev/null
+redis-cli -h 127.0.0.1 -p 6379 config set appendfsync everysec >/dev/null

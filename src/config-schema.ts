@@ -50,20 +50,25 @@ export const configSchema = z.strictObject({
     templates: z.record(z.string(), z.number().int().min(100)).default({}),
     templateNode: z.string().min(1),
     pool: z.string().min(1),
-    vmidRange: z.strictObject({ min: z.number().int().min(100), max: z.number().int().max(999999999) }),
+    vmidRange: z
+      .strictObject({ min: z.number().int().min(100), max: z.number().int().max(999999999) })
+      .refine((r) => r.min <= r.max, { message: 'max must not be below min', path: ['max'] }),
     storage: z.string().min(1).optional(),
     bridge: z.string().min(1).default('vmbr0'),
     disk: z.string().regex(/^(scsi|virtio|sata|ide)\d+$/, 'a disk such as scsi0').default('scsi0'),
     ipconfig: z.string().min(1).default('ip=dhcp'),
     fullClone: z.boolean().default(true),
   }),
-  gitlab: z.strictObject({
-    url: z.url(),
-    runnerType: z.enum(['instance_type', 'group_type', 'project_type']).default('instance_type'),
-    groupId: z.number().int().positive().optional(),
-    projectId: z.number().int().positive().optional(),
-    maximumTimeout: z.number().int().min(600).optional(),
-  }),
+  gitlab: z
+    .strictObject({
+      url: z.url(),
+      runnerType: z.enum(['instance_type', 'group_type', 'project_type']).default('instance_type'),
+      groupId: z.number().int().positive().optional(),
+      projectId: z.number().int().positive().optional(),
+      maximumTimeout: z.number().int().min(600).optional(),
+    })
+    .refine((g) => g.runnerType !== 'group_type' || g.groupId !== undefined, { message: 'runnerType group_type needs groupId', path: ['groupId'] })
+    .refine((g) => g.runnerType !== 'project_type' || g.projectId !== undefined, { message: 'runnerType project_type needs projectId', path: ['projectId'] }),
   ssh: z.strictObject({
     user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a POSIX user name').default('runnerbot'),
     keyPath: z.string().min(1),
@@ -129,7 +134,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
-});
+}).refine((c) => c.defaultProfile in c.profiles, { message: 'must name one of the profiles', path: ['defaultProfile'] });
 
 export type Config = z.infer<typeof configSchema>;
 export type ProfileConfig = z.infer<typeof profileSchema>;

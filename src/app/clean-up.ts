@@ -2,13 +2,12 @@
 // runner, then its VM. Only what this run recorded in its outputs is touched, and the delete
 // steps re-check ownership, so a failure can never remove somebody else's VM.
 import type { RunRecord } from '../core/run.ts';
-import type { RunJobDeps } from './run-job.ts';
-import type { JobMemory, StepContext } from './steps/step.ts';
+import type { JobMemory, StepContext, StepDeps, StepRegistry } from './steps/step.ts';
 
 const CLEAN_UP_STEPS = ['delete-runner', 'stop-vm', 'delete-vm'] as const;
 
 export async function cleanUpAfterFailure(
-  deps: RunJobDeps,
+  deps: { steps: StepRegistry; stepDeps: StepDeps },
   run: RunRecord,
   memory: JobMemory,
   signal: AbortSignal,

@@ -4,11 +4,10 @@
 import { RunnerbotError, permanent, transient } from '../core/errors.ts';
 import type { AuditLog, Clock, Notifier, RunStore, RunnerLock } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
-import type { StepName } from '../core/plan.ts';
-import type { JobMemory, Step, StepContext, StepDeps } from './steps/step.ts';
+import type { JobMemory, StepContext, StepDeps, StepRegistry } from './steps/step.ts';
 import { cleanUpAfterFailure } from './clean-up.ts';
 
-export type StepRegistry = Record<StepName, Step>;
+export type { StepRegistry };
 
 export interface RunJobDeps {
   runs: RunStore;

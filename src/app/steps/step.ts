@@ -50,3 +50,5 @@ export interface Step {
   check(ctx: StepContext): Promise<StepCheck>;
   apply(ctx: StepContext): Promise<Partial<RunOutputs> | void>;
 }
+
+export type StepRegistry = Record<StepName, Step>;

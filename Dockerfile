@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# runnerbot: `docker build -t runnerbot .` then `docker run runnerbot all` (see docker-compose.yml).
+
+# Production dependencies only (tsx, which runs the TypeScript sources, is one of them).
+FROM node:20-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:20-slim AS runtime
+ENV NODE_ENV=production \
+    RUNNERBOT_CONFIG=/etc/runnerbot/runnerbot.yaml
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+# The image's `node` user (uid 1000): runnerbot needs no privileges.
+USER node
+EXPOSE 3000
+# /healthz answers 200 while Redis answers PING. Set PORT when http.port is not 3000.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "bin/runnerbot.js"]
+CMD ["all"]

@@ -1,0 +1,39 @@
+// The command table: a command is a file in src/cli exporting a handler, plus one row here.
+import type { Env } from '../config.ts';
+
+/** Returns the process' exit code; throws CliError to refuse with a message. */
+export type CommandHandler = (argv: string[], env: Env) => Promise<number>;
+
+export interface CommandEntry {
+  usage: string;
+  summary: string;
+  load: () => Promise<CommandHandler>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  bot: {
+    usage: 'bot',
+    summary: 'the Slack-facing process (and GET /healthz, /metrics)',
+    load: async () => (await import('./serve.ts')).serveCommand('bot'),
+  },
+  worker: {
+    usage: 'worker',
+    summary: 'the process that runs provisioning jobs (and GET /healthz, /metrics)',
+    load: async () => (await import('./serve.ts')).serveCommand('worker'),
+  },
+  all: {
+    usage: 'all',
+    summary: 'bot and worker in one process (the default of the container)',
+    load: async () => (await import('./serve.ts')).serveCommand('all'),
+  },
+  audit: {
+    usage: 'audit [--runner NAME] [--since 7d]',
+    summary: 'print the audit trail (who asked, who approved, what ran), oldest first',
+    load: async () => (await import('./run-audit.ts')).runAudit,
+  },
+  config: {
+    usage: 'config check [FILE] [--for bot|worker|all]',
+    summary: 'print every problem in the configuration, or the effective configuration with secrets masked',
+    load: async () => (await import('./config-check.ts')).configCommand,
+  },
+};

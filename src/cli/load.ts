@@ -1,0 +1,28 @@
+// Loading the configuration for a command, and the one way a command refuses to run.
+import { readFileSync } from 'node:fs';
+import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions } from '../config.ts';
+import { scrubSecrets } from '../log.ts';
+
+export const readText = (path: string): string => readFileSync(path, 'utf8');
+
+/** A refusal whose message is already free of secrets; main prints it and exits non-zero. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function loadOrRefuse(env: Env, options: LoadOptions): LoadedConfig {
+  const result = loadConfig(env, readText, options);
+  if (result.ok) return result.value;
+  const file = options.file ?? env.RUNNERBOT_CONFIG ?? './runnerbot.yaml';
+  const lines = result.error.map((p) => `  ${formatProblem(file, p)}`);
+  throw new CliError(`the configuration has ${lines.length} problem(s) (runnerbot config check lists them):\n${lines.join('\n')}`);
+}
+
+/** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`. */
+export const scrubFor = (loaded: LoadedConfig) => (text: string) => scrubSecrets(text, knownSecretValues(loaded));

@@ -1,0 +1,60 @@
+// `runnerbot bot | worker | all`: start the components, run until SIGTERM/SIGINT, stop in reverse.
+import { knownSecretValues, type Env, type Role } from '../config.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { createMetrics } from '../metrics.ts';
+import { startAll, stopAll, type Component } from './component.ts';
+import { CliError, loadOrRefuse, scrubFor } from './load.ts';
+import { buildComponents } from './service.ts';
+
+/** Past this, a stop that hangs is abandoned and the process exits non-zero. */
+const STOP_DEADLINE_MS = 10_000;
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
+
+async function shutDown(components: Component[], logger: Logger, signal: NodeJS.Signals): Promise<number> {
+  logger.info({ signal }, 'stopping');
+  const hardStop = setTimeout(() => {
+    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'components did not stop in time; exiting');
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  const again = () => {
+    logger.warn('second signal while stopping; exiting now');
+    process.exit(1);
+  };
+  process.once('SIGTERM', again).once('SIGINT', again);
+  await stopAll(components, logger);
+  clearTimeout(hardStop);
+  logger.info('stopped cleanly');
+  return 0;
+}
+
+export function serveCommand(role: Role) {
+  return async (argv: string[], env: Env): Promise<number> => {
+    if (argv.length > 0) throw new CliError(`runnerbot ${role} takes no arguments (got ${argv.join(' ')})`, 2);
+    const loaded = loadOrRefuse(env, { role });
+    const logger = createLogger({ level: loaded.config.log.level, secrets: knownSecretValues(loaded) }).child({ role });
+    process.on('uncaughtException', (error) => {
+      logger.fatal({ err: error }, 'uncaught exception');
+      process.exit(1);
+    });
+    process.on('unhandledRejection', (reason) => {
+      logger.fatal({ err: reason }, 'unhandled rejection');
+      process.exit(1);
+    });
+    const signal = untilSignal();
+    const components = buildComponents({ role, loaded, logger, metrics: createMetrics() });
+    try {
+      await startAll(components, logger);
+    } catch (error) {
+      logger.fatal({ err: error }, 'cannot start');
+      throw new CliError(scrubFor(loaded)((error as Error).message));
+    }
+    logger.info({ components: components.map((c) => c.name), config: loaded.file }, 'runnerbot started');
+    return shutDown(components, logger, await signal);
+  };
+}

@@ -1,0 +1,42 @@
+// What `runnerbot bot | worker | all` runs: the list of components, in start order.
+// Each adapter contributes components (and routes on the shared HTTP server) for the roles it serves.
+import { createHttpServer, type Route } from '../bot/http-server.ts';
+import { healthRoute, metricsRoute } from '../bot/health.ts';
+import type { LoadedConfig, Role } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { checkRedis, createRedis, pingRedis, type Redis } from '../redis.ts';
+import type { Component } from './component.ts';
+
+export interface ServiceContext {
+  role: Role;
+  loaded: LoadedConfig;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** The shared connection: checked (reachable, noeviction, AOF) before anything else starts, closed last. */
+function redisComponent(redis: Redis, url: string, logger: Logger): Component {
+  return {
+    name: 'redis',
+    start: async () => {
+      const { warnings } = await checkRedis(redis, url);
+      for (const warning of warnings) logger.warn(warning);
+    },
+    stop: async () => {
+      // QUIT waits for a reconnect when Redis is gone; a connection that is not ready is just dropped.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+export function buildComponents({ role, loaded, logger, metrics }: ServiceContext): Component[] {
+  const { config } = loaded;
+  const redis = createRedis(config.redis.url, { name: `runnerbot-${role}`, logger });
+  const routes: Route[] = [healthRoute(() => pingRedis(redis)), metricsRoute(metrics.registry)];
+  const components: Component[] = [redisComponent(redis, config.redis.url, logger)];
+  // The HTTP server starts last, so /healthz answers only once everything behind it runs.
+  components.push(createHttpServer({ host: config.http.host, port: config.http.port, routes, logger }));
+  return components;
+}

@@ -100,7 +100,8 @@ async function handleFailure(
   error: RunnerbotError,
 ): Promise<never> {
   const step = run.plan[run.checkpoint];
-  const willRetry = error.transient && !input.finalAttempt;
+  // A shutdown is no failure: the worker hands the job back without spending an attempt.
+  const willRetry = error.transient && (!input.finalAttempt || input.signal.aborted);
   const shown = { code: error.code, message: error.message };
   if (step) await deps.notifier.notify({ type: 'step-failed', run, step, error: shown, willRetry });
   if (willRetry) {

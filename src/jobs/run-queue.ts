@@ -1,0 +1,76 @@
+// The producer side of the `runner-jobs` queue. Job data is only the run id, and the job id is
+// the run id, so enqueueing one run twice adds one job.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { RunnerbotError, transient } from '../core/errors.ts';
+import type { JobQueue } from '../core/ports.ts';
+import { BACKOFF_TYPE } from './backoff.ts';
+import { createProducerRedis, type RedisEndpoint } from './redis-connection.ts';
+import { RUN_QUEUE_NAME } from './redis-keys.ts';
+
+export interface RunJobData {
+  runId: string;
+}
+
+export interface RunQueueOptions {
+  redis: RedisEndpoint;
+  prefix: string;
+  attempts: number;
+  /** The first retry's delay; later ones double, up to the worker's `maxBackoffMs`. */
+  backoffMs: number;
+  /** How long an enqueue may take before the requester is told the queue is unavailable. */
+  enqueueTimeoutMs?: number;
+  queueName?: string;
+  onError?: (error: Error) => void;
+}
+
+export interface RunQueue extends JobQueue {
+  readonly queue: Queue<RunJobData>;
+  close(): Promise<void>;
+}
+
+const HOUR = 3600;
+/** Connection states in which an enqueue cannot succeed; while first connecting, it may. */
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
+export function createRunQueue(options: RunQueueOptions): RunQueue {
+  const connection: Redis = createProducerRedis(options.redis);
+  connection.on('error', () => undefined); // reported per enqueue, as QUEUE.UNAVAILABLE
+  const queue = new Queue<RunJobData>(options.queueName ?? RUN_QUEUE_NAME, {
+    connection,
+    prefix: options.prefix,
+    defaultJobOptions: {
+      attempts: options.attempts,
+      backoff: { type: BACKOFF_TYPE, delay: options.backoffMs },
+      removeOnComplete: { age: 24 * HOUR, count: 10_000 },
+      removeOnFail: { age: 30 * 24 * HOUR, count: 10_000 },
+    },
+  });
+  queue.on('error', (error) => options.onError?.(error));
+  const timeoutMs = options.enqueueTimeoutMs ?? 3000;
+
+  return {
+    queue,
+    async enqueueRun(runId) {
+      if (DOWN.has(connection.status)) throw unavailable(`Redis is ${connection.status}`);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(unavailable(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([queue.add('run', { runId }, { jobId: runId }), timeout]);
+      } catch (error) {
+        throw error instanceof RunnerbotError ? error : unavailable((error as Error).message, error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      await queue.close().catch(() => undefined);
+      connection.disconnect();
+    },
+  };
+}
+
+const unavailable = (why: string, cause?: unknown): RunnerbotError =>
+  transient('QUEUE.UNAVAILABLE', `queue unavailable (${why}); nothing was started, try again shortly`, cause);

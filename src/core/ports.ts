@@ -47,6 +47,8 @@ export interface CloneRequest {
   pool: string;
   storage?: string;
   full: boolean;
+  /** The new VM's description (runnerbot records the run that made it there). */
+  description?: string;
 }
 
 export interface VmSettings {

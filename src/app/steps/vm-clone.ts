@@ -1,11 +1,11 @@
 // clone: copy the template onto the online node with the most free memory that can use it (a
 // template per node, or the shared one), holding one of that node's clone slots; then wait for
 // the task and for the new VM's config lock. Resumable: a saved UPID is waited for, and a VM
-// already at the reserved VMID under the runner's name is this run's clone, never cloned twice.
+// at the reserved VMID whose description names this run is its clone, never cloned twice.
 import { permanent, transient } from '../../core/errors.ts';
 import type { NodeSummary, VmSummary } from '../../core/ports.ts';
 import type { Step, StepContext } from './step.ts';
-import { isCloneFor, locateVm } from './vm-ownership.ts';
+import { cloneDescription, locateVm, ownershipProblem } from './vm-ownership.ts';
 import { waitUnlocked } from './vm-wait.ts';
 
 interface Placement {
@@ -54,6 +54,7 @@ async function startClone(ctx: StepContext, vmid: number): Promise<{ node: strin
       ...placement,
       newid: vmid,
       name: ctx.run.runner,
+      description: cloneDescription(ctx.run),
       targetNode: placement.node,
       pool: settings.proxmox.pool,
       full: settings.proxmox.fullClone,
@@ -77,7 +78,7 @@ export const cloneVm: Step = {
   name: 'clone',
   async check(ctx) {
     const vm = ctx.run.outputs.vmid === undefined ? undefined : await locateVm(ctx, ctx.run.outputs.vmid);
-    if (!vm || !isCloneFor(vm, ctx.run, ctx.deps.settings)) return { done: false };
+    if (!vm || (await ownershipProblem(ctx, vm))) return { done: false };
     const config = await ctx.deps.hypervisor.getVmConfig(vm.node, vm.vmid);
     return config.lock === undefined ? { done: true, outputs: { node: vm.node } } : { done: false };
   },
@@ -85,8 +86,9 @@ export const cloneVm: Step = {
     const vmid = requireVmid(ctx);
     if (ctx.run.outputs.cloneUpid) await waitForSavedClone(ctx, ctx.run.outputs.cloneUpid);
     const existing = await locateVm(ctx, vmid);
-    if (existing && !isCloneFor(existing, ctx.run, ctx.deps.settings)) {
-      throw permanent('RUNNER.NOT_OURS', `VMID ${vmid} was taken by VM "${existing.name}" after runnerbot reserved it; run the provision again to reserve another`);
+    const problem = existing ? await ownershipProblem(ctx, existing) : null;
+    if (existing && problem) {
+      throw permanent('RUNNER.NOT_OURS', `VMID ${vmid} was taken by VM "${existing.name}" (${problem}) after runnerbot reserved it; run the provision again to reserve another`);
     }
     const started = existing ? { node: existing.node, cloneUpid: ctx.run.outputs.cloneUpid } : await startClone(ctx, vmid);
     const node = (await locateVm(ctx, vmid))?.node ?? started.node;

@@ -1,6 +1,7 @@
 // Which VMs runnerbot may touch: those carrying the `gitlab-runner` and `runnerbot` tags, in the
 // configured pool and VMID range — plus, between its clone and its configure step, the untagged
-// clone a run made itself: the runner's name at the VMID the run reserved, in the pool and range.
+// clone a run made itself: the runner's name at the run's VMID, in the pool and range, with the
+// run named in its description (set by the clone).
 import { permanent } from '../../core/errors.ts';
 import type { VmSummary } from '../../core/ports.ts';
 import type { RunRecord } from '../../core/run.ts';
@@ -8,6 +9,8 @@ import type { ProvisionSettings } from '../../core/settings.ts';
 import type { StepContext } from './step.ts';
 
 export const MANAGED_TAGS = ['gitlab-runner', 'runnerbot'] as const;
+
+export const cloneDescription = (run: RunRecord): string => `${run.runner}: managed by runnerbot (run ${run.id})`;
 
 export const inVmidRange = (vmid: number, settings: ProvisionSettings): boolean =>
   vmid >= settings.proxmox.vmidRange.min && vmid <= settings.proxmox.vmidRange.max;
@@ -23,14 +26,17 @@ export function notManagedBecause(vm: VmSummary, settings: ProvisionSettings): s
   return null;
 }
 
-/** The run's own clone, before it is tagged: right name, pool and range, not a template. */
-export const isCloneFor = (vm: VmSummary, run: RunRecord, settings: ProvisionSettings): boolean =>
-  !vm.template && vm.name === run.runner && vm.pool === settings.proxmox.pool && inVmidRange(vm.vmid, settings);
-
-export function ownedByRun(vm: VmSummary, run: RunRecord, settings: ProvisionSettings): boolean {
-  if (vm.name !== run.runner) return false;
-  if (notManagedBecause(vm, settings) === null) return true;
-  return isCloneFor(vm, run, settings) && vm.vmid === run.outputs.vmid;
+/** Why this run may not change `vm`, or null when it may. */
+export async function ownershipProblem(ctx: StepContext, vm: VmSummary): Promise<string | null> {
+  const { run, deps } = ctx;
+  if (vm.name !== run.runner) return `it is named "${vm.name}", not "${run.runner}"`;
+  const why = notManagedBecause(vm, deps.settings);
+  if (why === null) return null;
+  if (vm.vmid === run.outputs.vmid && vm.pool === deps.settings.proxmox.pool && !vm.template && inVmidRange(vm.vmid, deps.settings)) {
+    const config = await deps.hypervisor.getVmConfig(vm.node, vm.vmid);
+    if (String(config.description ?? '').includes(`(run ${run.id})`)) return null;
+  }
+  return why;
 }
 
 export const notOurs = (vm: VmSummary, why: string) =>
@@ -48,9 +54,8 @@ export async function ownVm(ctx: StepContext): Promise<VmSummary | undefined> {
   const { vmid } = ctx.run.outputs;
   if (vmid === undefined) return undefined;
   const vm = await locateVm(ctx, vmid);
-  if (vm && !ownedByRun(vm, ctx.run, ctx.deps.settings)) {
-    throw notOurs(vm, vm.name !== ctx.run.runner ? `it is named "${vm.name}", not "${ctx.run.runner}"` : (notManagedBecause(vm, ctx.deps.settings) ?? 'unknown'));
-  }
+  const problem = vm ? await ownershipProblem(ctx, vm) : null;
+  if (vm && problem) throw notOurs(vm, problem);
   return vm;
 }
 

@@ -1,0 +1,33 @@
+// A run's facts as Block Kit fields: the machine it concerns and the spec it asks for.
+import type { RunRecord } from '../../core/run.ts';
+import type { SlackBlock } from './types.ts';
+
+export type Fact = [label: string, value: string | number | undefined];
+
+const field = ([label, value]: Fact) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${value}` });
+
+/** A section of up to 10 fields; facts without a value are left out. */
+export function factsSection(facts: Fact[]): SlackBlock | null {
+  const present = facts.filter(([, value]) => value !== undefined && value !== '');
+  if (present.length === 0) return null;
+  return { type: 'section', fields: present.slice(0, 10).map(field) };
+}
+
+/** The existing machine a rebuild or removal will touch. */
+export const targetFacts = (run: RunRecord): Fact[] => {
+  const { vmid, node, ip, runnerId } = run.outputs;
+  return [['VMID', vmid], ['Node', node], ['IP', ip], ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`]];
+};
+
+/** What a provision asks for. */
+export const specFacts = (run: RunRecord): Fact[] => {
+  const { profile, cores, memoryMiB, diskGiB, tags, node } = run.spec;
+  return [
+    ['Profile', profile],
+    ['Size', `${cores} cores, ${memoryMiB} MiB, ${diskGiB} GiB`],
+    ['Tags', tags.length ? tags.join(', ') : undefined],
+    ['Node', node],
+  ];
+};
+
+export const compact = <T>(items: (T | null | undefined | false)[]): T[] => items.filter((i): i is T => Boolean(i));

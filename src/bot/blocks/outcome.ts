@@ -1,0 +1,60 @@
+// The last reply in a run's thread: the summary of what now exists, or the failure: the step,
+// its error, what was left behind, and Retry / Deprovision buttons.
+import type { RunRecord } from '../../core/run.ts';
+import { ACTION_IDS } from './actions.ts';
+import { compact, factsSection, type Fact } from './facts.ts';
+import { formatDuration, runDuration, runTitle } from './status.ts';
+import type { SlackBlock, SlackMessage } from './types.ts';
+
+const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const took = (run: RunRecord) => {
+  const ms = runDuration(run);
+  return ms === undefined ? undefined : formatDuration(ms);
+};
+
+export function summaryMessage(run: RunRecord): SlackMessage {
+  const { vmid, node, ip, runnerId } = run.kind === 'deprovision' ? { ...run.outputs, ...run.outputs.previous } : run.outputs;
+  const removed = run.kind === 'deprovision';
+  const facts: Fact[] = [
+    ['VMID', vmid], ['Node', node], ['IP', ip],
+    ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`],
+    ['Tags', removed ? undefined : run.spec.tags.join(', ')],
+    ['Duration', took(run)],
+  ];
+  const headline = removed ? `✅ ${runTitle(run)} done: the VM and its GitLab runner are gone.` : `✅ ${runTitle(run)} done: \`${run.runner}\` is online.`;
+  return { text: headline, blocks: compact([section(headline), factsSection(facts)]) };
+}
+
+/** What still exists after the failure, from the run's outputs. */
+function leftBehind(run: RunRecord): string {
+  const { vmid, node, ip, runnerId } = run.outputs;
+  const items = compact([
+    vmid !== undefined && `VM ${vmid}${node ? ` on ${node}` : ''}${ip ? ` (${ip})` : ''}`,
+    runnerId !== undefined && `GitLab runner #${runnerId}`,
+  ]);
+  return items.length ? `*Left behind:* ${items.join(', ')}` : '*Left behind:* nothing';
+}
+
+export function failureMessage(run: RunRecord): SlackMessage {
+  const error = run.error ?? { code: 'STEP.UNRECOVERABLE', message: 'no error was recorded' };
+  const where = error.step ? ` at step \`${error.step}\`` : '';
+  const headline = `❌ ${runTitle(run)} failed${where}.`;
+  const buttons: SlackBlock = {
+    type: 'actions',
+    block_id: 'failure',
+    elements: [
+      { type: 'button', action_id: ACTION_IDS.retry, value: run.id, text: { type: 'plain_text', text: 'Retry' } },
+      { type: 'button', action_id: ACTION_IDS.deprovision, value: run.runner, style: 'danger', text: { type: 'plain_text', text: 'Deprovision' } },
+    ],
+  };
+  return {
+    text: `${headline} ${error.code}: ${error.message}`,
+    blocks: compact([
+      section(headline),
+      section(`\`${error.code}\`\n\`\`\`${error.message}\`\`\``),
+      section(leftBehind(run)),
+      factsSection([['Duration', took(run)]]),
+      buttons,
+    ]),
+  };
+}

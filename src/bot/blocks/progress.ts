@@ -1,0 +1,43 @@
+// The one progress message in a run's thread: every step of the plan with ✓ (done, with its
+// duration), … (running), ✗ (failed) or ◦ (not yet).
+import type { StepName } from '../../core/plan.ts';
+import type { RunRecord } from '../../core/run.ts';
+import { formatDuration } from './status.ts';
+import type { SlackMessage } from './types.ts';
+
+/** What the notifier has seen of a run's steps (the run record holds only the checkpoint). */
+export interface StepProgress {
+  /** Finished steps: wall time, and whether the step had to do anything. */
+  finished: Partial<Record<StepName, { durationMs: number; applied: boolean }>>;
+  /** The last failure reported, while it is the current step's. */
+  failed?: { step: StepName; code: string; message: string; willRetry: boolean };
+}
+
+function stepLine(run: RunRecord, progress: StepProgress, step: StepName, index: number): string {
+  const finished = progress.finished[step];
+  if (index < run.checkpoint) {
+    const took = finished ? ` — ${formatDuration(finished.durationMs)}${finished.applied ? '' : ' (already done)'}` : '';
+    return `✓ ${step}${took}`;
+  }
+  if (index === run.checkpoint && progress.failed?.step === step) {
+    const { code, message, willRetry } = progress.failed;
+    return `✗ ${step} — ${code}: ${message}${willRetry ? ' (retrying)' : ''}`;
+  }
+  if (index === run.checkpoint && run.status === 'running') return `… ${step}`;
+  return `◦ ${step}`;
+}
+
+export function progressMessage(run: RunRecord, progress: StepProgress): SlackMessage {
+  const total = run.plan.length;
+  const done = Math.min(run.checkpoint, total);
+  const current = run.plan[run.checkpoint];
+  const lines = run.plan.map((step, i) => stepLine(run, progress, step, i));
+  const where = done === total ? 'all steps done' : `step ${done + 1}/${total}${current ? ` (${current})` : ''}`;
+  return {
+    text: `${run.runner}: ${done}/${total} steps done`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*Progress* — ${done}/${total} steps, ${where}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+    ],
+  };
+}

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { SlackNotifier, onRootPosted } from '../../../src/bot/slack-notifier.ts';
+import { planFor } from '../../../src/core/plan.ts';
+import type { RunRecord } from '../../../src/core/run.ts';
+import { createLogger } from '../../../src/log.ts';
+import { ALICE, OPS } from '../../sim/slack/test-support.ts';
+import { outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
+
+let h: Harness;
+let notifier: SlackNotifier;
+beforeEach(async () => {
+  h = await startHarness();
+  notifier = new SlackNotifier({ outbox: h.outbox, redis: h.redis, prefix: h.prefix, logger: createLogger({ level: 'warn' }) });
+});
+afterEach(() => h.close());
+
+const run = (patch: Partial<RunRecord>): RunRecord => ({
+  id: 'r_appr1', kind: 'deprovision', runner: 'gitlab-runner-09', plan: planFor('deprovision'), status: 'awaiting_approval', checkpoint: 0,
+  outputs: { vmid: 9009, node: 'pve2', ip: '10.0.0.9', runnerId: 909 }, requester: { userId: ALICE, via: 'slack' }, reason: 'retired',
+  channel: OPS, createdAt: 0, updatedAt: 0,
+  spec: { name: 'gitlab-runner-09', profile: 'build', cores: 2, memoryMiB: 4096, diskGiB: 40, tags: [], concurrency: 1, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
+  ...patch,
+});
+
+it('posts the approval card as the root message, stores its ts, and rewrites it without buttons when it expires', async () => {
+  const rootTs = new Map<string, string>();
+  h.startDelivery({ onPosted: onRootPosted(async (runId, ts) => void rootTs.set(runId, ts)) });
+  await notifier.notify({ type: 'run-requested', run: run({}) });
+  const card = await waitFor(() => h.sim.channel(OPS).messages()[0], 'the approval card');
+  const buttons = JSON.stringify(card.blocks);
+  expect(buttons).toContain('"action_id":"approval_approve","value":"r_appr1"');
+  expect(buttons).toContain('"action_id":"approval_deny","value":"r_appr1"');
+  expect(buttons).toContain('"confirm"');
+  for (const fact of ['9009', 'pve2', '10.0.0.9', '#909', 'retired', `<@${ALICE}>`]) expect(buttons).toContain(fact);
+  await waitFor(() => rootTs.get('r_appr1') === card.ts, 'the root ts to be reported');
+
+  await notifier.notify({ type: 'approval-decided', run: run({ status: 'expired' }), decision: 'expired', by: 'runnerbot' });
+  await waitFor(() => card.history.length === 1 && outboxDrained(h), 'the card to be rewritten');
+  expect(card.text.startsWith('⌛')).toBe(true);
+  expect(JSON.stringify(card.blocks)).toContain('Expired');
+  expect(JSON.stringify(card.blocks)).not.toContain('approval_approve');
+  expect(h.sim.thread(OPS, card.ts)).toHaveLength(1);
+});
+
+it('says nothing for a run without a channel (the CLI)', async () => {
+  h.startDelivery();
+  const { channel: _none, ...cliRun } = run({ status: 'queued', requester: { userId: 'cli:root', via: 'cli' } });
+  await notifier.notify({ type: 'run-requested', run: cliRun });
+  await notifier.notify({ type: 'run-started', run: { ...cliRun, status: 'running' } });
+  await notifier.notify({ type: 'run-finished', run: { ...cliRun, status: 'succeeded' } });
+  expect(await h.redis.zcard(`${h.prefix}:outbox:lanes`)).toBe(0);
+  expect(h.sim.received).toEqual([]);
+});

@@ -10,7 +10,7 @@ export const PRIVATE_KEY_BODY = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAA
 export const SECRETS = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-testbotsecret',
   SLACK_APP_TOKEN: 'xapp-1-A111-testappsecret',
-  PROXMOX_TOKEN_SECRET: '5e1f0a9c-test-proxmox-secret',
+  PROXMOX_TOKEN_SECRET: '5e1f0a9c-1234-4abc-9def-0123456789ab',
   GITLAB_TOKEN: 'glpat-test-gitlab-secret',
   ALERTS_TOKEN: 'test-alerts-bearer-secret',
 };
@@ -19,11 +19,16 @@ export function writeTestConfig(edit: (yaml: string) => string = (y) => y): { di
   const dir = mkdtempSync(join(tmpdir(), 'runnerbot-config-'));
   writeFileSync(join(dir, 'id_ed25519'), `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'id_ed25519.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest runnerbot\n');
+  writeFileSync(join(dir, 'pve-ca.pem'), TEST_CA_PEM);
   const yaml = readFileSync(join(REPO, 'runnerbot.example.yaml'), 'utf8')
     .replaceAll('/etc/runnerbot/ssh/', `${dir}/`)
+    .replace('/etc/runnerbot/pve-ca.pem', `${dir}/pve-ca.pem`)
     .replace('  host: 0.0.0.0', '  host: 127.0.0.1')
     .replace('  port: 3000', '  port: 0');
   const file = join(dir, 'runnerbot.yaml');
   writeFileSync(file, edit(yaml));
   return { dir, file };
 }
+
+/** A CA certificate only read, never used for a connection in these tests. */
+const TEST_CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';

@@ -1,0 +1,66 @@
+// The worker role: the BullMQ worker running each run's plan, plus the periodic chores every
+// worker shares (expiring approvals, the queue-depth gauge). Safe to run in any number of processes.
+import { expireApprovals } from '../app/expire-approvals.ts';
+import { runJob } from '../app/run-job.ts';
+import { STEPS } from '../app/steps/index.ts';
+import type { StepDeps } from '../app/steps/step.ts';
+import type { Config } from '../config.ts';
+import type { Notifier } from '../core/ports.ts';
+import { recordQueueDepth } from '../jobs/queue-gauge.ts';
+import { startRunWorker, type RunWorker } from '../jobs/run-worker.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { systemClock } from '../system.ts';
+import type { Component } from './component.ts';
+import type { Stores } from './stores.ts';
+
+const CHORE_INTERVAL_MS = 15_000;
+
+export interface WorkerComponentDeps {
+  config: Config;
+  stores: Stores;
+  stepDeps: StepDeps;
+  notifier: Notifier;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function workerComponent({ config, stores, stepDeps, notifier, logger, metrics }: WorkerComponentDeps): Component {
+  const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
+  let worker: RunWorker | undefined;
+  let chores: NodeJS.Timeout | undefined;
+
+  const doChores = async () => {
+    await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
+    await recordQueueDepth(stores.queue.queue, metrics.queueJobs).catch((err: unknown) => logger.debug({ err }, 'queue depth unavailable'));
+  };
+
+  return {
+    name: 'worker',
+    async start() {
+      worker = startRunWorker({
+        redis: { url: config.redis.url },
+        prefix: config.redis.prefix,
+        concurrency: config.worker.concurrency,
+        runs: stores.runs,
+        processor: (input) => runJob(runDeps, input),
+        drainMs: config.worker.drainSeconds * 1000,
+        maxBackoffMs: config.worker.maxBackoffMs,
+        logger,
+        onGaveUp: async (runId, reason) => {
+          const run = await stores.runs.finish(runId, 'failed', { error: { code: 'STEP.UNRECOVERABLE', message: reason }, finishedAt: systemClock.now() });
+          await notifier.notify({ type: 'run-finished', run });
+        },
+      });
+      chores = setInterval(() => void doChores(), CHORE_INTERVAL_MS);
+      chores.unref();
+      void doChores();
+    },
+    async stop() {
+      clearInterval(chores);
+      const result = await worker?.stop();
+      if (result && !result.drained) logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');
+      await stores.queue.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { renderConfigToml, tomlString, withoutToken } from '../../../src/core/config-toml.ts';
+import type { RunnerSpec } from '../../../src/core/spec.ts';
+
+const spec: RunnerSpec = {
+  name: 'gitlab-runner-02',
+  profile: 'build',
+  cores: 4,
+  memoryMiB: 8192,
+  diskGiB: 64,
+  tags: ['docker'],
+  concurrency: 3,
+  privileged: false,
+  defaultImage: 'alpine:3.20',
+  allowedImages: ['alpine:*', 'registry.example.com/ci/$(reboot):"x y"'],
+  allowedServices: ['docker:27-dind'],
+  allowedPullPolicies: ['if-not-present', 'always'],
+  volumes: ['/cache', '/certs/client'],
+};
+const render = (overrides: Partial<RunnerSpec> = {}) =>
+  renderConfigToml({ spec: { ...spec, ...overrides }, gitlabUrl: 'https://gitlab.example.com', token: 'glrt-abc' });
+
+/** The value of `key = …` (first match), decoded: TOML basic strings and arrays are valid JSON. */
+function value(toml: string, key: string): unknown {
+  const line = toml.split('\n').find((l) => l.trimStart().startsWith(`${key} =`));
+  if (line === undefined) return undefined;
+  return JSON.parse(line.slice(line.indexOf('=') + 1).trim());
+}
+
+describe('renderConfigToml', () => {
+  it('sets concurrency, the metrics listener and the docker executor', () => {
+    const toml = render();
+    expect(value(toml, 'concurrent')).toBe(3);
+    expect(value(toml, 'listen_address')).toBe(':9252');
+    expect(value(toml, 'executor')).toBe('docker');
+    expect(value(toml, 'url')).toBe('https://gitlab.example.com');
+    expect(value(toml, 'token')).toBe('glrt-abc');
+    expect(value(toml, 'name')).toBe('gitlab-runner-02');
+    expect(toml.match(/^\[\[runners\]\]$/gm)).toHaveLength(1);
+  });
+
+  it('has no session server', () => {
+    expect(render()).not.toMatch(/session_server/);
+  });
+
+  it('is privileged only when the profile says so', () => {
+    expect(value(render(), 'privileged')).toBe(false);
+    expect(value(render({ privileged: true }), 'privileged')).toBe(true);
+  });
+
+  it('lists the allowed images, services, pull policies and volumes', () => {
+    const toml = render();
+    expect(value(toml, 'allowed_images')).toEqual(spec.allowedImages);
+    expect(value(toml, 'allowed_services')).toEqual(['docker:27-dind']);
+    expect(value(toml, 'allowed_pull_policies')).toEqual(['if-not-present', 'always']);
+    expect(value(toml, 'pull_policy')).toEqual(['if-not-present']);
+    expect(value(toml, 'volumes')).toEqual(['/cache', '/certs/client']);
+    expect(value(toml, 'image')).toBe('alpine:3.20');
+  });
+
+  it('keeps an image with quotes and $(…) as one literal string', () => {
+    const toml = render();
+    expect(toml).toContain(String.raw`"registry.example.com/ci/$(reboot):\"x y\""`);
+  });
+
+  it('cannot be broken out of by a newline in a value', () => {
+    const toml = render({ allowedImages: ['a"\n[[runners]]\nprivileged = true'] });
+    expect(toml.match(/^\[\[runners\]\]$/gm)).toHaveLength(1);
+    expect(value(toml, 'allowed_images')).toEqual(['a"\n[[runners]]\nprivileged = true']);
+  });
+
+  it('renders the same file for the same input', () => {
+    expect(render()).toBe(render());
+  });
+});
+
+describe('tomlString', () => {
+  it.each(['plain', 'quote " and \\ backslash', 'tab\tnewline\nreturn\r', '\u0001\u001f\u007f', 'ünï ☃'])(
+    'round-trips %j',
+    (s) => {
+      expect(JSON.parse(tomlString(s))).toBe(s);
+      expect([...tomlString(s)].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)).toBe(false);
+    },
+  );
+});
+
+describe('withoutToken', () => {
+  it('makes two files that differ only in the token equal', () => {
+    const other = renderConfigToml({ spec, gitlabUrl: 'https://gitlab.example.com', token: 'glrt-zzz' });
+    expect(withoutToken(render())).toBe(withoutToken(other));
+    expect(withoutToken(render())).not.toContain('glrt-');
+  });
+
+  it('still tells apart files that differ elsewhere', () => {
+    expect(withoutToken(render())).not.toBe(withoutToken(render({ privileged: true })));
+  });
+});

@@ -35,7 +35,8 @@ export interface RequestOutcome {
 export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): Promise<Result<RequestOutcome>> {
   const { command, requester } = input;
   // The terminal is break-glass access: whoever runs the CLI on a runnerbot host already holds
-  // every secret, so Slack's operator list does not apply there.
+  // every secret, so Slack's operator list and the second approver do not apply there (the
+  // audit trail records `via: cli` and the local user).
   if (requester.via !== 'cli') {
     const allowed = canRequest(requester.userId, await deps.directory.groupsOf(requester.userId), deps.policy.operators);
     if (!allowed.ok) return allowed;
@@ -45,7 +46,7 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
   if (!resolved.ok) return resolved;
 
   const now = deps.clock.now();
-  const awaitingApproval = needsApproval(command.kind, deps.policy.provisionNeedsApproval);
+  const awaitingApproval = requester.via !== 'cli' && needsApproval(command.kind, deps.policy.provisionNeedsApproval);
   const run: RunRecord = {
     id: deps.ids.runId(),
     kind: command.kind,

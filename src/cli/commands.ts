@@ -26,6 +26,21 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'bot and worker in one process (the default of the container)',
     load: async () => (await import('./serve.ts')).serveCommand('all'),
   },
+  provision: {
+    usage: 'provision NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
+    summary: 'build a runner VM in this process, printing one line per step (break-glass, no Slack needed)',
+    load: async () => (await import('./change.ts')).changeCommand('provision'),
+  },
+  deprovision: {
+    usage: 'deprovision NAME [--reason TEXT] [--dry-run]',
+    summary: 'remove a runner: its GitLab runner, then its VM',
+    load: async () => (await import('./change.ts')).changeCommand('deprovision'),
+  },
+  reprovision: {
+    usage: 'reprovision NAME [--profile P] [--reason TEXT] [--dry-run]',
+    summary: 'rebuild a runner from scratch under the same name',
+    load: async () => (await import('./change.ts')).changeCommand('reprovision'),
+  },
   audit: {
     usage: 'audit [--runner NAME] [--since 7d]',
     summary: 'print the audit trail (who asked, who approved, what ran), oldest first',

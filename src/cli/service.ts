@@ -3,10 +3,16 @@
 import { createHttpServer, type Route } from '../bot/http-server.ts';
 import { healthRoute, metricsRoute } from '../bot/health.ts';
 import type { LoadedConfig, Role } from '../config.ts';
+import { runsBot, runsWorker } from '../secrets.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { checkRedis, createRedis, pingRedis, type Redis } from '../redis.ts';
 import type { Component } from './component.ts';
+import { fanOut, logNotifier, metricsNotifier } from './observers.ts';
+import { buildStepDeps } from './provisioning.ts';
+import { slackComponent } from './slack-component.ts';
+import { buildStores } from './stores.ts';
+import { workerComponent } from './worker-component.ts';
 
 export interface ServiceContext {
   role: Role;
@@ -36,6 +42,17 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   const redis = createRedis(config.redis.url, { name: `runnerbot-${role}`, logger });
   const routes: Route[] = [healthRoute(() => pingRedis(redis)), metricsRoute(metrics.registry)];
   const components: Component[] = [redisComponent(redis, config.redis.url, logger)];
+  const stores = buildStores(redis, config);
+  const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics)], logger);
+  if (runsWorker(role)) {
+    const stepDeps = buildStepDeps(loaded, stores);
+    components.push(workerComponent({ config, stores, stepDeps, notifier, logger, metrics }));
+  }
+  if (runsBot(role)) {
+    const slack = slackComponent({ loaded, redis, stores, notifier, logger, metrics });
+    routes.push(...slack.routes);
+    components.push(slack);
+  }
   // The HTTP server starts last, so /healthz answers only once everything behind it runs.
   components.push(createHttpServer({ host: config.http.host, port: config.http.port, routes, logger }));
   return components;

@@ -139,6 +139,8 @@ export interface RemoteSession {
 export interface RemoteShell {
   /** Connects, retrying until the VM answers or the timeout passes. */
   connect(host: string, timeoutMs: number, signal?: AbortSignal): Promise<RemoteSession>;
+  /** Forgets a deleted VM's host key, so the next VM on the same address is trusted anew. */
+  forgetHost?(host: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- progress and messages

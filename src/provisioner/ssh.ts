@@ -4,7 +4,7 @@
 import { NodeSSH } from 'node-ssh';
 import { permanent, transient, type RunnerbotError } from '../core/errors.ts';
 import type { RemoteSession, RemoteShell } from '../core/ports.ts';
-import { checkHostKey, type HostKeyVerdict, type KnownHostsPolicy } from './ssh/known-hosts.ts';
+import { checkHostKey, forgetHostKey, type HostKeyVerdict, type KnownHostsPolicy } from './ssh/known-hosts.ts';
 import { SshSession } from './ssh/session.ts';
 
 export type { KnownHostsPolicy } from './ssh/known-hosts.ts';
@@ -83,6 +83,9 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
         await sleep(retryDelayMs, signal);
       }
       throw transient('SSH.UNREACHABLE', `no SSH answer from ${where(host)} within ${Math.round(timeoutMs / 1000)} s (last: ${last === 'auth' ? 'key refused' : last})`);
+    },
+    async forgetHost(host) {
+      if (options.knownHostsFile) forgetHostKey(options.knownHostsFile, host, options.port);
     },
   };
 }

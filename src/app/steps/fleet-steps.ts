@@ -37,6 +37,7 @@ export const clearRecords: Step = {
   async apply({ run, deps }) {
     await deps.fleet.remove(run.runner);
     const { vmid, node, runnerId, ip } = run.outputs;
+    if (ip) await deps.remote.forgetHost?.(ip);
     return {
       previous: { vmid, node, runnerId, ip },
       vmid: undefined,

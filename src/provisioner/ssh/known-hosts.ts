@@ -2,7 +2,7 @@
 // and edit the file with the usual tools. `accept-new` trusts a host's first key and refuses any
 // other later; `strict` needs the key to be in the file already; `off` trusts anything.
 import { createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type KnownHostsPolicy = 'accept-new' | 'strict' | 'off';
@@ -52,4 +52,23 @@ export function checkHostKey(policy: KnownHostsPolicy, file: string | undefined,
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   appendFileSync(file, `${id} ${presented}\n`, { mode: 0o600 });
   return 'added';
+}
+
+/** Removes every key of `host` from the file (a deleted VM's key must not block its successor). */
+export function forgetHostKey(file: string, host: string, port: number): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const id = hostId(host, port);
+  const kept = text.split('\n').filter((line) => {
+    const [hosts] = line.trim().split(/\s+/);
+    return !hosts || hosts.startsWith('#') || !matchesHost(hosts, id);
+  });
+  const next = kept.join('\n');
+  if (next === text) return;
+  writeFileSync(`${file}.tmp`, next, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }

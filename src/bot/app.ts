@@ -1,0 +1,77 @@
+// The Bolt app: one of two transports (Socket Mode by default, or HTTP on our own server's
+// /slack/events), runnerbot's listeners, and action handlers other parts of the composition
+// root add (the alerts' Silence and Rebuild buttons).
+import { App, type Middleware, type SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import type { Route } from './http-server.ts';
+import { boltLogger } from './bolt-logger.ts';
+import type { BotDeps } from './bot-deps.ts';
+import { registerApproval } from './listeners/approval.ts';
+import { registerAppHome } from './listeners/app-home.ts';
+import { registerCommand } from './listeners/command.ts';
+import { registerRunActions } from './listeners/run-actions.ts';
+import { SlackHttpReceiver } from './receivers/http-receiver.ts';
+import { createRequestChecker } from './receivers/request-check.ts';
+import { createSocketReceiver } from './receivers/socket-receiver.ts';
+
+export interface ExtraAction {
+  actionId: string | RegExp;
+  handler: Middleware<SlackActionMiddlewareArgs>;
+}
+
+export type SlackTransport =
+  | { mode: 'socket'; appToken: string }
+  | { mode: 'http'; signingSecret: string; redis: Redis; prefix: string };
+
+export interface BoltAppOptions {
+  botToken: string;
+  transport: SlackTransport;
+  /** `slack.apiUrl`: the Web API base (tests and the sandbox), for every call and for apps.connections.open. */
+  apiUrl?: string;
+  deps: BotDeps;
+  extraActions?: ExtraAction[];
+}
+
+export interface BoltApp {
+  name: string;
+  app: App;
+  /** POST /slack/events in HTTP mode; none in Socket Mode. */
+  routes: Route[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createBoltApp(options: BoltAppOptions): BoltApp {
+  const { transport, deps } = options;
+  const logger = boltLogger(deps.logger);
+  const receiver =
+    transport.mode === 'socket'
+      ? createSocketReceiver({ appToken: transport.appToken, logger, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) })
+      : new SlackHttpReceiver(createRequestChecker({ signingSecret: transport.signingSecret, redis: transport.redis, prefix: transport.prefix }), logger);
+  const app = new App({
+    token: options.botToken,
+    receiver,
+    logger,
+    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+  });
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'a Slack listener failed');
+  });
+  registerCommand(app, deps);
+  registerApproval(app, deps);
+  registerRunActions(app, deps);
+  registerAppHome(app, deps);
+  for (const extra of options.extraActions ?? []) app.action(extra.actionId, extra.handler);
+
+  return {
+    name: 'slack',
+    app,
+    routes: receiver instanceof SlackHttpReceiver ? [receiver.route()] : [],
+    start: async () => {
+      await app.start();
+    },
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The slow half of `/runner`, after the ack: authorize and request, or read and describe.
+import { describeFleet } from '../../app/describe-fleet.ts';
+import { requestJob } from '../../app/request-job.ts';
+import { resolveRequest, type ChangeCommand } from '../../app/resolve-request.ts';
+import type { Command } from '../../core/command.ts';
+import { auditReply } from '../answers/audit.ts';
+import { dryRunReply } from '../answers/dry-run.ts';
+import { listReply, statusReply } from '../answers/fleet.ts';
+import { helpReply, refusalReply, requestedReply, type Reply } from '../answers/replies.ts';
+import type { BotDeps } from '../bot-deps.ts';
+
+const AUDIT_ROWS = 20;
+
+export async function requestChange(deps: BotDeps, command: ChangeCommand, userId: string): Promise<Reply> {
+  if (command.dryRun) {
+    const existing = await deps.fleet.get(command.name);
+    const resolved = resolveRequest(deps.policy, command, existing);
+    return resolved.ok ? dryRunReply(command, resolved.value, existing) : refusalReply(resolved.error);
+  }
+  const outcome = await requestJob(deps, { command, requester: { userId, via: 'slack' }, channel: deps.channel });
+  if (!outcome.ok) return refusalReply(outcome.error);
+  return requestedReply(outcome.value.run, outcome.value.awaitingApproval, deps.channel);
+}
+
+export async function handleCommand(deps: BotDeps, command: Command, userId: string): Promise<Reply> {
+  const now = deps.clock.now();
+  switch (command.kind) {
+    case 'provision':
+    case 'reprovision':
+    case 'deprovision':
+      return requestChange(deps, command, userId);
+    case 'list':
+      return listReply(await describeFleet(deps, {}), now);
+    case 'status':
+      return statusReply(await describeFleet(deps, { name: command.name }), command.name, now);
+    case 'audit':
+      return auditReply(await deps.readAudit({ ...(command.name ? { runner: command.name } : {}), limit: AUDIT_ROWS }), command.name);
+    case 'help':
+      return helpReply(command.topic);
+  }
+}

@@ -1,0 +1,87 @@
+// `runnerbot provision|deprovision|reprovision NAME [--profile P] [--dry-run]`: the same use cases
+// as Slack, run in this process (break-glass use, automation, a first look). Interrupted with
+// Ctrl-C, the current step finishes and the run is handed to the workers' queue.
+import { userInfo } from 'node:os';
+import { requestJob } from '../app/request-job.ts';
+import { resolveRequest, type ChangeCommand } from '../app/resolve-request.ts';
+import { runJob } from '../app/run-job.ts';
+import { STEPS } from '../app/steps/index.ts';
+import { parseCommandArgv } from '../core/command.ts';
+import { isRunnerbotError } from '../core/errors.ts';
+import type { Env } from '../config.ts';
+import { retryDelay } from '../jobs/backoff.ts';
+import { acquireRunnerLock } from '../jobs/runner-lock.ts';
+import { checkRedis, createRedis } from '../redis.ts';
+import { systemClock, systemIds } from '../system.ts';
+import { CliError, loadOrRefuse, scrubFor } from './load.ts';
+import { progressPrinter } from './progress-printer.ts';
+import { buildStepDeps } from './provisioning.ts';
+import { toRequestPolicy } from './request-policy.ts';
+import { buildStores } from './stores.ts';
+
+const out = (line: string) => console.log(line);
+const noQueue = { enqueueRun: async () => undefined };
+
+export function changeCommand(kind: ChangeCommand['kind']) {
+  return async (argv: string[], env: Env): Promise<number> => {
+    const parsed = parseCommandArgv([kind, ...argv]);
+    if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
+    const command = parsed.value as ChangeCommand;
+    const loaded = loadOrRefuse(env, command.dryRun ? {} : { role: 'worker' });
+    const { config } = loaded;
+    const scrub = scrubFor(loaded);
+    const redis = createRedis(config.redis.url, { kind: 'command', name: `runnerbot-cli-${kind}` });
+    const stores = buildStores(redis, config);
+    try {
+      await checkRedis(redis, config.redis.url);
+      const policy = toRequestPolicy(config);
+      if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
+
+      const notifier = progressPrinter(out, scrub);
+      const requester = { userId: `cli:${userInfo().username}`, via: 'cli' as const };
+      const deps = { ...stores, queue: noQueue, notifier, directory: { groupsOf: async () => [] }, clock: systemClock, ids: systemIds, policy };
+      const requested = await requestJob(deps, { command, requester });
+      if (!requested.ok) throw new CliError(scrub(`${requested.error.code}: ${requested.error.message}`));
+      const run = requested.value.run;
+      out(`${kind} ${run.runner}: run ${run.id}, ${run.plan.length} steps`);
+
+      const lock = await acquireRunnerLock(redis, config.redis.prefix, run.runner, 30_000);
+      if (!lock) throw new CliError(`another worker holds the lock on ${run.runner}; try again when it is done`);
+      const stepDeps = buildStepDeps(loaded, stores);
+      const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
+      const interrupt = new AbortController();
+      process.once('SIGINT', () => interrupt.abort());
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const finished = await runJob(runDeps, { runId: run.id, lock, signal: interrupt.signal, finalAttempt: attempt >= config.worker.attempts });
+            return finished.status === 'succeeded' ? 0 : 1;
+          } catch (error) {
+            if (!isRunnerbotError(error) || !error.transient) return 1;
+            if (interrupt.signal.aborted) {
+              await stores.queue.enqueueRun(run.id);
+              out(`interrupted: run ${run.id} was handed to the workers and resumes at its checkpoint`);
+              return 130;
+            }
+            await systemClock.sleep(retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }));
+          }
+        }
+      } finally {
+        await lock.release();
+      }
+    } finally {
+      await stores.queue.close();
+      redis.disconnect();
+    }
+  };
+}
+
+function printPlan(resolved: ReturnType<typeof resolveRequest>): number {
+  if (!resolved.ok) throw new CliError(`${resolved.error.code}: ${resolved.error.message}`, 2);
+  const { spec, plan } = resolved.value;
+  out('dry run: nothing is changed');
+  out(`spec: ${JSON.stringify(spec, null, 2)}`);
+  out(`plan: ${plan.join(' → ')}`);
+  return 0;
+}
+

@@ -1,0 +1,33 @@
+// What `runnerbot provision|deprovision|reprovision` prints: one line per step, then the outcome.
+import type { Notifier, ProgressEvent } from '../core/ports.ts';
+import type { RunRecord } from '../core/run.ts';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export function progressPrinter(out: (line: string) => void, scrub: (text: string) => string): Notifier {
+  const line = (text: string) => out(scrub(text));
+  return {
+    async notify(event: ProgressEvent) {
+      if (event.type === 'step-finished') line(`${event.applied ? '✓' : '·'} ${event.step.padEnd(22)} ${event.applied ? 'applied' : 'already done'}  ${seconds(event.durationMs)}`);
+      if (event.type === 'step-failed') line(`✗ ${event.step.padEnd(22)} ${event.error.code}: ${event.error.message}${event.willRetry ? ' (will retry)' : ''}`);
+      if (event.type === 'run-finished') line(outcome(event.run));
+    },
+  };
+}
+
+export function outcome(run: RunRecord): string {
+  const took = run.startedAt !== undefined && run.finishedAt !== undefined ? ` in ${seconds(run.finishedAt - run.startedAt)}` : '';
+  const { vmid, node, ip, runnerId, previous } = run.outputs;
+  const facts = [
+    vmid !== undefined && `VMID ${vmid}`,
+    node && `node ${node}`,
+    ip && `IP ${ip}`,
+    runnerId !== undefined && `GitLab runner ${runnerId}`,
+    run.spec.tags.length > 0 && run.kind !== 'deprovision' && `tags ${run.spec.tags.join(',')}`,
+    previous?.vmid !== undefined && `removed VMID ${previous.vmid}`,
+    previous?.runnerId !== undefined && `removed runner ${previous.runnerId}`,
+  ].filter(Boolean);
+  if (run.status === 'succeeded') return `${run.kind} of ${run.runner} succeeded${took}: ${facts.join(', ')} (run ${run.id})`;
+  const left = vmid !== undefined || runnerId !== undefined ? `; left behind: ${facts.join(', ')}` : '';
+  return `${run.kind} of ${run.runner} ${run.status} at ${run.error?.step ?? 'start'}: ${run.error?.code}: ${run.error?.message}${left} (run ${run.id})`;
+}

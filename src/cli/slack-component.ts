@@ -1,0 +1,83 @@
+// The bot role's Slack side: the Bolt app over the configured transport, with its listeners
+// wired to the shared stores, the Notifier, and (when this process has their secrets) Proxmox
+// and GitLab for `list`, `status` and App Home. Returns the component and its HTTP routes.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { WebClient } from '@slack/web-api';
+import { createBoltApp, type BoltApp, type ExtraAction } from '../bot/app.ts';
+import { createDeliveryDedupe } from '../bot/dedupe.ts';
+import { createSlackDirectory } from '../bot/directory.ts';
+import { knownSecretValues, type LoadedConfig } from '../config.ts';
+import type { Hypervisor, Notifier, RunnerRegistry } from '../core/ports.ts';
+import { readAudit } from '../jobs/redis-audit-log.ts';
+import { createGitlabRegistry } from '../provisioner/gitlab.ts';
+import { createProxmoxHypervisor } from '../provisioner/proxmox.ts';
+import { secretScrubber, type Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { systemClock, systemIds } from '../system.ts';
+import { CliError } from './load.ts';
+import { toRequestPolicy } from './request-policy.ts';
+import type { Stores } from './stores.ts';
+
+export interface SlackComponentDeps {
+  loaded: LoadedConfig;
+  redis: Redis;
+  stores: Stores;
+  notifier: Notifier;
+  logger: Logger;
+  metrics: Metrics;
+  extraActions?: ExtraAction[];
+}
+
+const unconfigured = (what: string, variable: string) => async (): Promise<never> => {
+  throw new Error(`${what} is not configured in this process (${variable} is not set)`);
+};
+
+/** The read side of Proxmox and GitLab for list/status; a bot without their secrets says so instead. */
+function fleetLookups(loaded: LoadedConfig): { hypervisor: Pick<Hypervisor, 'listVms'>; registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription'> } {
+  const { config, secrets } = loaded;
+  const hypervisor = secrets.proxmoxTokenSecret
+    ? createProxmoxHypervisor({
+        url: config.proxmox.url, tokenId: config.proxmox.tokenId, tokenSecret: secrets.proxmoxTokenSecret, insecure: config.proxmox.insecure, requestTimeoutMs: 5_000,
+        ...(config.proxmox.caFile ? { ca: readFileSync(config.proxmox.caFile, 'utf8') } : {}),
+      })
+    : { listVms: unconfigured('Proxmox', 'PROXMOX_TOKEN_SECRET') };
+  const registry = secrets.gitlabToken
+    ? createGitlabRegistry({ url: config.gitlab.url, token: secrets.gitlabToken, runnerType: config.gitlab.runnerType, requestTimeoutMs: 5_000 })
+    : { getRunner: unconfigured('GitLab', 'GITLAB_TOKEN'), findRunnersByDescription: unconfigured('GitLab', 'GITLAB_TOKEN') };
+  return { hypervisor, registry };
+}
+
+export function slackComponent({ loaded, redis, stores, notifier, logger, metrics, extraActions = [] }: SlackComponentDeps): BoltApp {
+  const { config, secrets } = loaded;
+  const { prefix } = config.redis;
+  if (!secrets.slackBotToken) throw new CliError('SLACK_BOT_TOKEN is not set; runnerbot bot needs it');
+  const apiUrl = config.slack.apiUrl ? `${config.slack.apiUrl.replace(/\/+$/, '')}/` : undefined;
+  const web = new WebClient(secrets.slackBotToken, apiUrl ? { slackApiUrl: apiUrl } : {});
+  const policy = toRequestPolicy(config);
+  const transport =
+    config.slack.mode === 'socket'
+      ? { mode: 'socket' as const, appToken: secrets.slackAppToken ?? '' }
+      : { mode: 'http' as const, signingSecret: secrets.slackSigningSecret ?? '', redis, prefix };
+  return createBoltApp({
+    botToken: secrets.slackBotToken,
+    transport,
+    ...(apiUrl ? { apiUrl } : {}),
+    extraActions,
+    deps: {
+      ...stores,
+      notifier,
+      clock: systemClock,
+      ids: systemIds,
+      policy,
+      directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
+      ...fleetLookups(loaded),
+      readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
+      channel: config.slack.channel,
+      dedupe: createDeliveryDedupe(redis, prefix),
+      scrub: secretScrubber(knownSecretValues(loaded)),
+      logger,
+      observeAck: (seconds) => metrics.commandAck.observe(seconds),
+    },
+  });
+}

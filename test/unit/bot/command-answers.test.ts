@@ -1,0 +1,101 @@
+// What `/runner` answers, from the pure formatters: usage, dry run, list/status lines, audit, retries.
+import { describe, expect, it } from 'vitest';
+import type { RunnerView } from '../../../src/app/describe-fleet.ts';
+import { auditLine, auditReply } from '../../../src/bot/answers/audit.ts';
+import { dryRunReply } from '../../../src/bot/answers/dry-run.ts';
+import { gitlabText, runnerLine, statusReply, vmText } from '../../../src/bot/answers/fleet.ts';
+import { refusalReply, requestedReply, safeReply, usageReply } from '../../../src/bot/answers/replies.ts';
+import { retryCommand } from '../../../src/bot/listeners/run-actions.ts';
+import { parseCommandText } from '../../../src/core/command.ts';
+import { planFor } from '../../../src/core/plan.ts';
+import type { RunRecord } from '../../../src/core/run.ts';
+
+const NOW = Date.parse('2025-01-01T12:00:00Z');
+const spec = {
+  name: 'gitlab-runner-02', profile: 'build', cores: 4, memoryMiB: 8192, diskGiB: 40, tags: ['docker', 'build'], concurrency: 2, privileged: true,
+  defaultImage: 'alpine:3.20', allowedImages: ['alpine:*'], allowedServices: ['docker:dind'], allowedPullPolicies: ['if-not-present'], volumes: ['/cache'],
+};
+const run: RunRecord = {
+  id: 'r_1', kind: 'provision', runner: 'gitlab-runner-02', spec, plan: planFor('provision'), requester: { userId: 'U0ALICE001', via: 'slack' },
+  status: 'failed', checkpoint: 3, outputs: {}, createdAt: NOW, updatedAt: NOW,
+};
+const view = (over: Partial<RunnerView> = {}): RunnerView => ({
+  name: 'gitlab-runner-02',
+  entry: { name: 'gitlab-runner-02', vmid: 120, node: 'pve1', ip: '10.0.0.12', profile: 'build', runnerId: 7, tags: ['docker'], provisionedAt: NOW },
+  vm: { vmid: 120, node: 'pve1', name: 'gitlab-runner-02', tags: ['gitlab-runner', 'runnerbot'], status: 'running', template: false },
+  gitlab: { id: 7, description: 'gitlab-runner-02', tagList: ['docker'], paused: false, locked: true, runUntagged: false, status: 'online', online: true, contactedAt: '2025-01-01T11:55:00Z' },
+  lastRun: run,
+  ...over,
+});
+
+describe('usage and refusals', () => {
+  it('names the wrong part and shows the usage in a code block', () => {
+    const parsed = parseCommandText('provision');
+    if (parsed.ok) throw new Error('expected a usage error');
+    expect(usageReply(parsed.error).text).toBe(':warning: `provision` needs a runner name\n```Usage: /runner provision NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]\n  create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile\'s```');
+  });
+
+  it('marks authorization refusals differently from other problems', () => {
+    expect(refusalReply({ code: 'APPROVAL.SELF', message: 'you asked' }).text).toBe(':no_entry: you asked');
+    expect(refusalReply({ code: 'RUNNER.BUSY', message: 'busy' }).text).toBe(':warning: busy');
+  });
+
+  it('says whether a request is queued or waits for approval, and where to follow it', () => {
+    expect(requestedReply(run, false, 'C0OPS00001').text).toBe('Provision `gitlab-runner-02` is queued (run `r_1`). Follow it in <#C0OPS00001>.');
+    expect(requestedReply({ ...run, kind: 'deprovision' }, true, undefined).text).toBe('Deprovision `gitlab-runner-02` is waiting for a second person to approve it (run `r_1`).');
+  });
+
+  it('removes secrets from text and blocks before they leave', () => {
+    const reply = safeReply({ text: 'token xoxb-123', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'xoxb-123' } }] }, (t) => t.split('xoxb-123').join('***'));
+    expect(JSON.stringify(reply)).not.toContain('xoxb-123');
+  });
+});
+
+describe('dry run', () => {
+  it('shows the resolved spec, the numbered plan, the target of a removal, and that nothing changed', () => {
+    const command = { kind: 'deprovision' as const, name: 'gitlab-runner-02', dryRun: true };
+    const text = dryRunReply(command, { spec, plan: planFor('deprovision') }, view().entry).text;
+    expect(text).toMatch(/cores\s+4/);
+    expect(text).toMatch(/services\s+docker:dind/);
+    expect(text).toContain(`1. ${planFor('deprovision')[0]}`);
+    expect(text).toContain('It would act on VM 120 on pve1 (10.0.0.12), GitLab runner #7.');
+    expect(text).toContain('A second person would have to approve it.');
+    expect(text).toContain('Nothing was changed.');
+  });
+});
+
+describe('list and status', () => {
+  it('joins VM, GitLab state with last contact, and the last run on one line', () => {
+    expect(runnerLine(view(), NOW)).toBe('*gitlab-runner-02* · VM 120 on pve1, running, 10.0.0.12 · GitLab runner #7 online, last contact 5 min ago · last run ❌ provision failed (`r_1`)');
+  });
+
+  it('says which service did not answer instead of guessing', () => {
+    expect(vmText(view({ vm: undefined }))).toBe('VM unknown (Proxmox did not answer)');
+    expect(vmText(view({ vm: null }))).toBe('VM 120 *missing*');
+    expect(gitlabText(view({ gitlab: undefined }), NOW)).toBe('GitLab unknown (GitLab did not answer)');
+    expect(gitlabText(view({ gitlab: { ...view().gitlab!, paused: true } }), NOW)).toContain('paused');
+  });
+
+  it('status of an unknown runner says so', () => {
+    const none = view({ entry: null, vm: null, gitlab: null, lastRun: null });
+    expect(statusReply({ runners: [none], problems: [] }, 'gitlab-runner-02', NOW).text).toBe('runnerbot knows no runner called `gitlab-runner-02`.');
+  });
+});
+
+describe('audit', () => {
+  it('prints when, who and what, newest first as given', () => {
+    const row = { at: NOW, type: 'approval' as const, runId: 'r_1', runner: 'gitlab-runner-02', actor: 'U0BOB00001', detail: { decision: 'approved', withdrawn: false } };
+    expect(auditLine(row)).toBe('`2025-01-01 12:00:00Z` <@U0BOB00001> approval gitlab-runner-02 (r_1) decision=approved withdrawn=false');
+    expect(auditReply([], 'x').text).toBe('No audit entries for `x`.');
+  });
+});
+
+describe('Retry', () => {
+  it('asks for the same provision again, overrides included', () => {
+    expect(retryCommand(run)).toEqual({ kind: 'provision', name: 'gitlab-runner-02', profile: 'build', cores: 4, memoryMiB: 8192, diskGiB: 40, tags: ['docker', 'build'], dryRun: false });
+  });
+
+  it('asks for a rebuild again with a reason pointing at the failed run', () => {
+    expect(retryCommand({ ...run, kind: 'reprovision', reason: 'disk full' })).toEqual({ kind: 'reprovision', name: 'gitlab-runner-02', profile: 'build', reason: 'retry of run r_1: disk full', dryRun: false });
+  });
+});

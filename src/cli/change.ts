@@ -24,10 +24,11 @@ const noQueue = { enqueueRun: async () => undefined };
 
 export function changeCommand(kind: ChangeCommand['kind']) {
   return async (argv: string[], env: Env): Promise<number> => {
-    const parsed = parseCommandArgv([kind, ...argv]);
+    const dryRun = argv.includes('--dry-run');
+    const loaded = loadOrRefuse(env, dryRun ? {} : { role: 'worker' });
+    const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const command = parsed.value as ChangeCommand;
-    const loaded = loadOrRefuse(env, command.dryRun ? {} : { role: 'worker' });
     const { config } = loaded;
     const scrub = scrubFor(loaded);
     const redis = createRedis(config.redis.url, { kind: 'command', name: `runnerbot-cli-${kind}` });

@@ -10,6 +10,7 @@ import { checkRedis, createRedis, pingRedis, type Redis } from '../redis.ts';
 import type { Component } from './component.ts';
 import { fanOut, logNotifier, metricsNotifier } from './observers.ts';
 import { buildStepDeps } from './provisioning.ts';
+import { buildSlackOutput } from './slack-outbox.ts';
 import { slackComponent } from './slack-component.ts';
 import { buildStores } from './stores.ts';
 import { workerComponent } from './worker-component.ts';
@@ -43,7 +44,9 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   const routes: Route[] = [healthRoute(() => pingRedis(redis)), metricsRoute(metrics.registry)];
   const components: Component[] = [redisComponent(redis, config.redis.url, logger)];
   const stores = buildStores(redis, config);
-  const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics)], logger);
+  const slackOutput = buildSlackOutput(loaded, { redis, runs: stores.runs, logger, metrics });
+  const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics), ...(slackOutput ? [slackOutput.notifier] : [])], logger);
+  if (slackOutput) components.push(slackOutput.delivery);
   if (runsWorker(role)) {
     const stepDeps = buildStepDeps(loaded, stores);
     components.push(workerComponent({ config, stores, stepDeps, notifier, logger, metrics }));

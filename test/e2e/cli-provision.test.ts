@@ -1,0 +1,95 @@
+// Issue 3 from the terminal: `runnerbot provision|deprovision|reprovision` against the simulated
+// Proxmox VE, GitLab and fake VMs (real sshd), asserted on what exists afterwards.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliWorld, type CliWorld } from './cli-world.ts';
+
+let world: CliWorld;
+beforeAll(async () => {
+  world = await startCliWorld();
+}, 120_000);
+afterAll(() => world?.close(), 60_000);
+
+const vmsNamed = (name: string) => [...world.sims.proxmox.state.vms.values()].filter((vm) => vm.config.name === name);
+const runnersNamed = (name: string) => world.sims.gitlab.runners().filter((r) => r.description === name);
+
+describe('runnerbot provision', () => {
+  it('builds one hardened, registered VM and prints one line per step', async () => {
+    const result = await world.runnerbot(['provision', 'gitlab-runner-02']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✓ clone +applied/);
+    expect(result.stdout).toMatch(/provision of gitlab-runner-02 succeeded in [\d.]+s: VMID \d+, node pve1, IP 127\.\d+\.\d+\.\d+, GitLab runner \d+/);
+
+    const [vm] = vmsNamed('gitlab-runner-02');
+    expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
+    expect(String(vm!.config.tags).split(';')).toEqual(expect.arrayContaining(['gitlab-runner', 'runnerbot']));
+    expect(decodeURIComponent(String(vm!.config.sshkeys)).trim()).toBe((await import('node:fs')).readFileSync(`${world.config.env.RUNNERBOT_CONFIG!.replace(/runnerbot\.yaml$/, 'id_ed25519.pub')}`, 'utf8').trim());
+    const [runner] = runnersNamed('gitlab-runner-02');
+    expect(runnersNamed('gitlab-runner-02')).toHaveLength(1);
+    expect(runner).toMatchObject({ locked: true, runUntagged: false, paused: false });
+    expect(runner!.contactedAt).not.toBeNull();
+
+    const toml = await world.sims.farm!.readFile(vm!.vmid, '/etc/gitlab-runner/config.toml');
+    expect(toml).toMatch(/listen_address = ":9252"/);
+    expect(toml).toMatch(/token = "glrt-/);
+    expect(toml).not.toMatch(/session_server/);
+    const rules = await world.sims.farm!.readFile(vm!.vmid, '/var/lib/sim/ufw/rules');
+    expect(rules).toMatch(/port 9100/);
+  });
+
+  it('applies nothing when run again: the same single VM and runner', async () => {
+    const result = await world.runnerbot(['provision', 'gitlab-runner-02']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/✓ /);
+    expect(result.stdout.match(/· /g)?.length).toBeGreaterThanOrEqual(15);
+    expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
+    expect(runnersNamed('gitlab-runner-02')).toHaveLength(1);
+  });
+
+  it('refuses a name with shell metacharacters before anything happens', async () => {
+    const before = world.sims.proxmox.requests.length;
+    const result = await world.runnerbot(['provision', 'gitlab-runner-$(reboot)']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/runner name .* is not valid/);
+    expect(world.sims.proxmox.requests.length).toBe(before);
+  });
+
+  it('--dry-run prints the spec and plan and changes nothing', async () => {
+    const before = world.sims.proxmox.requests.length;
+    const result = await world.runnerbot(['provision', 'gitlab-runner-09', '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/plan: find-vm → reserve-vmid → clone/);
+    expect(world.sims.proxmox.requests.length).toBe(before);
+  });
+
+  it('reprovision ends with a new VM and runner id, the old runner gone', async () => {
+    const oldVm = vmsNamed('gitlab-runner-02')[0]!.vmid;
+    const oldRunner = runnersNamed('gitlab-runner-02')[0]!.id;
+    const result = await world.runnerbot(['reprovision', 'gitlab-runner-02', '--reason', 'e2e']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [vm] = vmsNamed('gitlab-runner-02');
+    const [runner] = runnersNamed('gitlab-runner-02');
+    expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
+    expect(runnersNamed('gitlab-runner-02')).toHaveLength(1);
+    expect(runner!.id).not.toBe(oldRunner);
+    expect(world.sims.proxmox.state.vms.has(oldVm) ? vm!.vmid : 'old VM deleted').toBe(oldVm === vm!.vmid ? oldVm : 'old VM deleted');
+    expect(world.sims.gitlab.runners().some((r) => r.id === oldRunner)).toBe(false);
+  });
+
+  it('deprovision removes the runner, then the VM; again it succeeds on what is already gone', async () => {
+    const result = await world.runnerbot(['deprovision', 'gitlab-runner-02']);
+    expect(result.code).toBe(0);
+    expect(vmsNamed('gitlab-runner-02')).toHaveLength(0);
+    expect(runnersNamed('gitlab-runner-02')).toHaveLength(0);
+    const again = await world.runnerbot(['deprovision', 'gitlab-runner-02']);
+    expect(again.code).toBe(0);
+  });
+
+  it('never lets a glrt- token or another secret out of the VM', async () => {
+    const secrets = [world.sims.proxmox.token.secret, world.sims.gitlab.token, world.sims.slack.botToken];
+    const seen = [await world.redisText(), await world.auditText(), JSON.stringify(world.sims.proxmox.requests), JSON.stringify(world.sims.gitlab.requests()), world.sims.slack.receivedText()].join('\n');
+    expect(seen).not.toMatch(/glrt-/);
+    for (const secret of secrets) expect(seen).not.toContain(secret);
+  });
+});

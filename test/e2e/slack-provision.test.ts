@@ -21,11 +21,14 @@ describe('/runner provision', () => {
     expect(ack).toMatchObject({ acked: true, body: { text: 'On it…' } });
     await told(OPERATOR, /Provision `gitlab-runner-02` is queued/);
     const root = await rootOf('gitlab-runner-02', 'provision');
+    // The thread holds the progress message (edited as steps pass) and then the summary.
     const thread = await until(() => {
       const replies = slack().thread(CHANNEL, root.ts).filter((m) => m.ts !== root.ts);
-      return replies.some((m) => /succeeded|done|failed/i.test(m.text)) ? replies : undefined;
+      return replies.length >= 2 ? replies : undefined;
     }, 120_000, 'the run summary in the thread');
-    expect(thread.length).toBeGreaterThanOrEqual(2);
+    const [progress, summary] = thread;
+    expect(progress!.text + JSON.stringify(progress!.blocks)).toContain('announce');
+    expect(summary!.text + JSON.stringify(summary!.blocks)).toMatch(/VMID/);
     expect(thread.map((m) => m.text).join('\n')).not.toMatch(/failed/i);
     expect([...s.sims.proxmox.state.vms.values()].map((vm) => vm.config.name)).toContain('gitlab-runner-02');
     expect(s.sims.gitlab.runners().map((r) => r.description)).toContain('gitlab-runner-02');

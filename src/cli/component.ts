@@ -6,7 +6,11 @@ export interface Component {
   name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** How long stop() may take before it is abandoned (default 5 s), so one stuck part cannot hold the rest. */
+  stopTimeoutMs?: number;
 }
+
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 /** Starts each in order; if one fails, stops those already started and rethrows. */
 export async function startAll(components: readonly Component[], logger: Logger): Promise<void> {
@@ -25,11 +29,17 @@ export async function startAll(components: readonly Component[], logger: Logger)
 /** Stops in reverse order; a component that fails to stop is logged and the rest still stop. */
 export async function stopAll(components: readonly Component[], logger: Logger): Promise<void> {
   for (const component of [...components].reverse()) {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = component.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));
     try {
-      await component.stop();
-      logger.info({ component: component.name }, 'stopped');
+      const outcome = await Promise.race([component.stop().then(() => 'stopped' as const), timedOut]);
+      if (outcome === 'timeout') logger.warn({ component: component.name, limitMs: limit }, 'did not stop in time; abandoned');
+      else logger.info({ component: component.name }, 'stopped');
     } catch (error) {
       logger.error({ err: error, component: component.name }, 'failed to stop');
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -6,8 +6,10 @@ import { startAll, stopAll, type Component } from './component.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { buildComponents } from './service.ts';
 
-/** Past this, a stop that hangs is abandoned and the process exits non-zero. */
+/** Past this, a stop that hangs is abandoned and the process exits non-zero (a worker's drain may extend it). */
 const STOP_DEADLINE_MS = 10_000;
+
+const deadlineFor = (components: Component[]) => Math.max(STOP_DEADLINE_MS, ...components.map((c) => (c.stopTimeoutMs ?? 0) + 2_000));
 
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -18,10 +20,11 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 async function shutDown(components: Component[], logger: Logger, signal: NodeJS.Signals): Promise<number> {
   logger.info({ signal }, 'stopping');
+  const deadlineMs = deadlineFor(components);
   const hardStop = setTimeout(() => {
-    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'components did not stop in time; exiting');
+    logger.error({ deadlineMs }, 'components did not stop in time; exiting');
     process.exit(1);
-  }, STOP_DEADLINE_MS);
+  }, deadlineMs);
   const again = () => {
     logger.warn('second signal while stopping; exiting now');
     process.exit(1);

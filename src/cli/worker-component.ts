@@ -37,6 +37,8 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
 
   return {
     name: 'worker',
+    // The running steps may finish first (worker.drainSeconds), then closing takes a moment.
+    stopTimeoutMs: config.worker.drainSeconds * 1000 + 5_000,
     async start() {
       worker = startRunWorker({
         redis: { url: config.redis.url },
@@ -60,7 +62,7 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
       clearInterval(chores);
       const result = await worker?.stop();
       if (result && !result.drained) logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');
-      await stores.queue.close();
+      await Promise.race([stores.queue.close(), systemClock.sleep(2_000)]);
     },
   };
 }

@@ -88,16 +88,26 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
     worker,
     async stop() {
       stopping = true;
-      await worker.pause(true);
+      // With Redis gone, BullMQ's pause and close wait for a reconnect that may never come.
+      await bounded(worker.pause(true), REDIS_GRACE_MS);
       for (const controller of running) controller.abort();
       const drained = await waitUntil(() => running.size === 0, options.drainMs);
       options.logger.info({ drained, abandoned: running.size }, 'run worker stopping');
-      await worker.close(!drained);
+      await bounded(worker.close(!drained), REDIS_GRACE_MS);
       connection.disconnect();
       lockRedis.disconnect();
       return { drained };
     },
   };
+}
+
+const REDIS_GRACE_MS = 2_000;
+
+/** Waits for `promise`, but no longer than `ms`; its outcome is then ignored. */
+function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {

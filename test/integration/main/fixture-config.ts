@@ -12,6 +12,7 @@ export const SECRETS = {
   SLACK_APP_TOKEN: 'xapp-1-A111-testappsecret',
   PROXMOX_TOKEN_SECRET: '5e1f0a9c-1234-4abc-9def-0123456789ab',
   GITLAB_TOKEN: 'glpat-test-gitlab-secret',
+  SLACK_SIGNING_SECRET: 'test-signing-secret-0123',
   ALERTS_TOKEN: 'test-alerts-bearer-secret',
 };
 
@@ -24,7 +25,9 @@ export function writeTestConfig(edit: (yaml: string) => string = (y) => y): { di
     .replaceAll('/etc/runnerbot/ssh/', `${dir}/`)
     .replace('/etc/runnerbot/pve-ca.pem', `${dir}/pve-ca.pem`)
     .replace('  host: 0.0.0.0', '  host: 127.0.0.1')
-    .replace('  port: 3000', '  port: 0');
+    .replace('  port: 3000', '  port: 0')
+    // HTTP mode: Slack calls us, so the process starts without reaching Slack (no network here).
+    .replace('  mode: socket', '  mode: http');
   const file = join(dir, 'runnerbot.yaml');
   writeFileSync(file, edit(yaml));
   return { dir, file };

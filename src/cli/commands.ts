@@ -41,6 +41,16 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'rebuild a runner from scratch under the same name',
     load: async () => (await import('./change.ts')).changeCommand('reprovision'),
   },
+  list: {
+    usage: 'list',
+    summary: 'every managed runner: its VM, its GitLab runner and its last run',
+    load: async () => (await import('./fleet.ts')).fleetCommand('list'),
+  },
+  status: {
+    usage: 'status NAME',
+    summary: 'one runner: its VM, its GitLab runner and its last run',
+    load: async () => (await import('./fleet.ts')).fleetCommand('status'),
+  },
   audit: {
     usage: 'audit [--runner NAME] [--since 7d]',
     summary: 'print the audit trail (who asked, who approved, what ran), oldest first',

@@ -37,6 +37,14 @@ describe('runnerbot provision', () => {
     expect(rules).toMatch(/port 9100/);
   });
 
+  it('list and status show the runner with its VM and online GitLab runner', async () => {
+    const list = await world.runnerbot(['list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^gitlab-runner-02 +VM \d+ on pve1 \(running\) 127\.\S+ +runner #\d+ online/m);
+    const status = await world.runnerbot(['status', 'gitlab-runner-02']);
+    expect(status.stdout).toMatch(/last run provision succeeded/);
+  });
+
   it('applies nothing when run again: the same single VM and runner', async () => {
     const result = await world.runnerbot(['provision', 'gitlab-runner-02']);
     expect(result.code).toBe(0);

@@ -42,7 +42,7 @@ function summary(name: string, latencies: number[]) {
   return { p50, p99 };
 }
 
-export async function ackLatencyBench(): Promise<void> {
+export async function run(): Promise<void> {
   const harness = await startBotHarness({ transport: 'http' });
   const sim = harness.sim;
   const bare = testApp({ apiUrl: sim.apiUrl, botToken: sim.botToken, signingSecret: sim.signingSecret });
@@ -67,6 +67,6 @@ export async function ackLatencyBench(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await ackLatencyBench();
+  await run();
   process.exit(0);
 }

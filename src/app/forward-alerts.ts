@@ -57,9 +57,9 @@ export async function forwardAlerts(deps: ForwardAlertsDeps, { payload, delivery
     const newlyResolved = summary.status === 'resolved' && claim.previousStatus !== 'resolved';
     if (claim.kind === 'digest') {
       const lines = await deps.store.putDigestLine(claim.messageKey, digestLine(groupKey, payload, summary));
-      await deps.messenger.showDigest(channel, claim.messageKey, lines);
-      if (newlyResolved && digestResolved(lines)) await deps.messenger.replyDigestResolved(channel, claim.messageKey, lines);
-      outcomes.push({ channel, result: 'digest' });
+      if (lines) await deps.messenger.showDigest(channel, claim.messageKey, lines);
+      if (lines && newlyResolved && digestResolved(lines)) await deps.messenger.replyDigestResolved(channel, claim.messageKey, lines);
+      outcomes.push({ channel, result: lines ? 'digest' : 'duplicate' });
       continue;
     }
     await deps.messenger.showGroup(channel, claim.messageKey, view);

@@ -39,6 +39,7 @@ return {kind, messageKey, prev}
 `);
 
 const PUT_LINE = luaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return 0 end
 if redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('RPUSH', KEYS[2], ARGV[1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
@@ -75,10 +76,11 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
       };
     },
 
-    async putDigestLine(messageKey, line): Promise<DigestLine[]> {
+    async putDigestLine(messageKey, line): Promise<DigestLine[] | null> {
       const lines = keys.digestLines(messageKey);
       const order = keys.digestOrder(messageKey);
-      await PUT_LINE(redis, [lines, order], [line.groupKey, JSON.stringify(line), ALERT_STATE_TTL_SECONDS]);
+      const changed = await PUT_LINE(redis, [lines, order], [line.groupKey, JSON.stringify(line), ALERT_STATE_TTL_SECONDS]);
+      if (changed === 0) return null;
       const [[, ordered], [, all]] = (await redis.multi().lrange(order, 0, -1).hgetall(lines).exec()) as [[null, string[]], [null, Record<string, string>]];
       return ordered.flatMap((groupKey) => (all[groupKey] ? [JSON.parse(all[groupKey]) as DigestLine] : []));
     },

@@ -24,6 +24,8 @@ export { GROUPS };
 
 export interface Service {
   sims: Simulators;
+  /** runnerbot's environment (RUNNERBOT_CONFIG and the secret files), for the CLI against the same install. */
+  env: Record<string, string>;
   runnerbot: RunnerbotProcess;
   redis: Redis;
   prefix: string;
@@ -53,7 +55,7 @@ export async function startService(options: { mode: 'socket' | 'http'; vmFarm?: 
   if (options.mode === 'socket') await sims.slack.socket.waitForConnection(10_000);
   const redis = new Redis(redisUrl);
   return {
-    sims, runnerbot, redis, prefix,
+    sims, runnerbot, redis, prefix, env: written.env,
     runs: createRedisRunStore(redis, prefix),
     async jobEnds() {
       const counts: Record<string, number> = {};

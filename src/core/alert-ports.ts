@@ -1,0 +1,86 @@
+// The ports the alert use case depends on: the durable intake queue, the per-group state (which
+// Slack message shows a group, what it last showed) and the Slack side that renders it.
+import type { AlertmanagerPayload, Labels } from './alert-payload.ts';
+import type { AlertGroupSummary } from './alert-summary.ts';
+
+export type AlertStatus = 'firing' | 'resolved';
+
+export interface AlertIntake {
+  /** Durably queues one validated notification; rejects at once when it cannot (the caller answers 5xx). */
+  enqueue(payload: AlertmanagerPayload): Promise<void>;
+}
+
+export interface DigestPolicy {
+  /** More new groups than this in one channel within `windowMs` go to one digest message. */
+  threshold: number;
+  windowMs: number;
+}
+
+export interface GroupClaimInput {
+  channel: string;
+  groupKey: string;
+  /** The content fingerprint (`notificationFingerprint`): equal content changes nothing. */
+  fingerprint: string;
+  /** The intake entry this notification came in (a redelivery of the same entry is not a duplicate). */
+  deliveryId: string;
+  status: AlertStatus;
+  now: number;
+  digest: DigestPolicy;
+  /** Kept for the Silence button: the group's common labels and where its Alertmanager is. */
+  commonLabels: Labels;
+  externalURL: string;
+}
+
+export type GroupClaim =
+  | { kind: 'duplicate' }
+  | { kind: 'message' | 'digest'; messageKey: string; previousStatus?: AlertStatus };
+
+export interface AlertGroupRecord {
+  channel: string;
+  groupKey: string;
+  messageKey: string;
+  status: AlertStatus;
+  commonLabels: Labels;
+  externalURL: string;
+}
+
+/** One group's line in a digest message. */
+export interface DigestLine {
+  groupKey: string;
+  status: AlertStatus;
+  severity?: string;
+  title: string;
+  firing: number;
+  resolved: number;
+}
+
+export interface AlertStore {
+  /**
+   * Atomically records the notification for (channel, group) unless the group already shows the
+   * same content from another delivery; says which message shows the group (its own, or the
+   * channel's current digest when too many new groups arrive at once).
+   */
+  claim(input: GroupClaimInput): Promise<GroupClaim>;
+  group(channel: string, groupKey: string): Promise<AlertGroupRecord | null>;
+  /**
+   * Sets the group's line in a digest; returns every line of that digest, in arrival order, or
+   * null when the line was already exactly so (a storm repeats itself: nothing to redraw).
+   */
+  putDigestLine(messageKey: string, line: DigestLine): Promise<DigestLine[] | null>;
+}
+
+export interface AlertView {
+  groupKey: string;
+  payload: AlertmanagerPayload;
+  summary: AlertGroupSummary;
+  /** Runners the alerts are about that runnerbot manages: each gets a "Rebuild" button. */
+  managedRunners: string[];
+}
+
+/** The Slack side: messages addressed by our own key; posting twice with one key makes one message. */
+export interface AlertMessenger {
+  showGroup(channel: string, messageKey: string, view: AlertView): Promise<void>;
+  replyResolved(channel: string, messageKey: string, view: AlertView, fingerprint: string): Promise<void>;
+  showDigest(channel: string, messageKey: string, lines: DigestLine[]): Promise<void>;
+  replyDigestResolved(channel: string, messageKey: string, lines: DigestLine[]): Promise<void>;
+}

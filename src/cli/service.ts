@@ -2,6 +2,7 @@
 // Each adapter contributes components (and routes on the shared HTTP server) for the roles it serves.
 import { createHttpServer, type Route } from '../bot/http-server.ts';
 import { healthRoute, metricsRoute } from '../bot/health.ts';
+import { sdRunnersHandler } from '../bot/sd-runners.ts';
 import type { LoadedConfig, Role } from '../config.ts';
 import { runsBot, runsWorker } from '../secrets.ts';
 import type { Logger } from '../log.ts';
@@ -44,6 +45,7 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   const routes: Route[] = [healthRoute(() => pingRedis(redis)), metricsRoute(metrics.registry)];
   const components: Component[] = [redisComponent(redis, config.redis.url, logger)];
   const stores = buildStores(redis, config);
+  routes.push({ method: 'GET', path: '/sd/runners', handler: sdRunnersHandler(stores.fleet) });
   const slackOutput = buildSlackOutput(loaded, { redis, runs: stores.runs, logger, metrics });
   const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics), ...(slackOutput ? [slackOutput.notifier] : [])], logger);
   if (slackOutput) components.push(slackOutput.delivery);

@@ -76,6 +76,9 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(1).max(65535).default(22),
     knownHosts: z.enum(['accept-new', 'strict', 'off']).default('accept-new'),
     knownHostsFile: z.string().optional(),
+  }).refine((ssh) => ssh.knownHosts === 'off' || ssh.knownHostsFile !== undefined, {
+    message: 'knownHosts accept-new and strict keep host keys in a file: set ssh.knownHostsFile (or knownHosts: off)',
+    path: ['knownHostsFile'],
   }),
   provision: z
     .strictObject({
@@ -109,6 +112,10 @@ export const configSchema = z.strictObject({
       backoffMs: z.number().int().min(1).default(5000),
       maxBackoffMs: z.number().int().min(1).default(300000),
       drainSeconds: duration.default(60),
+      /** A job whose worker stops renewing its lock this long (a crash) is handed to another worker. */
+      jobLockSeconds: duration.default(30),
+      /** How often workers look for such stalled jobs. */
+      stalledIntervalSeconds: duration.default(15),
     })
     .prefault({}),
   profiles: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'a lower-case profile name'), profileSchema).refine((p) => Object.keys(p).length > 0, 'at least one profile'),

@@ -12,6 +12,7 @@ import type { Component } from './component.ts';
 import { fanOut, logNotifier, metricsNotifier } from './observers.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { buildSlackOutput } from './slack-outbox.ts';
+import { alertButtons, alertForwarder, alertIntake } from './alerts.ts';
 import { slackComponent } from './slack-component.ts';
 import { buildStores } from './stores.ts';
 import { workerComponent } from './worker-component.ts';
@@ -52,9 +53,15 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   if (runsWorker(role)) {
     const stepDeps = buildStepDeps(loaded, stores);
     components.push(workerComponent({ config, stores, stepDeps, notifier, logger, metrics }));
+    if (slackOutput) components.push(alertForwarder(loaded, { redis, outbox: slackOutput.outbox, fleet: stores.fleet, metrics, logger }));
+    else logger.warn('SLACK_BOT_TOKEN is not set: this worker forwards no alerts and posts no progress to Slack');
   }
   if (runsBot(role)) {
-    const slack = slackComponent({ loaded, redis, stores, notifier, logger, metrics });
+    const intake = alertIntake(loaded, { metrics, logger });
+    routes.push(intake.route);
+    components.push(intake.component);
+    const extraActions = slackOutput ? alertButtons(loaded, { redis, outbox: slackOutput.outbox }) : undefined;
+    const slack = slackComponent({ loaded, redis, stores, notifier, logger, metrics, ...(extraActions ? { extraActions } : {}) });
     routes.push(...slack.routes);
     components.push(slack);
   }

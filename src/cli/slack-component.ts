@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { WebClient } from '@slack/web-api';
 import { createBoltApp, type BoltApp, type ExtraAction } from '../bot/app.ts';
+import type { BotDeps } from '../bot/bot-deps.ts';
 import { createDeliveryDedupe } from '../bot/dedupe.ts';
 import { createSlackDirectory } from '../bot/directory.ts';
 import { knownSecretValues, type LoadedConfig } from '../config.ts';
@@ -26,7 +27,8 @@ export interface SlackComponentDeps {
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
-  extraActions?: ExtraAction[];
+  /** More button handlers (the alert buttons), built from the bot's own dependencies. */
+  extraActions?: (bot: BotDeps) => ExtraAction[];
 }
 
 const unconfigured = (what: string, variable: string) => async (): Promise<never> => {
@@ -48,7 +50,7 @@ function fleetLookups(loaded: LoadedConfig): { hypervisor: Pick<Hypervisor, 'lis
   return { hypervisor, registry };
 }
 
-export function slackComponent({ loaded, redis, stores, notifier, logger, metrics, extraActions = [] }: SlackComponentDeps): BoltApp {
+export function slackComponent({ loaded, redis, stores, notifier, logger, metrics, extraActions = () => [] }: SlackComponentDeps): BoltApp {
   const { config, secrets } = loaded;
   const { prefix } = config.redis;
   if (!secrets.slackBotToken) throw new CliError('SLACK_BOT_TOKEN is not set; runnerbot bot needs it');
@@ -59,25 +61,20 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     config.slack.mode === 'socket'
       ? { mode: 'socket' as const, appToken: secrets.slackAppToken ?? '' }
       : { mode: 'http' as const, signingSecret: secrets.slackSigningSecret ?? '', redis, prefix };
-  return createBoltApp({
-    botToken: secrets.slackBotToken,
-    transport,
-    ...(apiUrl ? { apiUrl } : {}),
-    extraActions,
-    deps: {
-      ...stores,
-      notifier,
-      clock: systemClock,
-      ids: systemIds,
-      policy,
-      directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
-      ...fleetLookups(loaded),
-      readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
-      channel: config.slack.channel,
-      dedupe: createDeliveryDedupe(redis, prefix),
-      scrub: secretScrubber(knownSecretValues(loaded)),
-      logger,
-      observeAck: (seconds) => metrics.commandAck.observe(seconds),
-    },
-  });
+  const deps: BotDeps = {
+    ...stores,
+    notifier,
+    clock: systemClock,
+    ids: systemIds,
+    policy,
+    directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
+    ...fleetLookups(loaded),
+    readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
+    channel: config.slack.channel,
+    dedupe: createDeliveryDedupe(redis, prefix),
+    scrub: secretScrubber(knownSecretValues(loaded)),
+    logger,
+    observeAck: (seconds) => metrics.commandAck.observe(seconds),
+  };
+  return createBoltApp({ botToken: secrets.slackBotToken, transport, ...(apiUrl ? { apiUrl } : {}), extraActions: extraActions(deps), deps });
 }

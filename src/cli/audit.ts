@@ -9,7 +9,7 @@ export interface AuditCommandDeps {
   now?: () => number;
 }
 
-const USAGE = 'usage: runnerbot audit [--runner NAME] [--since DURATION]   (DURATION like 30m, 12h, 7d, 2w)';
+const USAGE = 'usage: runnerbot audit [NAME | --runner NAME] [--since DURATION]   (DURATION like 30m, 12h, 7d, 2w)';
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 export async function auditCommand(argv: string[], deps: AuditCommandDeps): Promise<number> {
@@ -41,6 +41,11 @@ export function formatAuditEntry(entry: StoredAuditEntry): string {
 function parseArgs(argv: string[]): { runner?: string; sinceMs?: number } | string {
   const options: { runner?: string; sinceMs?: number } = {};
   for (let i = 0; i < argv.length; i++) {
+    // `audit NAME`, as in Slack's `/runner audit NAME`.
+    if (!argv[i]!.startsWith('-') && options.runner === undefined) {
+      options.runner = argv[i]!;
+      continue;
+    }
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') return `${flag} needs a value`;

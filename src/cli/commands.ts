@@ -52,7 +52,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./fleet.ts')).fleetCommand('status'),
   },
   audit: {
-    usage: 'audit [--runner NAME] [--since 7d]',
+    usage: 'audit [NAME | --runner NAME] [--since 7d]',
     summary: 'print the audit trail (who asked, who approved, what ran), oldest first',
     load: async () => (await import('./run-audit.ts')).runAudit,
   },

@@ -46,6 +46,7 @@ describe('audit trail', () => {
     expect(lines[2]).toContain('step          gitlab-runner-02  r_1  -  step=clone applied=true upid=UPID:pve1:0001:clone:');
     expect(lines[3]).toContain('job-end       gitlab-runner-02  r_1  -  outcome=succeeded runnerId=42');
     expect((await runAudit([])).lines).toHaveLength(5);
+    expect((await runAudit(['gitlab-runner-02'])).lines).toEqual(lines);
   });
 
   it('shows only entries newer than --since', async () => {

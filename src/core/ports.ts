@@ -58,6 +58,8 @@ export interface VmSettings {
   ciuser: string;
   sshPublicKey: string;
   ipconfig0: string;
+  /** The first NIC as a property string (model, MAC, bridge), when it must change. */
+  net0?: string;
   description?: string;
 }
 

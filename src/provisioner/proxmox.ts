@@ -27,6 +27,10 @@ export interface ProxmoxOptions {
   taskTimeoutMs?: number;
 }
 
+/** Tries of one read (GET) answered 5xx before the failure costs the job an attempt. */
+const READ_TRIES = 3;
+const READ_RETRY_MS = 250;
+
 const GUEST_NOT_UP = /guest agent is not running|VM \d+ is not running/i;
 const ABSENT = /Configuration file '.*' does not exist/;
 const TASK_TRANSIENT = /can't lock file|got timeout|VM is locked/i;
@@ -59,6 +63,20 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     }
   }
 
+  // A GET changes nothing, so a 5xx answer is simply asked again: one busy pveproxy worker must
+  // not send a whole job back to the queue. (A lost connection is already retried by the client.)
+  async function read<T>(action: string, request: () => Promise<T>, onFailure?: (f: PveFailure) => T | undefined): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      const seen: { status?: number } = {};
+      try {
+        return await call(action, request, (f) => ((seen.status = f.status), onFailure?.(f)));
+      } catch (error) {
+        if (tries >= READ_TRIES || (seen.status ?? 0) < 500) throw error;
+        await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS * tries));
+      }
+    }
+  }
+
   const vm = (node: string, vmid: number) => api.nodes.$(node).qemu.$(vmid);
 
   async function waitTask(task: TaskRef, timeoutMs: number): Promise<void> {
@@ -82,7 +100,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
 
   return {
     async listVms(): Promise<VmSummary[]> {
-      const resources = await call('list VMs', () => api.cluster.resources.$get({ type: 'vm' }));
+      const resources = await read('list VMs', () => api.cluster.resources.$get({ type: 'vm' }));
       return resources
         .filter((r) => r.type === 'qemu' && r.vmid !== undefined)
         .map((r) => ({
@@ -97,14 +115,14 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     },
 
     async listNodes(): Promise<NodeSummary[]> {
-      const resources = await call('list nodes', () => api.cluster.resources.$get({ type: 'node' }));
+      const resources = await read('list nodes', () => api.cluster.resources.$get({ type: 'node' }));
       return resources
         .filter((r) => r.type === 'node' && r.node)
         .map((r) => ({ node: r.node!, online: r.status === 'online', freeMemoryBytes: Math.max(0, (r.maxmem ?? 0) - (r.mem ?? 0)) }));
     },
 
     async isVmidFree(vmid) {
-      return call(`check that VMID ${vmid} is free`, async () => {
+      return read(`check that VMID ${vmid} is free`, async () => {
         await api.cluster.nextid.$get({ vmid });
         return true;
       }, (f) => (f.status === 400 && f.errors?.vmid ? false : undefined));
@@ -127,7 +145,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     waitTask,
 
     async getVmConfig(node, vmid) {
-      const config = await call(`read the config of VM ${vmid}`, () => vm(node, vmid).config.$get());
+      const config = await read(`read the config of VM ${vmid}`, () => vm(node, vmid).config.$get());
       return config as Record<string, string | number>;
     },
 
@@ -142,6 +160,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
           ipconfig0: settings.ipconfig0,
           agent: '1',
           ciupgrade: false,
+          ...(settings.net0 !== undefined ? { net0: settings.net0 } : {}),
           ...(settings.description !== undefined ? { description: settings.description } : {}),
         }),
       );
@@ -153,7 +172,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     },
 
     async getVmStatus(node, vmid) {
-      return call(`read the status of VM ${vmid}`, async () => {
+      return read(`read the status of VM ${vmid}`, async () => {
         const current = await vm(node, vmid).status.current.$get();
         return current.status === 'running' ? 'running' : 'stopped';
       }, (f) => (f.status === 500 && ABSENT.test(f.message) ? ('absent' as const) : undefined));
@@ -175,7 +194,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     },
 
     async guestIpv4(node, vmid) {
-      const answer = await call(`ask the guest agent of VM ${vmid} for its addresses`, () => vm(node, vmid).agent['network-get-interfaces'].$get(), (f) =>
+      const answer = await read(`ask the guest agent of VM ${vmid} for its addresses`, () => vm(node, vmid).agent['network-get-interfaces'].$get(), (f) =>
         f.status === 500 && GUEST_NOT_UP.test(f.message) ? null : undefined,
       );
       return routableIpv4(answer);

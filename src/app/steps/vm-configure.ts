@@ -45,16 +45,27 @@ export function configMatches(config: Record<string, string | number>, wanted: V
   );
 }
 
+/** net0 on `bridge`, keeping the clone's model and MAC; null when it is already there. */
+export function net0OnBridge(net0: string | number | undefined, bridge: string): string | null {
+  const current = net0 === undefined ? '' : String(net0);
+  if (current.split(',').includes(`bridge=${bridge}`)) return null;
+  if (current === '') return `virtio,bridge=${bridge}`;
+  return /(^|,)bridge=[^,]*/.test(current) ? current.replace(/(^|,)bridge=[^,]*/, `$1bridge=${bridge}`) : `${current},bridge=${bridge}`;
+}
+
 export const configure: Step = {
   name: 'configure',
   async check(ctx) {
     const vm = await requireOwnVm(ctx);
     const config = await ctx.deps.hypervisor.getVmConfig(vm.node, vm.vmid);
-    return configMatches(config, wantedSettings(ctx)) ? { done: true } : { done: false };
+    const done = configMatches(config, wantedSettings(ctx)) && net0OnBridge(config.net0, ctx.deps.settings.proxmox.bridge) === null;
+    return done ? { done: true } : { done: false };
   },
   async apply(ctx) {
     const vm = await requireOwnVm(ctx);
-    await ctx.deps.hypervisor.setVmConfig(vm.node, vm.vmid, wantedSettings(ctx));
+    const config = await ctx.deps.hypervisor.getVmConfig(vm.node, vm.vmid);
+    const net0 = net0OnBridge(config.net0, ctx.deps.settings.proxmox.bridge);
+    await ctx.deps.hypervisor.setVmConfig(vm.node, vm.vmid, { ...wantedSettings(ctx), ...(net0 ? { net0 } : {}) });
   },
 };
 

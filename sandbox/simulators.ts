@@ -1,0 +1,44 @@
+// The vendor simulators the sandbox (and `npm run sim`) runs: Proxmox VE with fake runner VMs
+// where sshd can run, GitLab, and a Slack workspace with the sandbox's people and channels.
+import { startGitlabSim, type GitlabSim } from '../test/sim/gitlab/index.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../test/sim/proxmox/index.ts';
+import { startSlackSim, type SlackSim } from '../test/sim/slack/index.ts';
+import { createVmFarm, type VmFarm } from '../test/sim/vm/index.ts';
+import { slackWorkspace } from './people.ts';
+
+export const PROXMOX_LAYOUT = {
+  node: 'pve1',
+  pool: 'gitlab-runners',
+  template: { vmid: 9000, name: 'debian-12-cloudinit' },
+  vmidRange: { min: 5000, max: 5099 },
+};
+
+export interface Simulators {
+  proxmox: ProxmoxSim;
+  gitlab: GitlabSim;
+  slack: SlackSim;
+  /** Absent when this machine cannot run sshd for the fake VMs. */
+  farm?: VmFarm;
+  stop(): Promise<void>;
+}
+
+export async function startSimulators(options: { vmFarm: boolean }): Promise<Simulators> {
+  const farm = options.vmFarm ? await createVmFarm() : undefined;
+  const [proxmox, gitlab, slack] = await Promise.all([
+    startProxmoxSim({
+      nodes: [{ name: PROXMOX_LAYOUT.node }],
+      pools: [PROXMOX_LAYOUT.pool],
+      templates: [{ vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name }],
+      ...(farm ? { vmHost: farm } : {}),
+    }),
+    startGitlabSim(),
+    startSlackSim({ ...slackWorkspace, transport: 'socket' }),
+  ]);
+  return {
+    proxmox, gitlab, slack, ...(farm ? { farm } : {}),
+    stop: async () => {
+      await Promise.allSettled([slack.close(), gitlab.close(), proxmox.close()]);
+      await farm?.close();
+    },
+  };
+}

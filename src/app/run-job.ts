@@ -99,6 +99,9 @@ async function handleFailure(
   memory: JobMemory,
   error: RunnerbotError,
 ): Promise<never> {
+  // Another worker took the runner's lock and owns the run now: this one reports nothing and
+  // changes nothing (its stale view must never fail, or clean up after, a run it no longer holds).
+  if (error.code === 'LOCK.LOST') throw error;
   const step = run.plan[run.checkpoint];
   // A shutdown is no failure: the worker hands the job back without spending an attempt.
   const willRetry = error.transient && (!input.finalAttempt || input.signal.aborted);

@@ -1,0 +1,147 @@
+// Runs provisions in-process the way a worker does: requestJob records the run, then runJob under
+// the runner's lock, retried with runnerbot's backoff (as `runnerbot provision` and the BullMQ
+// worker do). `dieAfter` stops a worker right after a step is saved, and can let it come back.
+import { requestJob } from '../../../../src/app/request-job.ts';
+import { runJob } from '../../../../src/app/run-job.ts';
+import { STEPS } from '../../../../src/app/steps/index.ts';
+import type { StepDeps } from '../../../../src/app/steps/step.ts';
+import { toRequestPolicy } from '../../../../src/cli/request-policy.ts';
+import { parseCommandArgv } from '../../../../src/core/command.ts';
+import { isRunnerbotError, type RunnerbotError } from '../../../../src/core/errors.ts';
+import type { StepName } from '../../../../src/core/plan.ts';
+import type { Notifier, ProgressEvent, RemoteSession, RemoteShell } from '../../../../src/core/ports.ts';
+import type { RunRecord } from '../../../../src/core/run.ts';
+import { retryDelay } from '../../../../src/jobs/backoff.ts';
+import { acquireRunnerLock } from '../../../../src/jobs/runner-lock.ts';
+import { redisKeys } from '../../../../src/jobs/redis-keys.ts';
+import { systemClock, systemIds } from '../../../../src/system.ts';
+import type { ChangeCommand } from '../../../../src/app/resolve-request.ts';
+import type { World } from './world.ts';
+
+const LOCK_TTL_MS = 30_000;
+const quiet: Notifier = { notify: async () => undefined };
+
+/** `runnerbot provision NAME` up to the queue: the recorded run, waiting for a worker. */
+export async function requestProvision(world: World, name: string): Promise<RunRecord> {
+  const { config } = world.loaded;
+  const parsed = parseCommandArgv(['provision', name], { namePattern: config.runners.namePattern });
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const deps = {
+    ...world.stores,
+    queue: { enqueueRun: async () => undefined },
+    notifier: quiet,
+    directory: { groupsOf: async () => [] },
+    clock: systemClock,
+    ids: systemIds,
+    policy: toRequestPolicy(config),
+  };
+  const requested = await requestJob(deps, { command: parsed.value as ChangeCommand, requester: { userId: 'cli:resilience', via: 'cli' } });
+  if (!requested.ok) throw new Error(`${requested.error.code}: ${requested.error.message}`);
+  return requested.value.run;
+}
+
+export interface Outcome {
+  run: RunRecord;
+  /** runJob calls made (1 = no retry). */
+  attempts: number;
+  /** What the last attempt threw (a failed run), if anything. */
+  error?: RunnerbotError;
+  /** Every transient error an attempt ended with, in order. */
+  retried: string[];
+  events: ProgressEvent[];
+}
+
+export interface DriveOptions {
+  stepDeps?: StepDeps;
+  /** Sees every progress event as the worker reports it. */
+  onEvent?: (event: ProgressEvent) => Promise<void>;
+}
+
+/** One worker taking the job: attempts with backoff until it succeeds or fails for good. */
+export async function runToEnd(world: World, run: RunRecord, options: DriveOptions = {}): Promise<Outcome> {
+  const { worker } = world.loaded.config;
+  const events: ProgressEvent[] = [];
+  const retried: string[] = [];
+  const lock = await acquireRunnerLock(world.redis, world.prefix, run.runner, LOCK_TTL_MS);
+  if (!lock) throw new Error(`the lock on ${run.runner} is held`);
+  const deps = { runs: world.stores.runs, steps: STEPS, stepDeps: options.stepDeps ?? world.stepDeps, notifier: recorder(events, options.onEvent), audit: world.stores.audit, clock: systemClock };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const finished = await runJob(deps, { runId: run.id, lock, signal: new AbortController().signal, finalAttempt: attempt >= worker.attempts });
+        return { run: finished, attempts: attempt, retried, events };
+      } catch (error) {
+        if (!isRunnerbotError(error)) throw error;
+        if (!error.transient) return { run: (await world.stores.runs.get(run.id))!, attempts: attempt, error, retried, events };
+        retried.push(`${error.code}: ${error.message}`);
+        await systemClock.sleep(retryDelay(attempt, { baseMs: worker.backoffMs, maxMs: worker.maxBackoffMs }));
+      }
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+const recorder = (events: ProgressEvent[], onEvent?: (e: ProgressEvent) => Promise<void>): Notifier => ({
+  async notify(event) {
+    events.push(event);
+    await onEvent?.(event);
+  },
+});
+
+export interface DeadWorker {
+  /** The run as the next worker finds it. */
+  left: RunRecord;
+  /** Lets the dead worker go on, as a stalled process that comes back would; resolves with how its runJob ended. */
+  wake(): Promise<RunRecord | RunnerbotError>;
+}
+
+/**
+ * A worker that dies right after `step` is saved: it runs no further line (its runJob hangs in
+ * the step-finished report), its SSH connections drop and its lock expires in Redis.
+ */
+export async function dieAfter(world: World, run: RunRecord, step: StepName, options: { finalAttempt?: boolean } = {}): Promise<DeadWorker> {
+  const lock = await acquireRunnerLock(world.redis, world.prefix, run.runner, LOCK_TTL_MS);
+  if (!lock) throw new Error(`the lock on ${run.runner} is held`);
+  const connections = trackedShell(world.stepDeps.remote);
+  let died!: () => void;
+  let revive!: () => void;
+  const death = new Promise<void>((resolve) => (died = resolve));
+  const revival = new Promise<void>((resolve) => (revive = resolve));
+  const notifier = recorder([], async (event) => {
+    if (event.type !== 'step-finished' || event.step !== step) return;
+    died();
+    await revival;
+  });
+  const deps = { runs: world.stores.runs, steps: STEPS, stepDeps: { ...world.stepDeps, remote: connections.shell }, notifier, audit: world.stores.audit, clock: systemClock };
+  const ended = runJob(deps, { runId: run.id, lock, signal: new AbortController().signal, finalAttempt: options.finalAttempt ?? false }).then(
+    (r) => r,
+    (e: unknown) => e as RunnerbotError,
+  );
+  const early = await Promise.race([death.then(() => null), ended]);
+  if (early) throw new Error(`the run ended before ${step} was saved: ${'status' in early ? early.status : early.message}`);
+  await connections.dropAll();
+  await world.redis.del(redisKeys(world.prefix).runnerLock(run.runner));
+  return {
+    left: (await world.stores.runs.get(run.id))!,
+    wake: async () => (revive(), ended),
+  };
+}
+
+/** A RemoteShell whose sessions can all be cut at once, as the death of the process would. */
+function trackedShell(remote: RemoteShell): { shell: RemoteShell; dropAll(): Promise<void> } {
+  const open = new Set<RemoteSession>();
+  return {
+    shell: {
+      ...remote,
+      async connect(host, timeoutMs, signal) {
+        const session = await remote.connect(host, timeoutMs, signal);
+        open.add(session);
+        return session;
+      },
+    },
+    async dropAll() {
+      await Promise.allSettled([...open].map((s) => s.close()));
+    },
+  };
+}

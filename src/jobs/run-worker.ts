@@ -89,11 +89,12 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
     async stop() {
       stopping = true;
       // With Redis gone, BullMQ's pause and close wait for a reconnect that may never come.
-      await bounded(worker.pause(true), REDIS_GRACE_MS);
+      const redisUp = connection.status === 'ready';
+      await (redisUp ? worker.pause(true) : bounded(worker.pause(true), REDIS_GRACE_MS));
       for (const controller of running) controller.abort();
       const drained = await waitUntil(() => running.size === 0, options.drainMs);
       options.logger.info({ drained, abandoned: running.size }, 'run worker stopping');
-      await bounded(worker.close(!drained), REDIS_GRACE_MS);
+      await (redisUp ? worker.close(!drained) : bounded(worker.close(!drained), REDIS_GRACE_MS));
       connection.disconnect();
       lockRedis.disconnect();
       return { drained };

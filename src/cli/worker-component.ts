@@ -47,6 +47,8 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
         runs: stores.runs,
         processor: (input) => runJob(runDeps, input),
         drainMs: config.worker.drainSeconds * 1000,
+        jobLockMs: config.worker.jobLockSeconds * 1000,
+        stalledIntervalMs: config.worker.stalledIntervalSeconds * 1000,
         maxBackoffMs: config.worker.maxBackoffMs,
         logger,
         onGaveUp: async (runId, reason) => {

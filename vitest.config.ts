@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // own Redis prefix, simulators on port 0 and loopback address, so they are independent.
 export default defineConfig({
   test: {
+    // Most suites wait on simulators, sshd and Redis rather than compute: two files at a time
+    // keep both cores busy without starving the simulated services.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       {

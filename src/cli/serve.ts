@@ -9,7 +9,8 @@ import { buildComponents } from './service.ts';
 /** Past this, a stop that hangs is abandoned and the process exits non-zero (a worker's drain may extend it). */
 const STOP_DEADLINE_MS = 10_000;
 
-const deadlineFor = (components: Component[]) => Math.max(STOP_DEADLINE_MS, ...components.map((c) => (c.stopTimeoutMs ?? 0) + 2_000));
+/** Each component's stop is bounded on its own; this only catches a process that hangs outright. */
+const deadlineFor = (components: Component[]) => Math.max(STOP_DEADLINE_MS, ...components.map((c) => (c.stopTimeoutMs ?? 0) + STOP_DEADLINE_MS));
 
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

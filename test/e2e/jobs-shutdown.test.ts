@@ -47,7 +47,7 @@ describe('SIGTERM while a step runs', () => {
     expect((await world.run(run.id)).checkpoint).toBe(stepIndex(run, 'bootstrap-docker'));
     await hold.release();
 
-    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(await first.exited, JSON.stringify(first.lines.slice(-8))).toEqual({ code: 0, signal: null });
     expect(first.lines.find((line) => line.msg === 'run worker stopping')).toMatchObject({ drained: true, abandoned: 0 });
     expect(stepsFinishedBy(first, run.id).at(-1)).toBe('bootstrap-docker');
     expect(await world.run(run.id)).toMatchObject({ status: 'running', checkpoint: stepIndex(run, 'bootstrap-runner') });
@@ -61,7 +61,7 @@ describe('SIGTERM while a step runs', () => {
   it('a step that outlasts the drain timeout: the process exits at the limit and the step is done again elsewhere', async () => {
     const { run, first, hold } = await stoppedDuringBootstrap('gitlab-runner-22');
 
-    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(await first.exited, JSON.stringify(first.lines.slice(-8))).toEqual({ code: 0, signal: null });
     expect(first.lines.find((line) => line.msg === 'run worker stopping')).toMatchObject({ drained: false, abandoned: 1 });
     expect(stepsFinishedBy(first, run.id)).not.toContain('bootstrap-docker');
     expect(await world.run(run.id)).toMatchObject({ status: 'running', checkpoint: stepIndex(run, 'bootstrap-docker') });

@@ -39,6 +39,10 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
   const queue = new Queue<RunJobData>(options.queueName ?? RUN_QUEUE_NAME, {
     connection,
     prefix: options.prefix,
+    // BullMQ's version check sends INFO as the connection comes up; without an offline queue it
+    // fails if the queue is closed (or Redis drops) first, and the failure surfaces unhandled.
+    // runnerbot checks the server itself at start-up (src/redis.ts).
+    skipVersionCheck: true,
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: BACKOFF_TYPE, delay: options.backoffMs },

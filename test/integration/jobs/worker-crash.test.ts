@@ -10,6 +10,7 @@ import type { RunStore } from '../../../src/core/ports.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue, type RunQueue } from '../../../src/jobs/run-queue.ts';
 import { startWorkerProcess, writeWorkerConfig, type WorkerProcess } from './harness/spawn-worker.ts';
+import { eventually } from './harness/eventually.ts';
 import { STEP_RECORDER_MODULE, appliedByKey, effectCountsKey, testRun } from './harness/step-recorder.ts';
 import { REDIS_URL, connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
 import type { WorkerProcessConfig } from './harness/worker-config.ts';
@@ -110,7 +111,11 @@ describe('worker processes', () => {
     expect(counts).toEqual({ 'find-vm': '1', 'reserve-vmid': '1', clone: '1', configure: '1' });
     expect(appliedBy['reserve-vmid']).toBe(String(first.pid));
     expect(appliedBy.clone).toBe(String(second.pid));
-    const job = await queue.queue.getJob('r_term');
-    expect([job?.attemptsMade, job?.failedReason]).toEqual([1, undefined]);
+    // The run's end is logged from inside the processor; BullMQ records the job's end just after.
+    const job = await eventually(async () => {
+      const found = await queue.queue.getJob('r_term');
+      return found?.finishedOn ? found : undefined;
+    });
+    expect([job.attemptsMade, job.failedReason]).toEqual([1, undefined]);
   });
 });

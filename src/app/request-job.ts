@@ -2,7 +2,7 @@
 // for a second person's approval. Refusals change nothing: no record, no job.
 import { canRequest, expiresAt, needsApproval } from '../core/approval.ts';
 import { err, ok, type Result } from '../core/errors.ts';
-import type { ApprovalStore, AuditLog, Clock, Directory, Fleet, Ids, JobQueue, Notifier, Requester, RunStore } from '../core/ports.ts';
+import type { ApprovalStore, AuditLog, Clock, Directory, Fleet, Ids, JobQueue, Notifier, Requester, RunStore, RunnerRegistry } from '../core/ports.ts';
 import type { RunOutputs, RunRecord } from '../core/run.ts';
 import type { RequestPolicy } from './request-policy.ts';
 import { resolveRequest, type ChangeCommand } from './resolve-request.ts';
@@ -18,6 +18,8 @@ export interface RequestJobDeps {
   clock: Clock;
   ids: Ids;
   policy: RequestPolicy;
+  /** When present, a rebuild or removal records the runner's last contact for the approval card. */
+  registry?: Pick<RunnerRegistry, 'getRunner'>;
 }
 
 export interface RequestJobInput {
@@ -56,7 +58,7 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
     requester,
     status: awaitingApproval ? 'awaiting_approval' : 'queued',
     checkpoint: 0,
-    outputs: command.kind === 'provision' ? {} : outputsOf(existing),
+    outputs: command.kind === 'provision' ? {} : { ...outputsOf(existing), ...(await lastContactOf(deps.registry, existing)) },
     createdAt: now,
     updatedAt: now,
     ...('reason' in command && command.reason ? { reason: command.reason } : {}),
@@ -85,6 +87,17 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
     if (!queued.ok) return queued;
   }
   return ok({ run, awaitingApproval });
+}
+
+/** GitLab's last contact with the runner; nothing when GitLab cannot say (it never blocks a request). */
+async function lastContactOf(registry: RequestJobDeps['registry'], entry: Awaited<ReturnType<Fleet['get']>>): Promise<RunOutputs> {
+  if (!registry || !entry) return {};
+  try {
+    const runner = await registry.getRunner(entry.runnerId);
+    return runner ? { lastContact: runner.contactedAt ?? 'never' } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** What a rebuild or removal starts from: the fleet's record of the runner, if it has one. */

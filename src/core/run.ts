@@ -29,6 +29,8 @@ export interface RunOutputs {
   cloneUpid?: string;
   ip?: string;
   runnerId?: number;
+  /** When GitLab last heard from the runner, as seen when a rebuild or removal was asked for. */
+  lastContact?: string;
   /** The VM and runner that a reprovision's deprovision half removed. */
   previous?: { vmid?: number; node?: string; runnerId?: number; ip?: string };
   phases?: Record<string, string>;

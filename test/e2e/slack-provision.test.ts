@@ -40,6 +40,8 @@ describe('/runner reprovision', () => {
     await command('reprovision gitlab-runner-02 --reason e2e');
     const card = await until(() => slack().channel(CHANNEL).messages().find((m) => m.text.includes('reprovision gitlab-runner-02') && JSON.stringify(m.blocks).includes(ACTION_IDS.approve)), 30_000, 'the approval card');
     const runId = /"value":"([^"]+)"/.exec(JSON.stringify(card.blocks))![1]!;
+    // What will be rebuilt: the VM, its address, the GitLab runner and when GitLab last heard from it.
+    expect(JSON.stringify(card.blocks)).toMatch(/\*VMID\*\\n\d+.*\*IP\*\\n127\..*\*GitLab runner\*\\n#\d+.*\*Last contact\*\\n<!date\^\d+/);
     const click = (userId: string) => slack().sendBlockAction({ userId, channelId: CHANNEL, messageTs: card.ts, actionId: ACTION_IDS.approve });
 
     await click(OPERATOR);

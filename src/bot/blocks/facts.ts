@@ -13,10 +13,22 @@ export function factsSection(facts: Fact[]): SlackBlock | null {
   return { type: 'section', fields: present.slice(0, 10).map(field) };
 }
 
+/** An ISO time as Slack shows dates (in each reader's time zone); other text as it is. */
+const slackDate = (iso: string): string => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`;
+};
+
 /** The existing machine a rebuild or removal will touch. */
 export const targetFacts = (run: RunRecord): Fact[] => {
-  const { vmid, node, ip, runnerId } = run.outputs;
-  return [['VMID', vmid], ['Node', node], ['IP', ip], ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`]];
+  const { vmid, node, ip, runnerId, lastContact } = run.outputs;
+  return [
+    ['VMID', vmid],
+    ['Node', node],
+    ['IP', ip],
+    ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`],
+    ['Last contact', lastContact === undefined ? undefined : slackDate(lastContact)],
+  ];
 };
 
 /** What a provision asks for. */

@@ -101,6 +101,17 @@ describe('approvals', () => {
     return { ...ctx, run: result.value.run };
   }
 
+  it('records when GitLab last heard from the runner, for the approval card', async () => {
+    const ctx = setup();
+    await ctx.deps.fleet.upsert({ name: 'gitlab-runner-03', vmid: 9002, node: 'pve1', ip: '10.0.0.6', profile: 'build', runnerId: 43, tags: [], provisionedAt: 0 });
+    const registry = { getRunner: async (id: number) => (id === 43 ? { id, description: 'gitlab-runner-03', tagList: [], paused: false, locked: true, runUntagged: false, status: 'online', online: true, contactedAt: '2026-11-30T01:00:00Z' } : null) };
+    const result = await requestJob({ ...ctx.deps, registry }, { command: { ...reprovision, name: 'gitlab-runner-03' }, requester: slack('UOP') });
+    expect(result.ok && result.value.run.outputs).toMatchObject({ runnerId: 43, lastContact: '2026-11-30T01:00:00Z' });
+    const down = { getRunner: async () => Promise.reject(new Error('GitLab is down')) };
+    const second = await requestJob({ ...ctx.deps, registry: down }, { command: { ...reprovision, name: 'gitlab-runner-02' }, requester: slack('UOP') });
+    expect(second.ok && second.value.run.outputs.lastContact).toBeUndefined();
+  });
+
   it('makes a rebuild wait, starting from what the fleet knows', async () => {
     const { deps, run } = await requested();
     expect(run).toMatchObject({ status: 'awaiting_approval', outputs: { vmid: 9001, runnerId: 42 }, reason: 'disk full' });

@@ -54,7 +54,9 @@ describe('/runner reprovision', () => {
     await until(async () => ['succeeded', 'failed'].includes((await s.runs.get(runId))?.status ?? ''), 120_000, 'the rebuild to finish');
     await until(() => !JSON.stringify(slack().channel(CHANNEL).messages().find((m) => m.ts === card.ts)?.blocks).includes(ACTION_IDS.approve), 30_000, 'the card without buttons');
     expect(JSON.stringify(slack().channel(CHANNEL).messages().find((m) => m.ts === card.ts)?.blocks)).toContain(`Approved by <@${APPROVER}>`);
-    expect((await s.jobEnds())[runId]).toBe(1);
+    // The run's status is saved just before its job-end audit entry; wait for that entry.
+    expect(await until(async () => (await s.jobEnds())[runId], 10_000, 'the job-end audit entry')).toBe(1);
+    expect((await s.runs.get(runId))?.status).toBe('succeeded');
   }, 180_000);
 
   it('Deny runs nothing and says who denied', async () => {

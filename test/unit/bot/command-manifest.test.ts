@@ -22,7 +22,7 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the bot scopes of DESIGN §6', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'usergroups:read', 'users:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['channels:history', 'chat:write', 'chat:write.public', 'commands', 'groups:history', 'usergroups:read', 'users:read']);
   });
 
   it('turns on Socket Mode, interactivity, the App Home tab and app_home_opened', () => {

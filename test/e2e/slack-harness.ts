@@ -73,12 +73,4 @@ export async function startService(options: { mode: 'socket' | 'http'; vmFarm?: 
   };
 }
 
-export async function until<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 60_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually as until } from '../support/eventually.ts';

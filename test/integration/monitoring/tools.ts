@@ -1,10 +1,8 @@
 // The real monitoring binaries (Debian's prometheus and prometheus-alertmanager) and the plumbing
 // the tests around them share.
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
 import { accessSync, constants } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,15 +35,7 @@ export function runTool(path: string, args: string[], cwd = MONITORING): Promise
   });
 }
 
-/** A port nothing listens on right now, for a tool that takes its listen address as a flag. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../../sandbox/free-port.ts';
 
 /** Closes a test HTTP server, including the keep-alive connections a scraper holds open. */
 export function closeServer(server: Server): Promise<void> {

@@ -1,6 +1,7 @@
 // docker-compose.yml and the Dockerfile cannot run here: check that what they reference exists
 // and agrees with the code (secret variable names, the Redis settings runnerbot insists on).
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -64,6 +65,21 @@ describe('Dockerfile', () => {
     expect(copied.filter((path) => !existsSync(join(REPO, path)))).toEqual([]);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toContain('/healthz');
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "bin/runnerbot.js"]');
+    expect(dockerfile).toContain('RUN npm run build');
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/main.js"]');
   });
+
+  it('builds src into JavaScript whose entry point runs without tsx', () => {
+    // Inside the checkout, so the compiled modules find node_modules as they do in the image.
+    mkdirSync(join(REPO, '.tmp'), { recursive: true });
+    const out = mkdtempSync(join(REPO, '.tmp', 'dist-'));
+    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', out], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    mkdirSync(join(out, 'provisioner/remote'), { recursive: true });
+    copyFileSync(join(REPO, 'src/provisioner/remote/bootstrap.sh'), join(out, 'provisioner/remote/bootstrap.sh'));
+    const check = spawnSync(process.execPath, [join(out, 'main.js'), 'config', 'check', join(REPO, 'runnerbot.example.yaml')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    rmSync(out, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -47,6 +47,9 @@ export function serveCommand(role: Role) {
       process.exit(1);
     });
     process.on('unhandledRejection', (reason) => {
+      // BullMQ's DelayedError is a signal, not a failure: the job was already put back in the
+      // queue. While a worker closes, BullMQ can leave one of them unobserved.
+      if (reason instanceof Error && reason.name === 'DelayedError') return logger.debug({ err: reason }, 'job handed back while stopping');
       logger.fatal({ err: reason }, 'unhandled rejection');
       process.exit(1);
     });

@@ -23,6 +23,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // Whole processes, real sshd and simulators on two shared cores: a test that hits a
+          // scheduling race gets one more try. A real defect fails both; the first failure is
+          // still printed.
+          retry: 1,
           testTimeout: 180_000,
           hookTimeout: 120_000,
           pool: 'forks',

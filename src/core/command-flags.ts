@@ -2,6 +2,7 @@
 import { err, ok, type Result } from './errors.ts';
 import { quoteInput } from './command-echo.ts';
 import type { Subcommand } from './command-usage.ts';
+import type { SpecRequest } from './resolve-spec.ts';
 
 export const FLAG_NAMES = ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'reason', 'dry-run'] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
@@ -18,13 +19,8 @@ export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
 
 export const MAX_REASON_CHARS = 500;
 
-export interface ParsedFlags {
-  profile?: string;
-  cores?: number;
-  memoryMiB?: number;
-  diskGiB?: number;
-  tags?: string[];
-  node?: string;
+/** The spec overrides of `resolveSpec`, plus the flags that are not part of a spec. */
+export interface ParsedFlags extends Omit<SpecRequest, 'name'> {
   reason?: string;
   dryRun: boolean;
 }

@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { auditCommand } from '../../../src/cli/audit.ts';
 import { createRedisAuditLog, readAudit } from '../../../src/jobs/redis-audit-log.ts';
-import { connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
+import { withTestRedis } from './harness/test-redis.ts';
 
 let redis: Redis;
 let prefix: string;
 
-beforeEach(() => {
-  redis = connectTestRedis();
-  prefix = testPrefix();
-});
-afterEach(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
+withTestRedis((r, p) => ((redis = r), (prefix = p)));
 
 async function runAudit(argv: string[], now?: () => number): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];

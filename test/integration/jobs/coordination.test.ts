@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedisApprovalStore } from '../../../src/jobs/redis-approval-store.ts';
 import { createRedisCoordination } from '../../../src/jobs/redis-coordination.ts';
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
 import { acquireRunnerLock } from '../../../src/jobs/runner-lock.ts';
-import { connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
+import { withTestRedis } from './harness/test-redis.ts';
 
 let redis: Redis;
 let prefix: string;
 
-beforeEach(() => {
-  redis = connectTestRedis();
-  prefix = testPrefix();
-});
-afterEach(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
+withTestRedis((r, p) => ((redis = r), (prefix = p)));
 
 describe('approvals', () => {
   it('lets exactly one of 20 simultaneous decisions win', async () => {

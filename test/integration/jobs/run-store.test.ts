@@ -1,21 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { RunStore } from '../../../src/core/ports.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
-import { connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
+import { connectTestRedis, withTestRedis } from './harness/test-redis.ts';
 import { testRun } from './harness/step-recorder.ts';
 
 let redis: Redis;
 let prefix: string;
 
-beforeEach(() => {
-  redis = connectTestRedis();
-  prefix = testPrefix();
-});
-afterEach(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
+withTestRedis((r, p) => ((redis = r), (prefix = p)));
 
 describe('Redis RunStore', () => {
   it('creates one run when two requests for one runner arrive at once, and tells the other which run is active', async () => {

@@ -1,10 +1,12 @@
-// Runs one run's plan from its checkpoint: for each step, check then apply, save what it learned,
-// report progress. Safe to call again for the same run after any crash: every step is idempotent
-// and the checkpoint is saved after each one.
-import { RunnerbotError, permanent, transient } from '../core/errors.ts';
+// Runs one run's plan from its checkpoint through the step loop, saving each step in the run
+// store under the runner's lock and reporting progress. Safe to call again for the same run after
+// any crash: every step is idempotent and the checkpoint is saved after each one.
+import { RunnerbotError, asRunnerbotError, isRunnerbotError, permanent, transient } from '../core/errors.ts';
 import type { AuditLog, Clock, Notifier, RunStore, RunnerLock } from '../core/ports.ts';
+import type { StepName } from '../core/plan.ts';
 import type { RunRecord } from '../core/run.ts';
-import type { JobMemory, StepContext, StepDeps, StepRegistry } from './steps/step.ts';
+import type { JobMemory, StepDeps, StepRegistry } from './steps/step.ts';
+import { runPlan, type PlanHooks } from './steps/run-plan.ts';
 import { cleanUpAfterFailure } from './clean-up.ts';
 
 export type { StepRegistry };
@@ -43,12 +45,9 @@ export async function runJob(deps: RunJobDeps, input: RunJobInput): Promise<RunR
 
   const memory: JobMemory = {};
   try {
-    while (run.checkpoint < run.plan.length) {
-      if (input.signal.aborted) throw transient('STEP.TRANSIENT', 'worker is shutting down; the run resumes on another worker');
-      run = await runStep(deps, input, run, memory);
-    }
-  } catch (error) {
-    return await handleFailure(deps, input, run, memory, asRunnerbotError(error));
+    const outcome = await runPlan({ run, steps: deps.steps, deps: deps.stepDeps, memory, signal: input.signal }, jobHooks(deps, input));
+    if (!outcome.ok) return await handleFailure(deps, input, outcome.run, outcome.step, memory, classify(outcome.error, input.signal));
+    run = outcome.run;
   } finally {
     await memory.session?.close().catch(() => undefined);
   }
@@ -59,62 +58,45 @@ export async function runJob(deps: RunJobDeps, input: RunJobInput): Promise<RunR
   return run;
 }
 
-async function runStep(deps: RunJobDeps, input: RunJobInput, run: RunRecord, memory: JobMemory): Promise<RunRecord> {
-  const name = run.plan[run.checkpoint]!;
-  const step = deps.steps[name];
-  const ctx: StepContext = {
-    run,
-    deps: deps.stepDeps,
-    memory,
-    signal: input.signal,
-    save: async (outputs) => {
-      await input.lock.assert();
-      ctx.run = await deps.runs.update(run.id, { outputs });
+/** Saves in the run store under the runner's lock; stops at a shutdown; reports each step. */
+function jobHooks(deps: RunJobDeps, input: RunJobInput): PlanHooks {
+  return {
+    save: (run, patch) => deps.runs.update(run.id, patch),
+    fence: () => input.lock.assert(),
+    async beforeStep(run, step) {
+      if (input.signal.aborted) throw shuttingDown();
+      await deps.notifier.notify({ type: 'step-started', run, step });
+    },
+    async afterStep(run, step, applied, durationMs) {
+      await deps.audit.append({ type: 'step', runId: run.id, runner: run.runner, detail: { step, applied, durationMs, ...auditOutputs(run) } });
+      await deps.notifier.notify({ type: 'step-finished', run, step, applied, durationMs });
     },
   };
-  const started = deps.clock.now();
-
-  await input.lock.assert();
-  await deps.notifier.notify({ type: 'step-started', run, step: name });
-  const check = await step.check(ctx);
-  const outputs = check.done ? (check.outputs ?? {}) : ((await step.apply(ctx)) ?? {});
-  const applied = !check.done;
-
-  const saved = await deps.runs.update(run.id, { checkpoint: run.checkpoint + 1, outputs });
-  const durationMs = deps.clock.now() - started;
-  await deps.audit.append({
-    type: 'step',
-    runId: run.id,
-    runner: run.runner,
-    detail: { step: name, applied, durationMs, ...auditOutputs(saved) },
-  });
-  await deps.notifier.notify({ type: 'step-finished', run: saved, step: name, applied, durationMs });
-  return saved;
 }
 
 async function handleFailure(
   deps: RunJobDeps,
   input: RunJobInput,
   run: RunRecord,
+  step: StepName,
   memory: JobMemory,
   error: RunnerbotError,
 ): Promise<never> {
   // Another worker took the runner's lock and owns the run now: this one reports nothing and
   // changes nothing (its stale view must never fail, or clean up after, a run it no longer holds).
   if (error.code === 'LOCK.LOST') throw error;
-  const step = run.plan[run.checkpoint];
   // A shutdown is no failure: the worker hands the job back without spending an attempt.
   const willRetry = error.transient && (!input.finalAttempt || input.signal.aborted);
   const shown = { code: error.code, message: error.message };
-  if (step) await deps.notifier.notify({ type: 'step-failed', run, step, error: shown, willRetry });
+  await deps.notifier.notify({ type: 'step-failed', run, step, error: shown, willRetry });
   if (willRetry) {
-    await deps.runs.update(run.id, { error: { ...shown, ...(step ? { step } : {}) } });
+    await deps.runs.update(run.id, { error: { ...shown, step } });
     throw error;
   }
 
   const cleaned = await cleanUpAfterFailure(deps, run, memory, input.signal);
   const failed = await deps.runs.finish(run.id, 'failed', {
-    error: { ...shown, ...(step ? { step } : {}) },
+    error: { ...shown, step },
     finishedAt: deps.clock.now(),
     ...(cleaned ? { outputs: cleaned.outputs } : {}),
   });
@@ -128,11 +110,14 @@ async function handleFailure(
   throw new RunnerbotError(error.code, error.message, { transient: false, cause: error });
 }
 
-function asRunnerbotError(error: unknown): RunnerbotError {
-  if (error instanceof RunnerbotError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return transient('STEP.TRANSIENT', message, error);
+/** A wait cut short by a shutdown is no failure of the step; anything else is as the adapters said. */
+function classify(error: unknown, signal: AbortSignal): RunnerbotError {
+  if (signal.aborted && !isRunnerbotError(error)) return shuttingDown(error);
+  return asRunnerbotError(error);
 }
+
+const shuttingDown = (cause?: unknown) =>
+  transient('STEP.TRANSIENT', 'worker is shutting down; the run resumes on another worker', cause);
 
 /** The identifiers worth keeping in the audit trail (never a secret). */
 function auditOutputs(run: RunRecord): Record<string, string | number | undefined> {

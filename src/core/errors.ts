@@ -56,6 +56,19 @@ export const permanent = (code: ErrorCode, message: string, cause?: unknown): Ru
 
 export const isRunnerbotError = (e: unknown): e is RunnerbotError => e instanceof RunnerbotError;
 
+/** The one way to ask what an error is: a RunnerbotError with this code (anything else is not). */
+export const hasCode = (e: unknown, code: ErrorCode): e is RunnerbotError => isRunnerbotError(e) && e.code === code;
+
+/**
+ * What a failure means for a run. Adapters turn their vendor's failures into RunnerbotErrors and
+ * say which are transient; anything else is a mistake no retry can fix, so it is permanent.
+ */
+export function asRunnerbotError(error: unknown): RunnerbotError {
+  if (isRunnerbotError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return permanent('STEP.UNRECOVERABLE', message, error);
+}
+
 /** The result type of pure core functions that can refuse their input. */
 export type Result<T, E = RunnerbotErrorShape> = { ok: true; value: T } | { ok: false; error: E };
 

@@ -31,6 +31,9 @@ export const DEPROVISION_STEPS = [
   'clear-records',
 ] as const;
 
+/** What a failed provision runs to remove what it made (with `onFailure: destroy`). */
+export const CLEAN_UP_STEPS = ['delete-runner', 'stop-vm', 'delete-vm'] as const satisfies readonly DeprovisionStep[];
+
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 export type DeprovisionStep = (typeof DEPROVISION_STEPS)[number];
 export type StepName = ProvisionStep | DeprovisionStep;

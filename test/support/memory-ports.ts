@@ -1,5 +1,6 @@
 // In-memory implementations of the ports, for unit tests of the use cases. They follow the
 // contracts in src/core/ports.ts (including "a key set to undefined in an outputs patch removes it").
+import { transient } from '../../src/core/errors.ts';
 import type {
   Approval,
   ApprovalDecision,
@@ -103,7 +104,7 @@ export const heldLock = (): RunnerLock & { lost: boolean } => ({
   fencingToken: 1,
   lost: false,
   async assert() {
-    if (this.lost) throw new Error('lock lost');
+    if (this.lost) throw transient('LOCK.LOST', 'lock lost');
   },
   async release() {},
 });

@@ -3,7 +3,7 @@
 // process connects again. The runner token only ever travels from memory to the VM's file.
 import { BOOTSTRAP_ENV_PATH, BOOTSTRAP_SCRIPT_PATH, METRICS_PORTS, renderBootstrapEnv } from '../../core/bootstrap-env.ts';
 import { renderConfigToml, withoutToken } from '../../core/config-toml.ts';
-import { isRunnerbotError, permanent, transient } from '../../core/errors.ts';
+import { hasCode, permanent, transient } from '../../core/errors.ts';
 import type { ExecResult, RemoteSession } from '../../core/ports.ts';
 import { shellCommand } from '../../core/shell-quote.ts';
 import { isRunnerOnline, runnerToken } from './runner-steps.ts';
@@ -38,7 +38,7 @@ async function onVm<T>(ctx: StepContext, work: (s: RemoteSession) => Promise<T>)
   try {
     return await work(s);
   } catch (e) {
-    if (isRunnerbotError(e) && e.code === 'SSH.UNREACHABLE') {
+    if (hasCode(e, 'SSH.UNREACHABLE')) {
       ctx.memory.session = undefined;
       await s.close().catch(() => undefined);
     }

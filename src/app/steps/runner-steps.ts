@@ -2,7 +2,7 @@
 // untagged jobs; the `glrt-` token lives only in job memory). Deprovision: `pause-runner` (then
 // wait for its jobs to drain) and `delete-runner`. A runner is found by the id the run recorded,
 // else by its description, so a crash between GitLab's answer and the checkpoint leaves no orphan.
-import { isRunnerbotError } from '../../core/errors.ts';
+import { hasCode } from '../../core/errors.ts';
 import type { GitlabRunner, RunnerRegistry } from '../../core/ports.ts';
 import type { Step, StepContext } from './step.ts';
 
@@ -78,7 +78,7 @@ export const pauseRunner: Step = {
     try {
       await ctx.deps.registry.setPaused(runner.id, true);
     } catch (e) {
-      if (isRunnerbotError(e) && e.code === 'RUNNER.NOT_FOUND') return {};
+      if (hasCode(e, 'RUNNER.NOT_FOUND')) return {};
       throw e;
     }
     const left = await drainJobs(ctx, runner.id);
@@ -89,6 +89,7 @@ export const pauseRunner: Step = {
 
 export const deleteRunner: Step = {
   name: 'delete-runner',
+  clears: ['runnerId'],
   async check(ctx) {
     return (await findRunner(ctx)) ? { done: false } : { done: true };
   },

@@ -1,6 +1,6 @@
 // The contract of one step of a plan. `check` asks whether the step's effect already exists
 // (a retried or resumed run must not repeat it); `apply` makes it so. Both return what they
-// learned, which run-job saves in the run record before the next step starts.
+// learned, which the step loop (run-plan.ts) saves in the run record before the next step starts.
 import type {
   Clock,
   Coordination,
@@ -22,7 +22,7 @@ export interface StepDeps {
   fleet: Fleet;
   clock: Clock;
   settings: ProvisionSettings;
-  /** The text of src/provisioner/remote/bootstrap.sh, read once by main.ts. */
+  /** The text of src/provisioner/remote/bootstrap.sh, read once at start-up. */
   bootstrapScript: string;
 }
 
@@ -39,7 +39,7 @@ export interface StepContext {
   deps: StepDeps;
   memory: JobMemory;
   signal: AbortSignal;
-  /** Saves outputs at once, before the step ends (e.g. a clone's UPID); optional for runners of steps. */
+  /** Saves outputs at once, before the step ends (e.g. a clone's UPID); absent when a test calls a step directly. */
   save?(outputs: Partial<RunOutputs>): Promise<void>;
 }
 
@@ -47,6 +47,8 @@ export type StepCheck = { done: true; outputs?: Partial<RunOutputs> } | { done: 
 
 export interface Step {
   name: StepName;
+  /** The outputs that no longer describe anything once this step has run (what it undoes). */
+  clears?: readonly (keyof RunOutputs)[];
   check(ctx: StepContext): Promise<StepCheck>;
   apply(ctx: StepContext): Promise<Partial<RunOutputs> | void>;
 }

@@ -2,7 +2,7 @@
 // template per node, or the shared one), holding one of that node's clone slots; then wait for
 // the task and for the new VM's config lock. Resumable: a saved UPID is waited for, and a VM
 // at the reserved VMID whose description names this run is its clone, never cloned twice.
-import { permanent, transient } from '../../core/errors.ts';
+import { hasCode, permanent, transient } from '../../core/errors.ts';
 import type { NodeSummary, VmSummary } from '../../core/ports.ts';
 import type { Step, StepContext } from './step.ts';
 import { cloneDescription, locateVm, ownershipProblem } from './vm-ownership.ts';
@@ -40,7 +40,7 @@ async function waitForSavedClone(ctx: StepContext, upid: string): Promise<void> 
   const node = /^UPID:([^:]+):/.exec(upid)?.[1] ?? ctx.run.outputs.node ?? '';
   await ctx.deps.hypervisor.waitTask({ node, upid }, ctx.deps.settings.timeouts.taskMs).catch((error: unknown) => {
     // A failed clone leaves no VM behind; the checks below clone again.
-    if (!(error instanceof Error && 'code' in error && error.code === 'PROXMOX.TASK_FAILED')) throw error;
+    if (!hasCode(error, 'PROXMOX.TASK_FAILED')) throw error;
   });
 }
 

@@ -28,6 +28,7 @@ export const confirmVm: Step = {
 
 export const deleteVm: Step = {
   name: 'delete-vm',
+  clears: ['vmid', 'ip'],
   async check(ctx) {
     return (await ownVm(ctx)) ? { done: false } : { done: true };
   },

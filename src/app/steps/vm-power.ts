@@ -1,6 +1,6 @@
 // start: boot the VM unless it runs. wait-ip: poll the guest agent until it reports a routable
 // IPv4. stop-vm: stop the run's VM if it runs (after checking it is ours).
-import { transient } from '../../core/errors.ts';
+import { hasCode, transient } from '../../core/errors.ts';
 import type { Step } from './step.ts';
 import { ownVm, requireOwnVm } from './vm-ownership.ts';
 import { pollUntil } from './vm-wait.ts';
@@ -31,7 +31,7 @@ export const waitIp: Step = {
     const ip = await pollUntil(ctx, agentMs, `the guest agent of VM ${vm.vmid} reporting an IPv4 address`, () =>
       ctx.deps.hypervisor.guestIpv4(vm.node, vm.vmid),
     ).catch((error: unknown) => {
-      if (error instanceof Error && 'code' in error && error.code === 'STEP.TIMEOUT') {
+      if (hasCode(error, 'STEP.TIMEOUT')) {
         throw transient('STEP.TIMEOUT', `VM ${vm.vmid} has no IPv4 address after ${agentMs} ms: is qemu-guest-agent installed in the template and is DHCP answering?`);
       }
       throw error;

@@ -1,12 +1,13 @@
 // For tests of the Proxmox steps: settings, a run, StepDeps with the real Proxmox adapter and
-// simple fakes for the ports the VM steps do not use, an in-memory Coordination, and a runner
-// that does what run-job does per step (check, else apply, merge outputs).
+// simple fakes for the ports the VM steps do not use, an in-memory Coordination, and runSteps:
+// the plan's step loop, saving in memory.
 import { isRunnerbotError } from '../../../src/core/errors.ts';
 import type { Clock, Coordination, Fleet, FleetEntry, Hypervisor, RemoteShell, RunnerRegistry } from '../../../src/core/ports.ts';
-import type { RunOutputs, RunRecord } from '../../../src/core/run.ts';
+import type { RunRecord } from '../../../src/core/run.ts';
 import type { ProvisionSettings } from '../../../src/core/settings.ts';
 import type { RunnerSpec } from '../../../src/core/spec.ts';
 import type { Step, StepDeps } from '../../../src/app/steps/step.ts';
+import { runPlan, saveInMemory, type PlanHooks } from '../../../src/app/steps/run-plan.ts';
 import { createProxmoxHypervisor } from '../../../src/provisioner/proxmox.ts';
 import type { ProxmoxSim } from './index.ts';
 
@@ -100,25 +101,24 @@ export interface StepRun {
   transientErrors: string[];
 }
 
-/** Runs the steps in order as run-job does; with `retries`, a step failing transiently is tried again. */
+/** Runs the steps in order through the step loop; with `retries`, a step failing transiently is tried again. */
 export async function runSteps(steps: Step[], deps: StepDeps, start: RunRecord, retries = 0): Promise<StepRun> {
-  let run = start;
   const applied: string[] = [];
   const transientErrors: string[] = [];
-  for (const step of steps) {
-    for (let attempt = 0; ; attempt++) {
-      const ctx = { run, deps, memory: {}, signal: new AbortController().signal, save: async (o: Partial<RunOutputs>) => void (run = { ...run, outputs: { ...run.outputs, ...o } }) };
-      try {
-        const check = await step.check(ctx);
-        const outputs = check.done ? (check.outputs ?? {}) : ((await step.apply(ctx)) ?? {});
-        if (!check.done) applied.push(step.name);
-        run = { ...ctx.run, outputs: { ...run.outputs, ...outputs } };
-        break;
-      } catch (error) {
-        if (!(isRunnerbotError(error) && error.transient && attempt < retries)) throw error;
-        transientErrors.push(`${step.name}: ${error.code} ${error.message}`);
-      }
-    }
+  const byName = Object.fromEntries(steps.map((step) => [step.name, step]));
+  const hooks: PlanHooks = {
+    save: async (run, patch) => saveInMemory(run, patch),
+    afterStep: async (_run, name, wasApplied) => void (wasApplied && applied.push(name)),
+  };
+  let run: RunRecord = { ...start, plan: steps.map((step) => step.name), checkpoint: 0 };
+  let attempts = 0;
+  for (;;) {
+    const outcome = await runPlan({ run, steps: byName, deps, memory: {}, signal: new AbortController().signal }, hooks);
+    if (outcome.ok) return { run: { ...outcome.run, plan: start.plan, checkpoint: start.checkpoint }, applied, transientErrors };
+    const { error } = outcome;
+    attempts = outcome.run.checkpoint === run.checkpoint ? attempts + 1 : 1;
+    if (!(isRunnerbotError(error) && error.transient && attempts <= retries)) throw error;
+    transientErrors.push(`${outcome.step}: ${error.code} ${error.message}`);
+    run = outcome.run;
   }
-  return { run, applied, transientErrors };
 }

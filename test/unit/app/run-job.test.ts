@@ -4,15 +4,17 @@ import { permanent, transient, RunnerbotError } from '../../../src/core/errors.t
 import { planFor, type StepName } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import type { Step, StepDeps } from '../../../src/app/steps/step.ts';
+import { STEPS } from '../../../src/app/steps/index.ts';
 import { ManualClock, MemoryAudit, MemoryRunStore, RecordingNotifier, heldLock } from '../../support/memory-ports.ts';
 
-/** Steps that record each apply in `effects` and are done once applied (idempotent). */
+/** Steps that record each apply in `effects` and are done once applied (idempotent); each clears what the real one does. */
 function recordingSteps(effects: string[], failAt?: { step: StepName; error: () => Error; times: number }): StepRegistry {
   const done = new Set<string>();
   const steps = {} as Record<StepName, Step>;
   for (const name of new Set([...planFor('reprovision')])) {
     steps[name] = {
       name,
+      ...(STEPS[name].clears ? { clears: STEPS[name].clears } : {}),
       async check() {
         return done.has(name) ? { done: true } : { done: false };
       },

@@ -4,10 +4,9 @@
 import { userInfo } from 'node:os';
 import { requestJob } from '../app/request-job.ts';
 import { resolveRequest, type ChangeCommand } from '../app/resolve-request.ts';
-import { runJob } from '../app/run-job.ts';
+import { runInProcess } from '../app/run-in-process.ts';
 import { STEPS } from '../app/steps/index.ts';
 import { parseCommandArgv } from '../core/command.ts';
-import { isRunnerbotError } from '../core/errors.ts';
 import type { Env } from '../config.ts';
 import { retryDelay } from '../jobs/backoff.ts';
 import { acquireRunnerLock } from '../jobs/runner-lock.ts';
@@ -53,20 +52,13 @@ export function changeCommand(kind: ChangeCommand['kind']) {
       const interrupt = new AbortController();
       process.once('SIGINT', () => interrupt.abort());
       try {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const finished = await runJob(runDeps, { runId: run.id, lock, signal: interrupt.signal, finalAttempt: attempt >= config.worker.attempts });
-            return finished.status === 'succeeded' ? 0 : 1;
-          } catch (error) {
-            if (!isRunnerbotError(error) || !error.transient) return 1;
-            if (interrupt.signal.aborted) {
-              await stores.queue.enqueueRun(run.id);
-              out(`interrupted: run ${run.id} was handed to the workers and resumes at its checkpoint`);
-              return 130;
-            }
-            await systemClock.sleep(retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }));
-          }
-        }
+        const retry = { attempts: config.worker.attempts, delayMs: (attempt: number) => retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }) };
+        const outcome = await runInProcess(runDeps, { runId: run.id, lock, signal: interrupt.signal }, retry);
+        if (outcome.kind === 'finished') return outcome.run.status === 'succeeded' ? 0 : 1;
+        if (outcome.kind === 'failed') return 1;
+        await stores.queue.enqueueRun(run.id);
+        out(`interrupted: run ${run.id} was handed to the workers and resumes at its checkpoint`);
+        return 130;
       } finally {
         await lock.release();
       }

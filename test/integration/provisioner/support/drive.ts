@@ -1,13 +1,14 @@
 // Runs provisions in-process the way a worker does: requestJob records the run, then runJob under
-// the runner's lock, retried with runnerbot's backoff (as `runnerbot provision` and the BullMQ
-// worker do). `dieAfter` stops a worker right after a step is saved, and can let it come back.
+// the runner's lock, retried with runnerbot's backoff by runInProcess (as `runnerbot provision`
+// does). `dieAfter` stops a worker right after a step is saved, and can let it come back.
 import { requestJob } from '../../../../src/app/request-job.ts';
 import { runJob } from '../../../../src/app/run-job.ts';
+import { runInProcess } from '../../../../src/app/run-in-process.ts';
 import { STEPS } from '../../../../src/app/steps/index.ts';
 import type { StepDeps } from '../../../../src/app/steps/step.ts';
 import { toRequestPolicy } from '../../../../src/cli/request-policy.ts';
 import { parseCommandArgv } from '../../../../src/core/command.ts';
-import { isRunnerbotError, type RunnerbotError } from '../../../../src/core/errors.ts';
+import type { RunnerbotError } from '../../../../src/core/errors.ts';
 import type { StepName } from '../../../../src/core/plan.ts';
 import type { Notifier, ProgressEvent, RemoteSession, RemoteShell } from '../../../../src/core/ports.ts';
 import type { RunRecord } from '../../../../src/core/run.ts';
@@ -66,17 +67,12 @@ export async function runToEnd(world: World, run: RunRecord, options: DriveOptio
   if (!lock) throw new Error(`the lock on ${run.runner} is held`);
   const deps = { runs: world.stores.runs, steps: STEPS, stepDeps: options.stepDeps ?? world.stepDeps, notifier: recorder(events, options.onEvent), audit: world.stores.audit, clock: systemClock };
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const finished = await runJob(deps, { runId: run.id, lock, signal: new AbortController().signal, finalAttempt: attempt >= worker.attempts });
-        return { run: finished, attempts: attempt, retried, events };
-      } catch (error) {
-        if (!isRunnerbotError(error)) throw error;
-        if (!error.transient) return { run: (await world.stores.runs.get(run.id))!, attempts: attempt, error, retried, events };
-        retried.push(`${error.code}: ${error.message}`);
-        await systemClock.sleep(retryDelay(attempt, { baseMs: worker.backoffMs, maxMs: worker.maxBackoffMs }));
-      }
-    }
+    const retry = { attempts: worker.attempts, delayMs: (attempt: number) => retryDelay(attempt, { baseMs: worker.backoffMs, maxMs: worker.maxBackoffMs }) };
+    const onRetry = (error: RunnerbotError) => void retried.push(`${error.code}: ${error.message}`);
+    const outcome = await runInProcess(deps, { runId: run.id, lock, signal: new AbortController().signal, onRetry }, retry);
+    if (outcome.kind === 'finished') return { run: outcome.run, attempts: outcome.attempts, retried, events };
+    if (outcome.kind === 'interrupted') throw new Error('runToEnd is never interrupted');
+    return { run: (await world.stores.runs.get(run.id))!, attempts: outcome.attempts, error: outcome.error, retried, events };
   } finally {
     await lock.release();
   }

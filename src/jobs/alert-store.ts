@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import type { AlertGroupRecord, AlertStatus, AlertStore, DigestLine, GroupClaim } from '../core/alert-ports.ts';
 import { ALERT_STATE_TTL_SECONDS, alertKeys, digestMessageKeyPrefix, groupMessageKey } from './alert-keys.ts';
-import { luaScript } from './lua.ts';
+import { luaScript } from '../lua.ts';
 
 const CLAIM = luaScript(`
 local h = KEYS[1]

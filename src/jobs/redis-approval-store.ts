@@ -2,7 +2,7 @@
 // pending, and decided exactly once by a Lua script however many clicks arrive together.
 import type { Redis } from 'ioredis';
 import type { Approval, ApprovalStore } from '../core/ports.ts';
-import { luaScript } from './lua.ts';
+import { luaScript } from '../lua.ts';
 import { redisKeys } from './redis-keys.ts';
 
 // KEYS: approval hash, pending index. ARGV: run id, decision, by, at.

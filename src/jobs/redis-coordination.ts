@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import { transient } from '../core/errors.ts';
 import type { Coordination } from '../core/ports.ts';
-import { luaScript } from './lua.ts';
+import { luaScript } from '../lua.ts';
 import { redisKeys } from './redis-keys.ts';
 
 // KEYS: claim. ARGV: run id, ttl ms.

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { permanent } from '../core/errors.ts';
 import type { RunStore } from '../core/ports.ts';
 import { FINAL_STATUSES, type RunRecord, type RunStatus } from '../core/run.ts';
-import { luaScript } from './lua.ts';
+import { luaScript } from '../lua.ts';
 import { redisKeys } from './redis-keys.ts';
 import { decodeRecord, encodePatch, encodeRecord, pairsToHash } from './run-record-codec.ts';
 

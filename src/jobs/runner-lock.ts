@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { transient } from '../core/errors.ts';
 import type { RunnerLock } from '../core/ports.ts';
-import { luaScript } from './lua.ts';
+import { luaScript } from '../lua.ts';
 import { redisKeys } from './redis-keys.ts';
 
 // KEYS: lock, fence counter. ARGV: ttl ms. Returns the new token, or 0 when another holds it.

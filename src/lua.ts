@@ -1,5 +1,6 @@
-// A Lua script sent once per connection by its SHA, and again in full after a NOSCRIPT reply
-// (a restarted Redis has forgotten it).
+// The one way runnerbot runs Lua (the job stores and the Slack outbox alike): by its SHA with
+// EVALSHA, and in full with EVAL only after a NOSCRIPT reply (a restarted Redis has forgotten it;
+// EVAL caches it again), as ioredis' defineCommand does for BullMQ.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 

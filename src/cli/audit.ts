@@ -1,5 +1,6 @@
 // `runnerbot audit [--runner NAME] [--since 7d]`: the audit trail, oldest first, one line each.
 import type { Redis } from 'ioredis';
+import { usageOf } from '../core/command-usage.ts';
 import { readAudit, type StoredAuditEntry } from '../jobs/redis-audit-log.ts';
 
 export interface AuditCommandDeps {
@@ -9,7 +10,7 @@ export interface AuditCommandDeps {
   now?: () => number;
 }
 
-const USAGE = 'usage: runnerbot audit [NAME | --runner NAME] [--since DURATION]   (DURATION like 30m, 12h, 7d, 2w)';
+const USAGE = usageOf('audit', 'runnerbot');
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 export async function auditCommand(argv: string[], deps: AuditCommandDeps): Promise<number> {

@@ -1,5 +1,7 @@
 // The command table: a command is a file in src/cli exporting a handler, plus one row here.
+// The commands Slack has too take their usage from src/core/command-usage.ts.
 import type { Env } from '../config.ts';
+import { synopsisOf, type Subcommand } from '../core/command-usage.ts';
 
 /** Returns the process' exit code; throws CliError to refuse with a message. */
 export type CommandHandler = (argv: string[], env: Env) => Promise<number>;
@@ -8,6 +10,12 @@ export interface CommandEntry {
   usage: string;
   summary: string;
   load: () => Promise<CommandHandler>;
+}
+
+/** A command Slack's `/runner` has too: its usage line and summary come from the one usage text. */
+function shared(subcommand: Subcommand, load: () => Promise<CommandHandler>): CommandEntry {
+  const { args, what } = synopsisOf(subcommand, 'runnerbot');
+  return { usage: [subcommand, args].filter(Boolean).join(' '), summary: what, load };
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
@@ -26,36 +34,12 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'bot and worker in one process (the default of the container)',
     load: async () => (await import('./serve.ts')).serveCommand('all'),
   },
-  provision: {
-    usage: 'provision NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
-    summary: 'build a runner VM in this process, printing one line per step (break-glass, no Slack needed)',
-    load: async () => (await import('./change.ts')).changeCommand('provision'),
-  },
-  deprovision: {
-    usage: 'deprovision NAME [--reason TEXT] [--dry-run]',
-    summary: 'remove a runner: its GitLab runner, then its VM',
-    load: async () => (await import('./change.ts')).changeCommand('deprovision'),
-  },
-  reprovision: {
-    usage: 'reprovision NAME [--profile P] [--reason TEXT] [--dry-run]',
-    summary: 'rebuild a runner from scratch under the same name',
-    load: async () => (await import('./change.ts')).changeCommand('reprovision'),
-  },
-  list: {
-    usage: 'list',
-    summary: 'every managed runner: its VM, its GitLab runner and its last run',
-    load: async () => (await import('./fleet.ts')).fleetCommand('list'),
-  },
-  status: {
-    usage: 'status NAME',
-    summary: 'one runner: its VM, its GitLab runner and its last run',
-    load: async () => (await import('./fleet.ts')).fleetCommand('status'),
-  },
-  audit: {
-    usage: 'audit [NAME | --runner NAME] [--since 7d]',
-    summary: 'print the audit trail (who asked, who approved, what ran), oldest first',
-    load: async () => (await import('./run-audit.ts')).runAudit,
-  },
+  provision: shared('provision', async () => (await import('./change.ts')).changeCommand('provision')),
+  deprovision: shared('deprovision', async () => (await import('./change.ts')).changeCommand('deprovision')),
+  reprovision: shared('reprovision', async () => (await import('./change.ts')).changeCommand('reprovision')),
+  list: shared('list', async () => (await import('./fleet.ts')).fleetCommand('list')),
+  status: shared('status', async () => (await import('./fleet.ts')).fleetCommand('status')),
+  audit: shared('audit', async () => (await import('./run-audit.ts')).runAudit),
   config: {
     usage: 'config check [FILE] [--for bot|worker|all]',
     summary: 'print every problem in the configuration, or the effective configuration with secrets masked',

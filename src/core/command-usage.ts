@@ -1,24 +1,43 @@
-// The usage text of `/runner` (and of the `runnerbot` CLI, which takes the same commands).
+// The one usage text of `/runner` and of the `runnerbot` CLI, which takes the same commands
+// (src/cli/commands.ts reads its rows from here).
 
 export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'list', 'status', 'audit', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
-const SYNOPSIS: Record<Subcommand, { args: string; what: string }> = {
+interface Synopsis {
+  args: string;
+  what: string;
+  /** What only the terminal takes (where it accepts more than Slack). */
+  terminalArgs?: string;
+  /** A note for one surface only, shown in parentheses after `what`. */
+  inSlack?: string;
+  inTerminal?: string;
+}
+
+const SYNOPSIS: Record<Subcommand, Synopsis> = {
   provision: {
     args: 'NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
     what: 'create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile\'s',
+    inTerminal: 'runs in this process, one line per step: break-glass, no Slack needed',
   },
   reprovision: {
     args: 'NAME [--profile P] [--reason TEXT] [--dry-run]',
-    what: 'rebuild a runner from scratch under the same name (a second person approves)',
+    what: 'rebuild a runner from scratch under the same name',
+    inSlack: 'a second person approves',
   },
   deprovision: {
     args: 'NAME [--reason TEXT] [--dry-run]',
-    what: 'delete a runner from GitLab and its VM (a second person approves)',
+    what: 'delete a runner from GitLab and its VM',
+    inSlack: 'a second person approves',
   },
   list: { args: '', what: 'every runner runnerbot manages, with its state' },
   status: { args: 'NAME', what: 'one runner: its VM, GitLab status, last contact and recent runs' },
-  audit: { args: '[NAME]', what: 'recent requests, approvals and results' },
+  audit: {
+    args: '[NAME]',
+    terminalArgs: '[NAME | --runner NAME] [--since DURATION]',
+    what: 'recent requests, approvals and results',
+    inTerminal: 'oldest first; DURATION like 30m, 12h, 7d, 2w',
+  },
   help: { args: '[COMMAND]', what: 'this text' },
 };
 
@@ -29,15 +48,23 @@ const NOTES = [
 
 export type UsagePrefix = '/runner' | 'runnerbot';
 
+/** A subcommand's arguments and what it does, as one surface (Slack or the terminal) offers it. */
+export function synopsisOf(subcommand: Subcommand, prefix: UsagePrefix = '/runner'): { args: string; what: string } {
+  const { args, what, terminalArgs, inSlack, inTerminal } = SYNOPSIS[subcommand];
+  const terminal = prefix === 'runnerbot';
+  const note = terminal ? inTerminal : inSlack;
+  return { args: (terminal ? terminalArgs : undefined) ?? args, what: note ? `${what} (${note})` : what };
+}
+
 /** The usage of one subcommand: its synopsis line and what it does. */
 export function usageOf(subcommand: Subcommand, prefix: UsagePrefix = '/runner'): string {
-  const { args, what } = SYNOPSIS[subcommand];
+  const { args, what } = synopsisOf(subcommand, prefix);
   return `Usage: ${[prefix, subcommand, args].filter(Boolean).join(' ')}\n  ${what}`;
 }
 
 export function usageText(prefix: UsagePrefix = '/runner'): string {
   const lines = SUBCOMMANDS.map((sub) => {
-    const { args, what } = SYNOPSIS[sub];
+    const { args, what } = synopsisOf(sub, prefix);
     return `${[prefix, sub, args].filter(Boolean).join(' ')}\n    ${what}`;
   });
   return ['Usage:', ...lines, '', ...NOTES].join('\n');

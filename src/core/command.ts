@@ -8,7 +8,7 @@ import { applyFlagValue, EXPECTS, FLAG_NAMES, FLAGS_OF, type FlagName, type Pars
 import { didYouMean } from './did-you-mean.ts';
 import { validateRunnerName } from './runner-name.ts';
 
-export { USAGE, usageOf, usageText, SUBCOMMANDS, type Subcommand, type UsagePrefix } from './command-usage.ts';
+export { USAGE, synopsisOf, usageOf, usageText, SUBCOMMANDS, type Subcommand, type UsagePrefix } from './command-usage.ts';
 
 export type Command =
   | { kind: 'provision'; name: string; profile?: string; cores?: number; memoryMiB?: number; diskGiB?: number; tags?: string[]; node?: string; dryRun: boolean }

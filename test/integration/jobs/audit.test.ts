@@ -61,7 +61,7 @@ describe('audit trail', () => {
     const { code, lines } = await runAudit(['--since', 'yesterday']);
     expect(code).toBe(2);
     expect(lines[0]).toBe('--since: "yesterday" is not a duration like 7d');
-    expect(lines[1]).toMatch(/^usage: runnerbot audit/);
-    expect(await runAudit(['--help'])).toEqual({ code: 0, lines: [expect.stringMatching(/^usage: runnerbot audit/)] });
+    expect(lines[1]).toMatch(/^Usage: runnerbot audit/);
+    expect(await runAudit(['--help'])).toEqual({ code: 0, lines: [expect.stringMatching(/^Usage: runnerbot audit/)] });
   });
 });

@@ -15,6 +15,6 @@ describe('runnerbot audit', () => {
     expect(empty.stdout()).toBe('');
     const bad = runRunnerbot(['audit', '--since', 'yesterday'], env);
     expect(await bad.exited).toBe(2);
-    expect(bad.stdout()).toContain('usage: runnerbot audit');
+    expect(bad.stdout()).toContain('Usage: runnerbot audit');
   });
 });

@@ -25,7 +25,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
-# runnerbot refuses a Redis that may evict queue data or lose it on a crash (DESIGN §1).
+# runnerbot refuses a Redis that may evict queue data or lose it on a crash.
 redis-cli -h 127.0.0.1 -p 6379 config set maxmemory-policy noeviction >/dev/null
 redis-cli -h 127.0.0.1 -p 6379 config set appendonly yes >/dev/null
 redis-cli -h 127.0.0.1 -p 6379 config set appendfsync everysec >/dev/null

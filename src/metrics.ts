@@ -1,4 +1,4 @@
-// Every metric runnerbot exports, on one registry per process (DESIGN §7).
+// Every metric runnerbot exports, on one registry per process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {

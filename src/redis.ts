@@ -1,29 +1,20 @@
-// Redis connections, and the start-up check that Redis will not lose runnerbot's data (DESIGN §1).
+// Redis connections, and the start-up check that Redis will not lose runnerbot's data.
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { permanent, transient } from './core/errors.ts';
 
 export type { Redis };
 
-/**
- * - `bullmq`: for BullMQ workers and blocking commands (`maxRetriesPerRequest: null`, as BullMQ requires).
- * - `producer`: for BullMQ queues that enqueue; fails fast while Redis is down (`enableOfflineQueue: false`).
- * - `command`: everything else (stores, locks, health).
- */
-export type RedisKind = 'bullmq' | 'producer' | 'command';
-
+/** A connection for stores, locks and health; BullMQ's connections are made in src/jobs/redis-connection.ts. */
 export interface CreateRedisOptions {
-  kind?: RedisKind;
   /** Shown in `CLIENT LIST`. */
   name?: string;
   /** Connection errors are logged once per distinct message until the connection is ready again. */
   logger?: Logger;
 }
 
-export function createRedis(url: string, { kind = 'command', name, logger }: CreateRedisOptions = {}): Redis {
+export function createRedis(url: string, { name, logger }: CreateRedisOptions = {}): Redis {
   const options: RedisOptions = { connectionName: name };
-  if (kind === 'bullmq') options.maxRetriesPerRequest = null;
-  if (kind === 'producer') options.enableOfflineQueue = false;
   const redis = new Redis(url, options);
   let lastError = '';
   redis.on('error', (error: Error) => {

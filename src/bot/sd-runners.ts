@@ -1,4 +1,4 @@
-// GET /sd/runners: the fleet as Prometheus HTTP service discovery (DESIGN §7).
+// GET /sd/runners: the fleet as Prometheus HTTP service discovery.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet } from '../core/ports.ts';
 import { runnerTargetGroups } from '../core/sd-targets.ts';

@@ -6,7 +6,7 @@ import type { Notifier, ProgressEvent } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import type { Logger } from '../log.ts';
 import { failureMessage, progressMessage, rootMessage, summaryMessage, type DecisionNote, type StepProgress } from './blocks/index.ts';
-import type { Outbox, PostedMessage } from './outbox/index.ts';
+import type { Outbox } from './outbox/index.ts';
 
 export interface SlackNotifierOptions {
   outbox: Outbox;
@@ -17,21 +17,12 @@ export interface SlackNotifierOptions {
   progressIntervalMs?: number;
 }
 
-/** The outbox keys of a run's messages. */
+/** The outbox keys of a run's messages: the outbox maps each to its channel and ts (`tsOf`), so the run record holds no Slack id. */
 export const runMessageKeys = (runId: string) => ({
   root: `run:${runId}:root`,
   progress: `run:${runId}:progress`,
   outcome: `run:${runId}:outcome`,
 });
-
-const ROOT_KEY = /^run:(.+):root$/;
-
-/** An outbox `onPosted` hook that reports each run's root ts (main.ts stores it as `rootTs`). */
-export const onRootPosted = (store: (runId: string, ts: string) => Promise<unknown>) =>
-  async ({ key, ts }: PostedMessage): Promise<void> => {
-    const runId = ROOT_KEY.exec(key)?.[1];
-    if (runId) await store(runId, ts);
-  };
 
 const STATE_TTL_SECONDS = 30 * 24 * 3600;
 

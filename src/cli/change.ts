@@ -30,7 +30,7 @@ export function changeCommand(kind: ChangeCommand['kind']) {
     const command = parsed.value as ChangeCommand;
     const { config } = loaded;
     const scrub = scrubFor(loaded);
-    const redis = createRedis(config.redis.url, { kind: 'command', name: `runnerbot-cli-${kind}` });
+    const redis = createRedis(config.redis.url, { name: `runnerbot-cli-${kind}` });
     const stores = buildStores(redis, config);
     try {
       await checkRedis(redis, config.redis.url);

@@ -24,7 +24,7 @@ export function fleetCommand(kind: 'list' | 'status') {
     const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const name = parsed.value.kind === 'status' ? parsed.value.name : undefined;
-    const redis = createRedis(loaded.config.redis.url, { kind: 'command', name: `runnerbot-cli-${kind}` });
+    const redis = createRedis(loaded.config.redis.url, { name: `runnerbot-cli-${kind}` });
     const stores = buildStores(redis, loaded.config);
     try {
       await checkRedis(redis, loaded.config.redis.url);

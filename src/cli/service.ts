@@ -47,7 +47,7 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   const components: Component[] = [redisComponent(redis, config.redis.url, logger)];
   const stores = buildStores(redis, config);
   routes.push({ method: 'GET', path: '/sd/runners', handler: sdRunnersHandler(stores.fleet) });
-  const slackOutput = buildSlackOutput(loaded, { redis, runs: stores.runs, logger, metrics });
+  const slackOutput = buildSlackOutput(loaded, { redis, logger, metrics });
   const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics), ...(slackOutput ? [slackOutput.notifier] : [])], logger);
   if (slackOutput) components.push(slackOutput.delivery);
   if (runsWorker(role)) {

@@ -2,9 +2,8 @@
 // outbox in Redis) and this process' share of the outbox delivery (the only path to Slack).
 import type { Redis } from 'ioredis';
 import { createOutbox, createOutboxWebClient, startOutboxDelivery, type Outbox, type OutboxDelivery } from '../bot/outbox/index.ts';
-import { SlackNotifier, onRootPosted } from '../bot/slack-notifier.ts';
+import { SlackNotifier } from '../bot/slack-notifier.ts';
 import { knownSecretValues, type LoadedConfig } from '../config.ts';
-import type { RunStore } from '../core/ports.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Component } from './component.ts';
@@ -15,7 +14,7 @@ export interface SlackOutput {
   delivery: Component;
 }
 
-export function buildSlackOutput(loaded: LoadedConfig, deps: { redis: Redis; runs: RunStore; logger: Logger; metrics: Metrics }): SlackOutput | null {
+export function buildSlackOutput(loaded: LoadedConfig, deps: { redis: Redis; logger: Logger; metrics: Metrics }): SlackOutput | null {
   const { config, secrets } = loaded;
   if (!secrets.slackBotToken) return null;
   const { prefix } = config.redis;
@@ -34,7 +33,6 @@ export function buildSlackOutput(loaded: LoadedConfig, deps: { redis: Redis; run
         metrics: deps.metrics,
         logger: deps.logger.child({ component: 'slack-delivery' }),
         secrets: secretList,
-        onPosted: onRootPosted((runId, ts) => deps.runs.update(runId, { rootTs: ts })),
       });
     },
     async stop() {

@@ -45,9 +45,8 @@ export interface RunRecord {
   plan: StepName[];
   requester: Requester;
   reason?: string;
-  /** Where progress goes: the channel, and the root message's ts once posted. */
+  /** Where progress goes; which Slack messages show it is the notifier's business. */
   channel?: string;
-  rootTs?: string;
   status: RunStatus;
   /** Index into `plan` of the next step to run. */
   checkpoint: number;

@@ -1,4 +1,4 @@
-// Slack's message limits (DESIGN §6), applied to every message before it is stored or sent: what
+// Slack's message limits, applied to every message before it is stored or sent: what
 // does not fit is cut, and the cut says so, rather than Slack refusing the whole message.
 import type { SlackBlock, SlackMessage } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { SlackNotifier, onRootPosted } from '../../../src/bot/slack-notifier.ts';
+import { SlackNotifier, runMessageKeys } from '../../../src/bot/slack-notifier.ts';
 import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import { createLogger } from '../../../src/log.ts';
@@ -23,8 +23,7 @@ const run = (patch: Partial<RunRecord>): RunRecord => ({
 });
 
 it('posts the approval card as the root message, stores its ts, and rewrites it without buttons when it expires', async () => {
-  const rootTs = new Map<string, string>();
-  h.startDelivery({ onPosted: onRootPosted(async (runId, ts) => void rootTs.set(runId, ts)) });
+  h.startDelivery();
   await notifier.notify({ type: 'run-requested', run: run({}) });
   const card = await waitFor(() => h.sim.channel(OPS).messages()[0], 'the approval card');
   const buttons = JSON.stringify(card.blocks);
@@ -32,7 +31,8 @@ it('posts the approval card as the root message, stores its ts, and rewrites it 
   expect(buttons).toContain('"action_id":"approval_deny","value":"r_appr1"');
   expect(buttons).toContain('"confirm"');
   for (const fact of ['9009', 'pve2', '10.0.0.9', '#909', 'retired', `<@${ALICE}>`]) expect(buttons).toContain(fact);
-  await waitFor(() => rootTs.get('r_appr1') === card.ts, 'the root ts to be reported');
+  const root = await waitFor(() => h.outbox.tsOf(runMessageKeys('r_appr1').root), 'the outbox to record the root ts');
+  expect(root).toEqual({ channel: OPS, ts: card.ts });
 
   await notifier.notify({ type: 'approval-decided', run: run({ status: 'expired' }), decision: 'expired', by: 'runnerbot' });
   await waitFor(() => card.history.length === 1 && outboxDrained(h), 'the card to be rewritten');

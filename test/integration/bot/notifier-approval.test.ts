@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SlackNotifier, runMessageKeys } from '../../../src/bot/slack-notifier.ts';
-import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
+import { runRecord } from '../../support/run-record.ts';
 import { createLogger } from '../../../src/log.ts';
 import { ALICE, OPS } from '../../sim/slack/test-support.ts';
 import { outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
@@ -14,13 +14,13 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const run = (patch: Partial<RunRecord>): RunRecord => ({
-  id: 'r_appr1', kind: 'deprovision', runner: 'gitlab-runner-09', plan: planFor('deprovision'), status: 'awaiting_approval', checkpoint: 0,
-  outputs: { vmid: 9009, node: 'pve2', ip: '10.0.0.9', runnerId: 909 }, requester: { userId: ALICE, via: 'slack' }, reason: 'retired',
-  channel: OPS, createdAt: 0, updatedAt: 0,
-  spec: { name: 'gitlab-runner-09', profile: 'build', cores: 2, memoryMiB: 4096, diskGiB: 40, tags: [], concurrency: 1, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
-  ...patch,
-});
+const run = (patch: Partial<RunRecord>): RunRecord =>
+  runRecord({
+    id: 'r_appr1', kind: 'deprovision', runner: 'gitlab-runner-09', status: 'awaiting_approval',
+    outputs: { vmid: 9009, node: 'pve2', ip: '10.0.0.9', runnerId: 909 }, requester: { userId: ALICE, via: 'slack' }, reason: 'retired', channel: OPS,
+    ...patch,
+    spec: { diskGiB: 40, ...patch.spec },
+  });
 
 it('posts the approval card as the root message, stores its ts, and rewrites it without buttons when it expires', async () => {
   h.startDelivery();

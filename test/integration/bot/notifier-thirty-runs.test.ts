@@ -4,9 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { progressMessage, type StepProgress } from '../../../src/bot/blocks/index.ts';
 import { SlackNotifier, runMessageKeys } from '../../../src/bot/slack-notifier.ts';
-import { planFor, type StepName } from '../../../src/core/plan.ts';
+import type { StepName } from '../../../src/core/plan.ts';
 import type { ApprovalDecision, ProgressEvent } from '../../../src/core/ports.ts';
 import type { RunKind, RunRecord } from '../../../src/core/run.ts';
+import { runRecord } from '../../support/run-record.ts';
 import { createLogger } from '../../../src/log.ts';
 import { ALICE, BOB, OPS } from '../../sim/slack/test-support.ts';
 import { FAKE_SECRET, acceptedPosts, outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
@@ -30,13 +31,13 @@ const stepMs = (step: StepName, i: number) => 100 + step.length * 10 + i;
 const jitter = () => delay(Math.floor(Math.random() * 4));
 
 function newRun(i: number, story: Story): RunRecord {
-  return {
-    id: `r${String(i).padStart(3, '0')}`, kind: story.kind, runner: `gitlab-runner-${i}`, plan: planFor(story.kind),
-    status: story.approval ? 'awaiting_approval' : 'queued', checkpoint: 0, channel: OPS,
+  return runRecord({
+    id: `r${String(i).padStart(3, '0')}`, kind: story.kind, runner: `gitlab-runner-${i}`,
+    status: story.approval ? 'awaiting_approval' : 'queued', channel: OPS,
     outputs: story.kind === 'provision' ? {} : { vmid: 9000 + i, node: 'pve1', ip: `10.0.0.${i}`, runnerId: 500 + i },
-    requester: { userId: ALICE, via: 'slack' }, createdAt: 0, updatedAt: 0,
-    spec: { name: `gitlab-runner-${i}`, profile: 'build', cores: 2, memoryMiB: 4096, diskGiB: 40, tags: ['docker'], concurrency: 1, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
-  };
+    requester: { userId: ALICE, via: 'slack' },
+    spec: { diskGiB: 40, tags: ['docker'] },
+  });
 }
 
 /** Reports one run's life the way request-job, decide-approval and run-job do; returns its final record. */

@@ -13,7 +13,7 @@ import { createRunQueue, type RunQueue } from '../../../src/jobs/run-queue.ts';
 import { startRunWorker, type RunWorker } from '../../../src/jobs/run-worker.ts';
 import { systemClock } from '../../../src/system.ts';
 import { RecordingNotifier } from '../../support/memory-ports.ts';
-import { testRun } from './harness/step-recorder.ts';
+import { queuedRun } from './harness/step-recorder.ts';
 import { REDIS_URL, connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -61,7 +61,7 @@ describe('a plain Error in a step', () => {
     worker = startRunWorker({ redis: { url: REDIS_URL }, prefix, concurrency: 1, runs, processor, drainMs: 2_000, maxBackoffMs: 50, busyRetryMs: 50, logger: quiet });
 
     const failed = new Promise<void>((resolve) => events.on('failed', ({ jobId }) => jobId === 'r_plain' && resolve()));
-    await runs.create(testRun('r_plain', 'rb-plain', ['find-vm', 'reserve-vmid']));
+    await runs.create(queuedRun('r_plain', 'rb-plain', ['find-vm', 'reserve-vmid']));
     await queue.enqueueRun('r_plain');
     await failed;
 

@@ -8,7 +8,7 @@ import { startRunWorker, type RunWorker } from '../../../src/jobs/run-worker.ts'
 import { createStoreRedis } from '../../../src/jobs/redis-connection.ts';
 import { eventually } from './harness/eventually.ts';
 import { startRedisServer, type OwnRedisServer } from './harness/redis-server.ts';
-import { createProcessor, effectCountsKey, testRun } from './harness/step-recorder.ts';
+import { createProcessor, effectCountsKey, queuedRun } from './harness/step-recorder.ts';
 import { testPrefix } from './harness/test-redis.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -38,7 +38,7 @@ describe('Redis restarts', () => {
     const runs = createRedisRunStore(redis, prefix);
     const ids = Array.from({ length: 20 }, (_, i) => `r_${i}`);
     for (const [i, id] of ids.entries()) {
-      await runs.create(testRun(id, `gitlab-runner-${i}`, ['find-vm', 'reserve-vmid']));
+      await runs.create(queuedRun(id, `gitlab-runner-${i}`, ['find-vm', 'reserve-vmid']));
       await queue.enqueueRun(id);
     }
 

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RunStore } from '../../../src/core/ports.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { connectTestRedis, withTestRedis } from './harness/test-redis.ts';
-import { testRun } from './harness/step-recorder.ts';
+import { queuedRun } from './harness/step-recorder.ts';
 
 let redis: Redis;
 let prefix: string;
@@ -14,7 +14,7 @@ describe('Redis RunStore', () => {
   it('creates one run when two requests for one runner arrive at once, and tells the other which run is active', async () => {
     const connections = [connectTestRedis(), connectTestRedis()];
     const [a, b] = connections.map((connection) => createRedisRunStore(connection, prefix)) as [RunStore, RunStore];
-    const results = await Promise.all([a.create(testRun('r_a', 'gitlab-runner-02', ['find-vm'])), b.create(testRun('r_b', 'gitlab-runner-02', ['find-vm']))]);
+    const results = await Promise.all([a.create(queuedRun('r_a', 'gitlab-runner-02', ['find-vm'])), b.create(queuedRun('r_b', 'gitlab-runner-02', ['find-vm']))]);
 
     const created = results.filter((r) => r.created);
     const refused = results.filter((r) => !r.created);
@@ -29,7 +29,7 @@ describe('Redis RunStore', () => {
 
   it('round-trips the record, merges outputs key by key, and frees the name when the run finishes', async () => {
     const runs = createRedisRunStore(redis, prefix, { now: () => 5_000 });
-    const run = testRun('r_1', 'gitlab-runner-03', ['find-vm', 'reserve-vmid'], 1_000);
+    const run = queuedRun('r_1', 'gitlab-runner-03', ['find-vm', 'reserve-vmid'], 1_000);
     await runs.create(run);
     expect(await runs.get('r_1')).toEqual(run);
 
@@ -43,24 +43,24 @@ describe('Redis RunStore', () => {
     const finished = await runs.finish('r_1', 'succeeded', { outputs: { ip: '10.0.0.5' } });
     expect(finished).toMatchObject({ status: 'succeeded', finishedAt: 5_000, outputs: { node: 'pve1', vmid: 9001, ip: '10.0.0.5' } });
     expect(await runs.activeFor('gitlab-runner-03')).toBeNull();
-    expect(await runs.create(testRun('r_2', 'gitlab-runner-03', ['find-vm']))).toEqual({ created: true });
+    expect(await runs.create(queuedRun('r_2', 'gitlab-runner-03', ['find-vm']))).toEqual({ created: true });
   });
 
   it('does not free the name from a run that no longer holds it', async () => {
     const runs = createRedisRunStore(redis, prefix);
-    await runs.create(testRun('r_old', 'gitlab-runner-04', ['find-vm']));
+    await runs.create(queuedRun('r_old', 'gitlab-runner-04', ['find-vm']));
     await runs.finish('r_old', 'failed');
-    await runs.create(testRun('r_new', 'gitlab-runner-04', ['find-vm']));
+    await runs.create(queuedRun('r_new', 'gitlab-runner-04', ['find-vm']));
     await runs.finish('r_old', 'failed');
     expect((await runs.activeFor('gitlab-runner-04'))?.id).toBe('r_new');
   });
 
   it('lists recent runs, newest first, overall and per runner', async () => {
     const runs = createRedisRunStore(redis, prefix);
-    await runs.create(testRun('r_1', 'alpha', ['find-vm'], 1));
+    await runs.create(queuedRun('r_1', 'alpha', ['find-vm'], 1));
     await runs.finish('r_1', 'succeeded');
-    await runs.create(testRun('r_2', 'beta', ['find-vm'], 2));
-    await runs.create(testRun('r_3', 'alpha', ['find-vm'], 3));
+    await runs.create(queuedRun('r_2', 'beta', ['find-vm'], 2));
+    await runs.create(queuedRun('r_3', 'alpha', ['find-vm'], 3));
     expect((await runs.recent(10)).map((r) => r.id)).toEqual(['r_3', 'r_2', 'r_1']);
     expect((await runs.recent(10, 'alpha')).map((r) => r.id)).toEqual(['r_3', 'r_1']);
     expect((await runs.recent(1)).map((r) => r.id)).toEqual(['r_3']);

@@ -11,7 +11,7 @@ import { acquireRunnerLock } from '../../../src/jobs/runner-lock.ts';
 import { recordQueueDepth } from '../../../src/jobs/queue-gauge.ts';
 import { createMetrics } from '../../../src/metrics.ts';
 import { eventually } from './harness/eventually.ts';
-import { testRun } from './harness/step-recorder.ts';
+import { queuedRun } from './harness/step-recorder.ts';
 import { REDIS_URL, connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -46,7 +46,7 @@ function worker(processor: RunProcessor, onGaveUp?: (runId: string, reason: stri
 }
 
 async function enqueue(runId: string, runner: string): Promise<void> {
-  await runs.create(testRun(runId, runner, ['find-vm']));
+  await runs.create(queuedRun(runId, runner, ['find-vm']));
   await queue.enqueueRun(runId);
 }
 

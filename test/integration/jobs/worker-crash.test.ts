@@ -11,7 +11,7 @@ import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue, type RunQueue } from '../../../src/jobs/run-queue.ts';
 import { startWorkerProcess, writeWorkerConfig, type WorkerProcess } from './harness/spawn-worker.ts';
 import { eventually } from './harness/eventually.ts';
-import { STEP_RECORDER_MODULE, appliedByKey, effectCountsKey, testRun } from './harness/step-recorder.ts';
+import { STEP_RECORDER_MODULE, appliedByKey, effectCountsKey, queuedRun } from './harness/step-recorder.ts';
 import { REDIS_URL, connectTestRedis, deletePrefix, testPrefix } from './harness/test-redis.ts';
 import type { WorkerProcessConfig } from './harness/worker-config.ts';
 
@@ -73,7 +73,7 @@ const runFinished = (runId: string) => (e: { event: string; runId?: unknown }) =
 describe('worker processes', () => {
   it('finishes a run on another worker after the first is killed with SIGKILL mid-step', async () => {
     const [a, b] = await Promise.all([startWorker('a'), startWorker('b')]);
-    await runs.create(testRun('r_kill', 'gitlab-runner-02', PLAN));
+    await runs.create(queuedRun('r_kill', 'gitlab-runner-02', PLAN));
     await queue.enqueueRun('r_kill');
 
     const started = await Promise.any([a, b].map((w) => w.waitFor(stepStarted('r_kill', 'reserve-vmid'))));
@@ -94,7 +94,7 @@ describe('worker processes', () => {
 
   it('lets the running step finish on SIGTERM, exits, and the run completes on another worker', async () => {
     const first = await startWorker('first');
-    await runs.create(testRun('r_term', 'gitlab-runner-03', PLAN));
+    await runs.create(queuedRun('r_term', 'gitlab-runner-03', PLAN));
     await queue.enqueueRun('r_term');
 
     await first.waitFor(stepStarted('r_term', 'reserve-vmid'));

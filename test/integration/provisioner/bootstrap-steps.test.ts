@@ -15,6 +15,7 @@ import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import { createSshShell } from '../../../src/provisioner/ssh.ts';
 import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
 import { provisionSettings, runnerSpec } from '../../sim/vm/fixtures.ts';
+import { runRecord } from '../../support/run-record.ts';
 import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../sim/vm/index.ts';
 
 const PORT = 2222;
@@ -46,10 +47,7 @@ function deps(phaseMs?: number): StepDeps {
 }
 
 function newRun(ip: string, name: string): RunRecord {
-  return {
-    id: `r_${name}`, kind: 'provision', runner: name, spec: runnerSpec({ name }), plan: [...ORDER], requester: { userId: 'U1', via: 'cli' },
-    status: 'running', checkpoint: 0, outputs: { ip, vmid: 1 }, createdAt: 0, updatedAt: 0,
-  };
+  return runRecord({ id: `r_${name}`, runner: name, spec: runnerSpec({ name }), plan: [...ORDER], status: 'running', outputs: { ip, vmid: 1 } });
 }
 
 /** One job attempt in a fresh process: its own memory and connection; steps from `from` on. */

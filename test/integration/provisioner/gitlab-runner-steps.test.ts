@@ -9,6 +9,7 @@ import { createRunner, deleteRunner, isRunnerOnline, pauseRunner, runnerToken } 
 import type { JobMemory, Step, StepContext, StepDeps } from '../../../src/app/steps/step.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
+import { runRecord } from '../../support/run-record.ts';
 
 let sim: GitlabSim;
 beforeEach(async () => {
@@ -34,14 +35,10 @@ function steppingClock(onSleep: (sleeps: number) => void = () => undefined): Clo
 const settings = { pollMs: 1_000, timeouts: { drainJobsMs: 10_000 }, gitlab: { maximumTimeout: 7200 } } as ProvisionSettings;
 
 function newRun(outputs: RunOutputs = {}): RunRecord {
-  return {
-    id: 'r_test', kind: 'provision', runner: 'gitlab-runner-02', plan: ['create-runner'], requester: { userId: 'U1', via: 'cli' },
-    status: 'running', checkpoint: 0, outputs, createdAt: 0, updatedAt: 0,
-    spec: {
-      name: 'gitlab-runner-02', profile: 'build', cores: 2, memoryMiB: 4096, diskGiB: 40, tags: ['docker', 'build'], concurrency: 2,
-      privileged: false, defaultImage: 'alpine:3.20', allowedImages: [], allowedServices: [], allowedPullPolicies: ['if-not-present'], volumes: ['/cache'],
-    },
-  };
+  return runRecord({
+    id: 'r_test', plan: ['create-runner'], status: 'running', outputs,
+    spec: { diskGiB: 40, tags: ['docker', 'build'], concurrency: 2, defaultImage: 'alpine:3.20', allowedPullPolicies: ['if-not-present'], volumes: ['/cache'] },
+  });
 }
 
 /** Only the ports these steps use exist; touching any other one fails the test. */

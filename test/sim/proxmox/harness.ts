@@ -9,6 +9,7 @@ import type { RunnerSpec } from '../../../src/core/spec.ts';
 import type { Step, StepDeps } from '../../../src/app/steps/step.ts';
 import { runPlan, saveInMemory, type PlanHooks } from '../../../src/app/steps/run-plan.ts';
 import { createProxmoxHypervisor } from '../../../src/provisioner/proxmox.ts';
+import { runRecord } from '../../support/run-record.ts';
 import type { ProxmoxSim } from './index.ts';
 
 export const TEST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJ1bm5lcmJvdC10ZXN0LWtleS1ub3QtYS1zZWNyZXQ runnerbot@test';
@@ -28,20 +29,15 @@ export function testSettings(overrides: Partial<ProvisionSettings['proxmox']> = 
   };
 }
 
+/** A provision of `runner` under way, for steps run one by one (its plan is set by runSteps). */
 export function testRun(runner: string, spec: Partial<RunnerSpec> = {}, id = `r_${runner}_${Math.random().toString(36).slice(2, 8)}`): RunRecord {
-  return {
+  return runRecord({
     id,
-    kind: 'provision',
     runner,
-    spec: { name: runner, profile: 'build', cores: 4, memoryMiB: 4096, diskGiB: 20, tags: ['docker', 'linux'], concurrency: 2, privileged: false, defaultImage: 'debian:12', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [], ...spec },
     plan: [],
-    requester: { userId: 'U1', via: 'cli' },
     status: 'running',
-    checkpoint: 0,
-    outputs: {},
-    createdAt: 0,
-    updatedAt: 0,
-  };
+    spec: { cores: 4, memoryMiB: 4096, diskGiB: 20, tags: ['docker', 'linux'], concurrency: 2, defaultImage: 'debian:12', ...spec },
+  });
 }
 
 /** A seeded PRNG (mulberry32) for Faults, so a fault pattern is the same on every run. */

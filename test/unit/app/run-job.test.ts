@@ -5,6 +5,7 @@ import { planFor, type StepName } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import type { Step, StepDeps } from '../../../src/app/steps/step.ts';
 import { STEPS } from '../../../src/app/steps/index.ts';
+import { runRecord } from '../../support/run-record.ts';
 import { ManualClock, MemoryAudit, MemoryRunStore, RecordingNotifier, heldLock } from '../../support/memory-ports.ts';
 
 /** Steps that record each apply in `effects` and are done once applied (idempotent); each clears what the real one does. */
@@ -35,19 +36,7 @@ function recordingSteps(effects: string[], failAt?: { step: StepName; error: () 
 function setup(kind: RunRecord['kind'], steps: StepRegistry, onFailure: 'keep' | 'destroy' = 'keep') {
   const runs = new MemoryRunStore();
   const clock = new ManualClock();
-  const run: RunRecord = {
-    id: 'r1',
-    kind,
-    runner: 'gitlab-runner-02',
-    spec: { name: 'gitlab-runner-02', profile: 'build', cores: 2, memoryMiB: 2048, diskGiB: 20, tags: [], concurrency: 1, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
-    plan: planFor(kind),
-    requester: { userId: 'U1', via: 'cli' },
-    status: 'queued',
-    checkpoint: 0,
-    outputs: {},
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
+  const run = runRecord({ id: 'r1', kind, spec: { memoryMiB: 2048 }, createdAt: clock.now(), updatedAt: clock.now() });
   runs.runs.set(run.id, run);
   const notifier = new RecordingNotifier();
   const audit = new MemoryAudit();

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, failureMessage, progressMessage, rootMessage, summaryMessage } from '../../../src/bot/blocks/index.ts';
-import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
+import { runRecord } from '../../support/run-record.ts';
 
-const run = (patch: Partial<RunRecord> = {}): RunRecord => ({
-  id: 'r1', kind: 'provision', runner: 'gitlab-runner-02', plan: planFor('provision'), status: 'queued', checkpoint: 0, outputs: {},
-  requester: { userId: 'U0ALICE001', via: 'slack' }, channel: 'C1', createdAt: 1_000, updatedAt: 1_000,
-  spec: { name: 'gitlab-runner-02', profile: 'build', cores: 4, memoryMiB: 8192, diskGiB: 64, tags: ['docker', 'linux'], concurrency: 2, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
-  ...patch,
-});
+const run = (patch: Partial<RunRecord> = {}): RunRecord =>
+  runRecord({
+    id: 'r1', requester: { userId: 'U0ALICE001', via: 'slack' }, channel: 'C1', createdAt: 1_000, updatedAt: 1_000,
+    ...patch,
+    spec: { cores: 4, memoryMiB: 8192, diskGiB: 64, tags: ['docker', 'linux'], concurrency: 2, ...patch.spec },
+  });
 const json = (value: unknown) => JSON.stringify(value);
 const buttonsOf = (message: { blocks?: unknown[] }) =>
   (message.blocks ?? []).flatMap((b) => ((b as { type: string }).type === 'actions' ? (b as { elements: Record<string, unknown>[] }).elements : []));

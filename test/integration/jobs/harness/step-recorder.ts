@@ -7,6 +7,7 @@ import { permanent, transient } from '../../../../src/core/errors.ts';
 import type { RunRecord } from '../../../../src/core/run.ts';
 import type { StepName } from '../../../../src/core/plan.ts';
 import { createRedisRunStore } from '../../../../src/jobs/redis-run-store.ts';
+import { runRecord } from '../../../support/run-record.ts';
 import type { ProcessorFactory } from './worker-config.ts';
 
 export const STEP_RECORDER_MODULE = fileURLToPath(import.meta.url);
@@ -38,32 +39,15 @@ export const createProcessor: ProcessorFactory = ({ redis, prefix, options, emit
   };
 };
 
-export function testRun(id: string, runner: string, plan: StepName[], now = Date.now()): RunRecord {
-  return {
+/** A queued run of `plan` for the recording steps. */
+export function queuedRun(id: string, runner: string, plan: StepName[], now = Date.now()): RunRecord {
+  return runRecord({
     id,
-    kind: 'provision',
     runner,
-    spec: {
-      name: runner,
-      profile: 'default',
-      cores: 2,
-      memoryMiB: 2048,
-      diskGiB: 20,
-      tags: ['docker'],
-      concurrency: 2,
-      privileged: false,
-      defaultImage: 'alpine:3',
-      allowedImages: [],
-      allowedServices: [],
-      allowedPullPolicies: ['if-not-present'],
-      volumes: [],
-    },
     plan,
     requester: { userId: 'U0TEST', via: 'cli' },
-    status: 'queued',
-    checkpoint: 0,
-    outputs: {},
     createdAt: now,
     updatedAt: now,
-  };
+    spec: { profile: 'default', tags: ['docker'], concurrency: 2, defaultImage: 'alpine:3', allowedPullPolicies: ['if-not-present'] },
+  });
 }

@@ -1,5 +1,5 @@
 // The worker role: the BullMQ worker running each run's plan, plus the periodic chores every
-// worker shares (expiring approvals, the queue-depth gauge). Safe to run in any number of processes.
+// worker shares (expiring approvals, requeueing stranded requests, the queue-depth gauge). Safe to run in any number of processes.
 import { expireApprovals } from '../app/expire-approvals.ts';
 import { failAbandonedRun } from '../app/fail-abandoned-run.ts';
 import { runJob } from '../app/run-job.ts';
@@ -33,6 +33,10 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
 
   const doChores = async () => {
     await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
+    await stores
+      .requeueStranded(systemClock.now)
+      .then((runIds) => runIds.length > 0 && logger.warn({ runIds }, 'queued runs had no job (their requester crashed); enqueued them'))
+      .catch((err: unknown) => logger.warn({ err }, 'sweeping stranded runs failed'));
     await recordQueueDepth(stores.queue.queue, metrics.queueJobs).catch((err: unknown) => logger.debug({ err }, 'queue depth unavailable'));
   };
 

@@ -4,7 +4,7 @@
 // at random moments and restarted at once, K times in all, against a Proxmox simulator that
 // answers slowly; then every runner is deprovisioned under the same chaos. Prints one JSON line
 // and exits non-zero unless every provision left exactly one VM and one runner, every
-// deprovision left none, and nothing was orphaned, lost or duplicated.
+// deprovision left none, nothing was orphaned, lost or duplicated, and all K kills happened.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -27,24 +27,26 @@ const names = Array.from({ length: RUNS }, (_, i) => `gitlab-runner-chaos-${Stri
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 const progress = (text: string) => process.stderr.write(`chaos: ${text}\n`);
+process.setMaxListeners(200); // each worker process started registers an exit hook
 
 let kills = 0;
 let botKills = 0;
+
+const restarts: Promise<unknown>[] = [];
 
 /** Two workers, each SIGKILLed at random moments and restarted at once, until `done` or `budget` kills. */
 async function killWorkers(world: JobsWorld, budget: number, done: () => boolean): Promise<void> {
   let spent = 0;
   while (!done() && spent < budget) {
-    await sleep(between(1_500, 4_000));
-    if (done()) return;
+    await sleep(between(800, 2_500));
     const live = world.liveWorkers();
     const victim = live[Math.floor(Math.random() * live.length)];
-    if (!victim) continue;
+    if (done() || !victim) continue;
     victim.kill('SIGKILL');
     await victim.exited;
     spent++;
     kills++;
-    await world.startWorker(`w${kills}`);
+    restarts.push(world.startWorker(`w${kills}`)); // not awaited: the next kill may come while it starts
   }
 }
 
@@ -142,9 +144,11 @@ async function main(): Promise<number> {
       leftAfterDeprovision: { vms: left.vms, runners: left.runners },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    const whole = result.vms === RUNS && result.runners === RUNS && left.vms === 0 && left.runners === 0;
+    if (kills < KILLS) progress(`only ${kills} of ${KILLS} kills happened before the runs ended`);
+    const whole = kills >= KILLS && result.vms === RUNS && result.runners === RUNS && left.vms === 0 && left.runners === 0;
     return whole && result.orphans === 0 && result.lost === 0 && result.duplicates === 0 ? 0 : 1;
   } finally {
+    await Promise.allSettled(restarts);
     await world.close();
   }
 }

@@ -116,6 +116,8 @@ export const configSchema = z.strictObject({
       jobLockSeconds: duration.default(30),
       /** How often workers look for such stalled jobs. */
       stalledIntervalSeconds: duration.default(15),
+      /** A `queued` run this old with no job (its requester crashed in between) is enqueued by a worker. */
+      strandedAfterSeconds: duration.default(30),
     })
     .prefault({}),
   profiles: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'a lower-case profile name'), profileSchema).refine((p) => Object.keys(p).length > 0, 'at least one profile'),

@@ -26,6 +26,8 @@ export function outcome(run: RunRecord): string {
     run.spec.tags.length > 0 && run.kind !== 'deprovision' && `tags ${run.spec.tags.join(',')}`,
     previous?.vmid !== undefined && `removed VMID ${previous.vmid}`,
     previous?.runnerId !== undefined && `removed runner ${previous.runnerId}`,
+    run.outputs.removedVmids?.length && `removed VMs ${run.outputs.removedVmids.join(' ')}`,
+    run.outputs.removedRunnerIds?.length && `removed GitLab runners ${run.outputs.removedRunnerIds.join(' ')}`,
   ].filter(Boolean);
   if (run.status === 'succeeded') return `${run.kind} of ${run.runner} succeeded${took}: ${facts.join(', ')} (run ${run.id})`;
   const left = vmid !== undefined || runnerId !== undefined ? `; left behind: ${facts.join(', ')}` : '';

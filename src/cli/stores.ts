@@ -7,16 +7,21 @@ import { createRedisCoordination } from '../jobs/redis-coordination.ts';
 import { createRedisFleet } from '../jobs/redis-fleet.ts';
 import { createRedisRunStore } from '../jobs/redis-run-store.ts';
 import { createRunQueue } from '../jobs/run-queue.ts';
+import { requeueStrandedRuns } from '../jobs/stranded-runs.ts';
 
 export function buildStores(redis: Redis, config: Config) {
   const { prefix, url } = config.redis;
+  const queue = createRunQueue({ redis: { url }, prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   return {
     runs: createRedisRunStore(redis, prefix),
     approvals: createRedisApprovalStore(redis, prefix),
     audit: createRedisAuditLog(redis, prefix),
     fleet: createRedisFleet(redis, prefix),
     coordination: createRedisCoordination(redis, prefix, { clonesPerNode: config.worker.clonesPerNode }),
-    queue: createRunQueue({ redis: { url }, prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs }),
+    queue,
+    /** Enqueues the requests a crashed bot left without a job (see jobs/stranded-runs.ts). */
+    requeueStranded: (now: () => number) =>
+      requeueStrandedRuns(redis, prefix, queue, { graceMs: config.worker.strandedAfterSeconds * 1000, now }),
   };
 }
 

@@ -1,6 +1,7 @@
 // The worker role: the BullMQ worker running each run's plan, plus the periodic chores every
-// worker shares (expiring approvals, the queue-depth gauge). Safe to run in any number of processes.
+// worker shares (expiring approvals, requeueing stranded requests, the queue-depth gauge). Safe to run in any number of processes.
 import { expireApprovals } from '../app/expire-approvals.ts';
+import { failAbandonedRun } from '../app/fail-abandoned-run.ts';
 import { runJob } from '../app/run-job.ts';
 import { STEPS } from '../app/steps/index.ts';
 import type { StepDeps } from '../app/steps/step.ts';
@@ -32,6 +33,10 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
 
   const doChores = async () => {
     await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
+    await stores
+      .requeueStranded(systemClock.now)
+      .then((runIds) => runIds.length > 0 && logger.warn({ runIds }, 'queued runs had no job (their requester crashed); enqueued them'))
+      .catch((err: unknown) => logger.warn({ err }, 'sweeping stranded runs failed'));
     await recordQueueDepth(stores.queue.queue, metrics.queueJobs).catch((err: unknown) => logger.debug({ err }, 'queue depth unavailable'));
   };
 
@@ -51,10 +56,7 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
         stalledIntervalMs: config.worker.stalledIntervalSeconds * 1000,
         maxBackoffMs: config.worker.maxBackoffMs,
         logger,
-        onGaveUp: async (runId, reason) => {
-          const run = await stores.runs.finish(runId, 'failed', { error: { code: 'STEP.UNRECOVERABLE', message: reason }, finishedAt: systemClock.now() });
-          await notifier.notify({ type: 'run-finished', run });
-        },
+        onGaveUp: async (runId, reason) => void (await failAbandonedRun(runDeps, runId, reason)),
       });
       chores = setInterval(() => void doChores(), CHORE_INTERVAL_MS);
       chores.unref();

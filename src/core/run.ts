@@ -34,6 +34,11 @@ export interface RunOutputs {
   /** The VM and runner that a reprovision's deprovision half removed. */
   previous?: { vmid?: number; node?: string; runnerId?: number; ip?: string };
   phases?: Record<string, string>;
+  /** What a deprovision (or a failed provision's clean-up) removed: every VM and runner of that name. */
+  removedVmids?: number[];
+  removedRunnerIds?: number[];
+  /** Set while a GitLab runner create may still be completing (its answer never arrived). */
+  runnerCreateStartedAt?: number;
   [key: string]: unknown;
 }
 

@@ -16,7 +16,11 @@ export interface ProvisionSettings {
     fullClone: boolean;
   };
   ssh: { user: string; publicKey: string; port: number };
-  gitlab: { maximumTimeout?: number };
+  gitlab: {
+    maximumTimeout?: number;
+    /** How long a runner create whose answer was lost may still complete in GitLab; default 60 s. */
+    createSettleMs?: number;
+  };
   onFailure: 'keep' | 'destroy';
   managementNetworks: string[];
   prometheusNetworks: string[];

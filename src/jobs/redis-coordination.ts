@@ -1,6 +1,6 @@
 // Coordination between workers on Redis: VMID claims, and a counting semaphore of clone slots per
-// Proxmox node. A slot is a sorted-set member scored by its expiry and renewed while held, so a
-// crashed holder's slot frees itself.
+// Proxmox node. A slot lasts as long as its holder's lease (the run's runner lock), so a crashed
+// holder's slot is freed by the next run that finds the lease gone.
 import type { Redis } from 'ioredis';
 import { transient } from '../core/errors.ts';
 import type { Coordination } from '../core/ports.ts';
@@ -13,14 +13,33 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 return 0`);
 
-// KEYS: slots. ARGV: run id, slots, ttl ms. Uses Redis' clock so every host agrees on expiry.
+// KEYS: slots, leases. ARGV: run id, slots, ttl ms, run key prefix, runner lock key prefix.
+// A slot's lease is its holder's runner lock: the fencing token the run held when it took the
+// slot. Whoever finds that token gone from the lock (the holder crashed and its lock lapsed, or
+// the run resumed elsewhere under a new token) frees the slot at once. The expiry score is only
+// the backstop for a holder without a lock. The run and lock keys read here share the prefix
+// (and so the hash slot) of KEYS.
 const takeSlot = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function lease(id)
+  local runner = redis.call('HGET', ARGV[4] .. id, 'runner')
+  if not runner then return false end
+  return redis.call('GET', ARGV[5] .. cjson.decode(runner))
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local held = redis.call('HGET', KEYS[2], id)
+  if held and held ~= '' and held ~= lease(id) then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+  end
+end
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], lease(ARGV[1]) or '')
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
   return 1
 end
 return 0`);
@@ -43,7 +62,9 @@ export function createRedisCoordination(redis: Redis, prefix: string, options: R
     },
     async acquireCloneSlot(node, runId, signal) {
       const key = keys.cloneSlots(node);
-      const tryTake = async () => (await takeSlot(redis, [key], [runId, options.clonesPerNode, slotTtlMs])) === 1;
+      const leases = keys.cloneSlotLeases(node);
+      const tryTake = async () =>
+        (await takeSlot(redis, [key, leases], [runId, options.clonesPerNode, slotTtlMs, keys.run(''), keys.runnerLock('')])) === 1;
       while (!(await tryTake())) {
         if (signal?.aborted) throw transient('STEP.TRANSIENT', `gave up waiting for a clone slot on ${node}`);
         await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -52,7 +73,7 @@ export function createRedisCoordination(redis: Redis, prefix: string, options: R
       renewal.unref();
       return async () => {
         clearInterval(renewal);
-        await redis.zrem(key, runId);
+        await redis.multi().zrem(key, runId).hdel(leases, runId).exec();
       };
     },
   };

@@ -16,6 +16,7 @@ export function redisKeys(prefix: string) {
     runnerFence: (runner: string) => `${prefix}:fence:${runner}`,
     vmidClaim: (vmid: number) => `${prefix}:vmid:${vmid}`,
     cloneSlots: (node: string) => `${prefix}:clone-slots:${node}`,
+    cloneSlotLeases: (node: string) => `${prefix}:clone-slot-leases:${node}`,
     fleet: `${prefix}:fleet`,
   };
 }

@@ -7,6 +7,7 @@ import type { JobQueue } from '../core/ports.ts';
 import { BACKOFF_TYPE } from './backoff.ts';
 import { createProducerRedis, type RedisEndpoint } from './redis-connection.ts';
 import { RUN_QUEUE_NAME } from './redis-keys.ts';
+import type { JobLookup } from './stranded-runs.ts';
 
 export interface RunJobData {
   runId: string;
@@ -24,7 +25,7 @@ export interface RunQueueOptions {
   onError?: (error: Error) => void;
 }
 
-export interface RunQueue extends JobQueue {
+export interface RunQueue extends JobQueue, JobLookup {
   readonly queue: Queue<RunJobData>;
   close(): Promise<void>;
 }
@@ -68,6 +69,9 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
       } finally {
         clearTimeout(timer);
       }
+    },
+    async hasJob(runId) {
+      return (await queue.getJob(runId)) !== undefined;
     },
     async close() {
       await queue.close().catch(() => undefined);

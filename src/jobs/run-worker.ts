@@ -30,7 +30,6 @@ export interface RunWorkerOptions {
   /** BullMQ job lock; a job whose lock lapses is "stalled" and handed to another worker. */
   jobLockMs?: number;
   stalledIntervalMs?: number;
-  maxStalledCount?: number;
   busyRetryMs?: number;
   /** A job ended without the processor ending its run (stalled too often, crashed on its last try). */
   onGaveUp?: (runId: string, reason: string) => Promise<void>;
@@ -70,7 +69,7 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
     lockDuration: jobLockMs,
     lockRenewTime: Math.floor(jobLockMs / 3),
     stalledInterval: options.stalledIntervalMs ?? Math.floor(jobLockMs / 2),
-    maxStalledCount: options.maxStalledCount ?? 3,
+    maxStalledCount: CRASHES_ARE_NOT_ATTEMPTS,
     settings: {
       backoffStrategy: (attemptsMade, _type, _error, job) =>
         retryDelay(attemptsMade, { baseMs: job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 5_000) : 5_000, maxMs: options.maxBackoffMs }),
@@ -103,6 +102,11 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
 }
 
 const REDIS_GRACE_MS = 2_000;
+
+// A job "stalls" when the worker running it dies (SIGKILL, OOM, a lost host). That costs the run
+// time, never an attempt: BullMQ's stall limit would otherwise fail a run that merely met several
+// crashes, with no clean-up and no `job-end` audit entry. Only errors spend attempts.
+const CRASHES_ARE_NOT_ATTEMPTS = 1_000_000_000;
 
 /** Waits for `promise`, but no longer than `ms`; its outcome is then ignored. */
 function bounded(promise: Promise<unknown>, ms: number): Promise<void> {

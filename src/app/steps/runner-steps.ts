@@ -1,7 +1,10 @@
 // The GitLab runner's steps. Provision: `create-runner` (description = runner name, locked, no
 // untagged jobs; the `glrt-` token lives only in job memory). Deprovision: `pause-runner` (then
-// wait for its jobs to drain) and `delete-runner`. A runner is found by the id the run recorded,
-// else by its description, so a crash between GitLab's answer and the checkpoint leaves no orphan.
+// wait for its jobs to drain) and `delete-runner`, which removes every runner of that name. A
+// runner is found by the id the run recorded, else by its description, so a crash between GitLab's
+// answer and the checkpoint leaves no orphan. A create is reconcilable (vendor-behaviour 6): the
+// run records that it sent one, and a retry looks for the runner that request may still make
+// before it creates another; duplicates that appear anyway are removed.
 import { hasCode } from '../../core/errors.ts';
 import type { GitlabRunner, RunnerRegistry } from '../../core/ports.ts';
 import type { Step, StepContext } from './step.ts';
@@ -34,13 +37,41 @@ async function findRunner({ run, deps }: StepContext): Promise<GitlabRunner | nu
   return named.sort((a, b) => b.id - a.id)[0] ?? null;
 }
 
+/** GitLab finishes or abandons any request within Puma's worker timeout (60 s by default). */
+const CREATE_SETTLE_MS = 60_000;
+
+/** The runner an earlier create of this run made after its answer was lost, once it shows up. */
+async function earlierCreate(ctx: StepContext): Promise<GitlabRunner | null> {
+  const started = ctx.run.outputs.runnerCreateStartedAt;
+  if (started === undefined) return null;
+  const { clock, settings } = ctx.deps;
+  const settledAt = started + (settings.gitlab.createSettleMs ?? CREATE_SETTLE_MS);
+  for (;;) {
+    const found = await findRunner(ctx);
+    const left = settledAt - clock.now();
+    if (found || left <= 0) return found;
+    await clock.sleep(Math.min(settings.pollMs, left), ctx.signal);
+  }
+}
+
+/** Deletes the runners of the run's name other than `keep` (made by a create whose answer was lost). */
+async function removeDuplicates({ run, deps }: StepContext, keep: number): Promise<void> {
+  for (const runner of await deps.registry.findRunnersByDescription(run.runner)) {
+    if (runner.id !== keep) await deps.registry.deleteRunner(runner.id);
+  }
+}
+
 export const createRunner: Step = {
   name: 'create-runner',
   async check(ctx) {
     const runner = await findRunner(ctx);
-    return runner ? { done: true, outputs: { runnerId: runner.id } } : { done: false };
+    return runner ? { done: true, outputs: { runnerId: runner.id, runnerCreateStartedAt: undefined } } : { done: false };
   },
-  async apply({ run, deps, memory }) {
+  async apply(ctx) {
+    const { run, deps, memory } = ctx;
+    const earlier = await earlierCreate(ctx);
+    if (earlier) return { runnerId: earlier.id, runnerCreateStartedAt: undefined };
+    await ctx.save?.({ runnerCreateStartedAt: deps.clock.now() });
     const { id, token } = await deps.registry.createRunner({
       description: run.runner,
       tagList: run.spec.tags,
@@ -49,7 +80,8 @@ export const createRunner: Step = {
       ...(deps.settings.gitlab.maximumTimeout === undefined ? {} : { maximumTimeout: deps.settings.gitlab.maximumTimeout }),
     });
     memory.runnerToken = token;
-    return { runnerId: id };
+    await removeDuplicates(ctx, id);
+    return { runnerId: id, runnerCreateStartedAt: undefined };
   },
 };
 
@@ -87,15 +119,26 @@ export const pauseRunner: Step = {
   },
 };
 
+/** The run's runner (if GitLab still has it) and every other runner of its name. */
+async function runnersToDelete(ctx: StepContext): Promise<GitlabRunner[]> {
+  const own = await findRunner(ctx);
+  const named = await ctx.deps.registry.findRunnersByDescription(ctx.run.runner);
+  return [...(own ? [own] : []), ...named.filter((r) => r.id !== own?.id)];
+}
+
 export const deleteRunner: Step = {
   name: 'delete-runner',
   clears: ['runnerId'],
   async check(ctx) {
-    return (await findRunner(ctx)) ? { done: false } : { done: true };
+    return (await runnersToDelete(ctx)).length > 0 ? { done: false } : { done: true };
   },
   async apply(ctx) {
-    const runner = await findRunner(ctx);
-    if (runner) await ctx.deps.registry.deleteRunner(runner.id);
+    const removed = [...(ctx.run.outputs.removedRunnerIds ?? [])];
+    for (const runner of await runnersToDelete(ctx)) {
+      await ctx.deps.registry.deleteRunner(runner.id);
+      removed.push(runner.id);
+    }
+    return { removedRunnerIds: removed };
   },
 };
 

@@ -1,20 +1,15 @@
 // confirm-vm: find the VM named after the runner and make sure runnerbot manages it (gone is
-// fine). delete-vm: destroy the run's VM with purge and its unreferenced disks (gone is done).
-import { permanent } from '../../core/errors.ts';
+// fine). delete-vm: destroy the run's VM, and every other VM of runnerbot's under that name (a
+// half-made clone a crash left behind), with purge and unreferenced disks; gone is done. What it
+// removed is kept in `removedVmids` for the summary.
 import type { RunOutputs } from '../../core/run.ts';
 import type { Step, StepContext } from './step.ts';
-import { notManagedBecause, notOurs, ownVm } from './vm-ownership.ts';
+import { ourVmsNamed, ownVm } from './vm-ownership.ts';
 
 async function confirmedVm(ctx: StepContext): Promise<Partial<RunOutputs>> {
-  const named = (await ctx.deps.hypervisor.listVms()).filter((vm) => vm.name === ctx.run.runner && !vm.template);
-  for (const vm of named) {
-    const why = notManagedBecause(vm, ctx.deps.settings);
-    if (why) throw notOurs(vm, why);
-  }
-  if (named.length > 1) {
-    throw permanent('STEP.UNRECOVERABLE', `several VMs are named ${ctx.run.runner} (VMIDs ${named.map((vm) => vm.vmid).join(', ')}); remove the extra ones by hand`);
-  }
-  const [vm] = named;
+  const recorded = ctx.run.outputs.vmid;
+  const named = await ourVmsNamed(ctx);
+  const vm = named.find((v) => v.vmid === recorded) ?? named[0];
   return vm ? { vmid: vm.vmid, node: vm.node } : { vmid: undefined, node: undefined };
 }
 
@@ -26,16 +21,33 @@ export const confirmVm: Step = {
   apply: confirmedVm,
 };
 
+async function removeVm(ctx: StepContext, node: string, vmid: number): Promise<void> {
+  const { hypervisor, settings } = ctx.deps;
+  if ((await hypervisor.getVmStatus(node, vmid)) === 'running') await hypervisor.waitTask(await hypervisor.stopVm(node, vmid), settings.timeouts.taskMs);
+  const task = await hypervisor.deleteVm(node, vmid);
+  if (task) await hypervisor.waitTask(task, settings.timeouts.taskMs);
+}
+
+/** The VMs this step still has to remove: the run's own, then any other of ours under its name. */
+async function toRemove(ctx: StepContext) {
+  const own = await ownVm(ctx);
+  const others = (await ourVmsNamed(ctx)).filter((vm) => vm.vmid !== own?.vmid);
+  return own ? [own, ...others] : others;
+}
+
 export const deleteVm: Step = {
   name: 'delete-vm',
   clears: ['vmid', 'ip'],
   async check(ctx) {
-    return (await ownVm(ctx)) ? { done: false } : { done: true };
+    return (await toRemove(ctx)).length > 0 ? { done: false } : { done: true };
   },
   async apply(ctx) {
-    const vm = await ownVm(ctx);
-    if (!vm) return;
-    const task = await ctx.deps.hypervisor.deleteVm(vm.node, vm.vmid);
-    if (task) await ctx.deps.hypervisor.waitTask(task, ctx.deps.settings.timeouts.taskMs);
+    const removed = [...(ctx.run.outputs.removedVmids ?? [])];
+    for (const vm of await toRemove(ctx)) {
+      await removeVm(ctx, vm.node, vm.vmid);
+      removed.push(vm.vmid);
+      await ctx.save?.({ removedVmids: removed });
+    }
+    return { removedVmids: removed };
   },
 };

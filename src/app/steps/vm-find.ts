@@ -1,19 +1,16 @@
-// find-vm: reuse the VM already named after the runner if runnerbot manages it, refuse if not.
+// find-vm: reuse the VM already named after the runner if runnerbot manages it (a half-made
+// clone of an earlier run included), refuse if not.
 // reserve-vmid: the lowest VMID in the range no VM uses, claimed among workers and confirmed
 // with Proxmox (`/cluster/nextid?vmid=`).
 import { permanent } from '../../core/errors.ts';
 import type { RunOutputs } from '../../core/run.ts';
 import type { Step, StepContext } from './step.ts';
-import { notManagedBecause, notOurs } from './vm-ownership.ts';
+import { ourVmsNamed } from './vm-ownership.ts';
 
 async function existingVm(ctx: StepContext): Promise<Partial<RunOutputs>> {
-  const named = (await ctx.deps.hypervisor.listVms()).filter((vm) => vm.name === ctx.run.runner);
-  for (const vm of named) {
-    const why = notManagedBecause(vm, ctx.deps.settings);
-    if (why) throw notOurs(vm, why);
-  }
+  const named = await ourVmsNamed(ctx);
   if (named.length > 1) {
-    throw permanent('STEP.UNRECOVERABLE', `several VMs are named ${ctx.run.runner} (VMIDs ${named.map((vm) => vm.vmid).join(', ')}); delete all but one`);
+    throw permanent('STEP.UNRECOVERABLE', `several VMs are named ${ctx.run.runner} (VMIDs ${named.map((vm) => vm.vmid).join(', ')}); deprovision ${ctx.run.runner} removes them all`);
   }
   const [vm] = named;
   return vm ? { vmid: vm.vmid, node: vm.node } : {};

@@ -1,9 +1,11 @@
 // Which VMs runnerbot may touch: those carrying the `gitlab-runner` and `runnerbot` tags, in the
-// configured pool and VMID range — plus, between its clone and its configure step, the untagged
-// clone a run made itself: the runner's name at the run's VMID, in the pool and range, with the
-// run named in its description (set by the clone).
+// configured pool and VMID range — plus, between a clone and its configure step, the untagged
+// clone runnerbot made: in the pool and range, its description carrying runnerbot's mark for its
+// own name (the clone request sets it, so the VM carries it from the moment it exists). A run
+// killed in between, or one that failed there, leaves a VM that provision adopts and deprovision
+// removes, never one that blocks the name.
 import { permanent } from '../../core/errors.ts';
-import type { VmSummary } from '../../core/ports.ts';
+import type { Hypervisor, VmSummary } from '../../core/ports.ts';
 import type { RunRecord } from '../../core/run.ts';
 import type { ProvisionSettings } from '../../core/settings.ts';
 import type { StepContext } from './step.ts';
@@ -11,6 +13,10 @@ import type { StepContext } from './step.ts';
 export const MANAGED_TAGS = ['gitlab-runner', 'runnerbot'] as const;
 
 export const cloneDescription = (run: RunRecord): string => `${run.runner}: managed by runnerbot (run ${run.id})`;
+
+/** Whether a VM's description is runnerbot's clone mark for a VM of this name. */
+export const carriesCloneMark = (description: unknown, name: string): boolean =>
+  typeof description === 'string' && description.startsWith(`${name}: managed by runnerbot (run `);
 
 export const inVmidRange = (vmid: number, settings: ProvisionSettings): boolean =>
   vmid >= settings.proxmox.vmidRange.min && vmid <= settings.proxmox.vmidRange.max;
@@ -26,17 +32,30 @@ export function notManagedBecause(vm: VmSummary, settings: ProvisionSettings): s
   return null;
 }
 
+/** Why runnerbot may not touch `vm` (tagged, or an untagged clone carrying its mark), or null when it may. */
+export async function notOursBecause(hypervisor: Hypervisor, vm: VmSummary, settings: ProvisionSettings): Promise<string | null> {
+  const why = notManagedBecause(vm, settings);
+  if (why === null) return null;
+  if (vm.template || vm.pool !== settings.proxmox.pool || !inVmidRange(vm.vmid, settings)) return why;
+  const config = await hypervisor.getVmConfig(vm.node, vm.vmid);
+  return carriesCloneMark(config.description, vm.name) ? null : why;
+}
+
 /** Why this run may not change `vm`, or null when it may. */
 export async function ownershipProblem(ctx: StepContext, vm: VmSummary): Promise<string | null> {
   const { run, deps } = ctx;
   if (vm.name !== run.runner) return `it is named "${vm.name}", not "${run.runner}"`;
-  const why = notManagedBecause(vm, deps.settings);
-  if (why === null) return null;
-  if (vm.vmid === run.outputs.vmid && vm.pool === deps.settings.proxmox.pool && !vm.template && inVmidRange(vm.vmid, deps.settings)) {
-    const config = await deps.hypervisor.getVmConfig(vm.node, vm.vmid);
-    if (String(config.description ?? '').includes(`(run ${run.id})`)) return null;
+  return notOursBecause(deps.hypervisor, vm, deps.settings);
+}
+
+/** Every VM named after the run's runner, each checked to be ours (else RUNNER.NOT_OURS). */
+export async function ourVmsNamed(ctx: StepContext): Promise<VmSummary[]> {
+  const named = (await ctx.deps.hypervisor.listVms()).filter((vm) => vm.name === ctx.run.runner && !vm.template);
+  for (const vm of named) {
+    const why = await notOursBecause(ctx.deps.hypervisor, vm, ctx.deps.settings);
+    if (why) throw notOurs(vm, why);
   }
-  return why;
+  return named.sort((a, b) => a.vmid - b.vmid);
 }
 
 export const notOurs = (vm: VmSummary, why: string) =>

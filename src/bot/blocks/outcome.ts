@@ -19,10 +19,19 @@ export function summaryMessage(run: RunRecord): SlackMessage {
     ['VMID', vmid], ['Node', node], ['IP', ip],
     ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`],
     ['Tags', removed ? undefined : run.spec.tags.join(', ')],
+    ['Removed', removedList(run)],
     ['Duration', took(run)],
   ];
   const headline = removed ? `✅ ${runTitle(run)} done: the VM and its GitLab runner are gone.` : `✅ ${runTitle(run)} done: \`${run.runner}\` is online.`;
   return { text: headline, blocks: compact([section(headline), factsSection(facts)]) };
+}
+
+/** Every VM and GitLab runner the run removed (a deprovision removes all of that name). */
+export function removedList(run: RunRecord): string | undefined {
+  const vms = (run.outputs.removedVmids ?? []).map((vmid) => `VM ${vmid}`);
+  const runners = (run.outputs.removedRunnerIds ?? []).map((id) => `GitLab runner #${id}`);
+  const all = [...vms, ...runners];
+  return all.length > 0 ? all.join(', ') : undefined;
 }
 
 /** What still exists after the failure, from the run's outputs. */

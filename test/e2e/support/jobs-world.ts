@@ -37,6 +37,7 @@ export interface WorkerSettings {
   drainSeconds?: number;
   jobLockSeconds?: number;
   stalledIntervalSeconds?: number;
+  strandedAfterSeconds?: number;
 }
 
 /** One bot replica's view: its own Redis connection and stores. */

@@ -13,33 +13,35 @@ let prefix: string;
 withTestRedis((r, p) => ((redis = r), (prefix = p)));
 
 describe('approvals', () => {
+  // Times are real epoch milliseconds: Redis drops an approval record a week after its expiry.
+  const t0 = Date.now();
   it('lets exactly one of 20 simultaneous decisions win', async () => {
     const approvals = createRedisApprovalStore(redis, prefix);
-    await approvals.open({ runId: 'r_1', requester: 'U1', createdAt: 1, expiresAt: 10_000 });
+    await approvals.open({ runId: 'r_1', requester: 'U1', createdAt: t0 + 1, expiresAt: t0 + 10_000 });
     const decisions = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => approvals.decide('r_1', i % 2 ? 'approved' : 'denied', `U${i + 10}`, 500 + i)),
+      Array.from({ length: 20 }, (_, i) => approvals.decide('r_1', i % 2 ? 'approved' : 'denied', `U${i + 10}`, t0 + 500 + i)),
     );
     expect(decisions.filter(Boolean)).toHaveLength(1);
     const winner = decisions.indexOf(true);
     expect(await approvals.get('r_1')).toEqual({
       runId: 'r_1',
       requester: 'U1',
-      createdAt: 1,
-      expiresAt: 10_000,
+      createdAt: t0 + 1,
+      expiresAt: t0 + 10_000,
       status: winner % 2 ? 'approved' : 'denied',
       decidedBy: `U${winner + 10}`,
-      decidedAt: 500 + winner,
+      decidedAt: t0 + 500 + winner,
     });
   });
 
   it('lists pending approvals past their expiry, and no longer once decided', async () => {
     const approvals = createRedisApprovalStore(redis, prefix);
-    await approvals.open({ runId: 'r_soon', requester: 'U1', createdAt: 1, expiresAt: 100 });
-    await approvals.open({ runId: 'r_later', requester: 'U1', createdAt: 1, expiresAt: 900 });
-    expect((await approvals.expired(500)).map((a) => a.runId)).toEqual(['r_soon']);
-    expect(await approvals.decide('r_soon', 'expired', 'runnerbot', 500)).toBe(true);
-    expect(await approvals.expired(500)).toEqual([]);
-    expect(await approvals.decide('r_soon', 'approved', 'U2', 501)).toBe(false);
+    await approvals.open({ runId: 'r_soon', requester: 'U1', createdAt: t0 + 1, expiresAt: t0 + 100 });
+    await approvals.open({ runId: 'r_later', requester: 'U1', createdAt: t0 + 1, expiresAt: t0 + 900 });
+    expect((await approvals.expired(t0 + 500)).map((a) => a.runId)).toEqual(['r_soon']);
+    expect(await approvals.decide('r_soon', 'expired', 'runnerbot', t0 + 500)).toBe(true);
+    expect(await approvals.expired(t0 + 500)).toEqual([]);
+    expect(await approvals.decide('r_soon', 'approved', 'U2', t0 + 501)).toBe(false);
   });
 
   it('decides nothing that was never opened', async () => {

@@ -134,7 +134,7 @@ describe('pause-runner and delete-runner', () => {
     expect(deleted.applied).toBe(true);
     expect(sim.runners()).toEqual([]);
     expect((await runStep(deleteRunner, deleted.run, deps)).applied).toBe(false);
-    await expect(deleteRunner.apply({ run: deleted.run, deps, memory: {}, signal: new AbortController().signal })).resolves.toBeUndefined();
+    await expect(deleteRunner.apply({ run: deleted.run, deps, memory: {}, signal: new AbortController().signal })).resolves.toEqual({ removedRunnerIds: [1] }); // nothing more removed
   });
 
   it('stops waiting at the drain limit and records the jobs it left running', async () => {

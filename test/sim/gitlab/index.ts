@@ -94,11 +94,14 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     const query = parseQuery(url.searchParams);
     const entry: RequestLogEntry = { method, path: url.pathname + (url.search ? `?${new URLSearchParams(redact(query) as Record<string, string>)}` : ''), status: 'dropped' };
     log.push(entry);
+    // The request is read in full before any injected latency: GitLab goes on with a request
+    // whose client gave up waiting, so a create can complete after the client timed out
+    // (vendor-behaviour.md 6).
+    const body = await readBody(req);
     if (await faults.apply(`${method} ${url.pathname}`, res)) {
       entry.status = res.headersSent ? res.statusCode : 'dropped';
       return;
     }
-    const body = await readBody(req);
     if (body === 'invalid') return reply({ status: 400, body: { error: '400 Bad request - body is not a JSON object' } });
     entry.body = redact(body);
     const checked = validateRequest(method, url.pathname, query, body);

@@ -83,3 +83,10 @@ describe('outcome messages', () => {
     ]);
   });
 });
+
+describe('summaryMessage of a deprovision', () => {
+  it('lists every VM and GitLab runner it removed', () => {
+    const done = run({ kind: 'deprovision', status: 'succeeded', outputs: { removedVmids: [1003, 1007], removedRunnerIds: [12, 15] } });
+    expect(json(summaryMessage(done).blocks)).toContain('*Removed*\\nVM 1003, VM 1007, GitLab runner #12, GitLab runner #15');
+  });
+});

@@ -62,6 +62,7 @@ export async function runJob(deps: RunJobDeps, input: RunJobInput): Promise<RunR
 async function runStep(deps: RunJobDeps, input: RunJobInput, run: RunRecord, memory: JobMemory): Promise<RunRecord> {
   const name = run.plan[run.checkpoint]!;
   const step = deps.steps[name];
+  const warnings: string[] = [];
   const ctx: StepContext = {
     run,
     deps: deps.stepDeps,
@@ -71,6 +72,7 @@ async function runStep(deps: RunJobDeps, input: RunJobInput, run: RunRecord, mem
       await input.lock.assert();
       ctx.run = await deps.runs.update(run.id, { outputs });
     },
+    warn: (lines) => void warnings.push(...lines),
   };
   const started = deps.clock.now();
 
@@ -86,9 +88,9 @@ async function runStep(deps: RunJobDeps, input: RunJobInput, run: RunRecord, mem
     type: 'step',
     runId: run.id,
     runner: run.runner,
-    detail: { step: name, applied, durationMs, ...auditOutputs(saved) },
+    detail: { step: name, applied, durationMs, ...auditOutputs(saved), ...(warnings.length ? { warnings: warnings.map((w) => w.replace(/\s*\n\s*/g, ' ')).join(' | ') } : {}) },
   });
-  await deps.notifier.notify({ type: 'step-finished', run: saved, step: name, applied, durationMs });
+  await deps.notifier.notify({ type: 'step-finished', run: saved, step: name, applied, durationMs, ...(warnings.length ? { warnings } : {}) });
   return saved;
 }
 

@@ -41,6 +41,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Saves outputs at once, before the step ends (e.g. a clone's UPID); optional for runners of steps. */
   save?(outputs: Partial<RunOutputs>): Promise<void>;
+  /** Records warnings a vendor gave while the step succeeded (a Proxmox task's `WARN:` lines). */
+  warn?(lines: string[]): void;
 }
 
 export type StepCheck = { done: true; outputs?: Partial<RunOutputs> } | { done: false };

@@ -4,6 +4,7 @@ import { permanent } from '../../core/errors.ts';
 import type { RunOutputs } from '../../core/run.ts';
 import type { Step, StepContext } from './step.ts';
 import { notManagedBecause, notOurs, ownVm } from './vm-ownership.ts';
+import { waitForTask } from './task-wait.ts';
 
 async function confirmedVm(ctx: StepContext): Promise<Partial<RunOutputs>> {
   const named = (await ctx.deps.hypervisor.listVms()).filter((vm) => vm.name === ctx.run.runner && !vm.template);
@@ -35,6 +36,6 @@ export const deleteVm: Step = {
     const vm = await ownVm(ctx);
     if (!vm) return;
     const task = await ctx.deps.hypervisor.deleteVm(vm.node, vm.vmid);
-    if (task) await ctx.deps.hypervisor.waitTask(task, ctx.deps.settings.timeouts.taskMs);
+    if (task) await waitForTask(ctx, task, `delete VM ${vm.vmid}`);
   },
 };

@@ -123,7 +123,7 @@ export interface CreateRunnerRequest {
 
 export interface RunnerRegistry {
   /** Creates a runner; the token is returned once and must only ever reach the VM. */
-  createRunner(req: CreateRunnerRequest): Promise<{ id: number; token: string }>;
+  createRunner(req: CreateRunnerRequest): Promise<{ id: number } & RunnerTokenGrant>;
   getRunner(id: number): Promise<GitlabRunner | null>;
   findRunnersByDescription(description: string): Promise<GitlabRunner[]>;
   setPaused(id: number, paused: boolean): Promise<void>;
@@ -132,7 +132,13 @@ export interface RunnerRegistry {
   /** Deletes the runner; resolves normally when it is already gone (404). */
   deleteRunner(id: number): Promise<void>;
   /** Issues a new token for an existing runner (used when a resumed run lost the first one). */
-  resetToken(id: number): Promise<string>;
+  resetToken(id: number): Promise<RunnerTokenGrant>;
+}
+
+/** A runner authentication token as GitLab issues it: `tokenExpiresAt` (ISO 8601) is null when the instance sets no expiry. */
+export interface RunnerTokenGrant {
+  token: string;
+  tokenExpiresAt: string | null;
 }
 
 // ---------------------------------------------------------------- the runner VM over SSH

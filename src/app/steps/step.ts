@@ -31,6 +31,8 @@ export interface JobMemory {
   session?: RemoteSession;
   /** The `glrt-` token between create-runner and write-config. */
   runnerToken?: string;
+  /** When that token was obtained (ms) and when it expires (ISO 8601, null for never), for config.toml. */
+  runnerTokenTimes?: { obtainedAt: number; expiresAt: string | null };
 }
 
 export interface StepContext {

@@ -56,6 +56,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'print the audit trail (who asked, who approved, what ran), oldest first',
     load: async () => (await import('./run-audit.ts')).runAudit,
   },
+  doctor: {
+    usage: 'doctor',
+    summary: 'check the configuration against Proxmox, GitLab, Slack, Redis, SSH and Alertmanager, one line per check',
+    load: async () => (await import('./doctor/doctor.ts')).doctorCommand,
+  },
   config: {
     usage: 'config check [FILE] [--for bot|worker|all]',
     summary: 'print every problem in the configuration, or the effective configuration with secrets masked',

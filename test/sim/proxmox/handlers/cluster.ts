@@ -36,6 +36,7 @@ export const resources: Handler = (rt, { params, token }) => {
   }
   if (params.type === undefined || params.type === 'node') {
     for (const node of rt.state.nodes.values()) {
+      if (!hasPrivilegeOn(rt.state, token, `/nodes/${node.name}`, 'Sys.Audit')) continue;
       const online = node.online ? { maxmem: node.totalMemoryBytes, mem: rt.state.usedMemoryBytes(node), maxcpu: 16, cpu: 0.05 } : {};
       out.push({ id: `node/${node.name}`, type: 'node', node: node.name, status: node.online ? 'online' : 'offline', ...online });
     }

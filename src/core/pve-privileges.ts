@@ -38,6 +38,7 @@ const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 export function requiredPrivileges(layout: PrivilegeLayout): PrivilegeNeed[] {
   return [
+    { path: '/vms', privileges: ['VM.Audit'], purpose: 'see every VM, so a runner name another VM already has is refused' },
     { path: `/pool/${layout.pool}`, privileges: RUNNER_VM_PRIVILEGES, purpose: 'create, configure, start, stop and delete runner VMs in the pool' },
     ...unique(layout.templates).map((vmid) => ({ path: `/vms/${vmid}`, privileges: TEMPLATE_PRIVILEGES, purpose: `clone template ${vmid}` })),
     ...unique(layout.nodes).map((node) => ({ path: `/nodes/${node}`, privileges: NODE_PRIVILEGES, purpose: `see node ${node}, its memory and its bridges` })),

@@ -8,8 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const specsRoot = path.resolve(repoRoot, '../shared/specs');
+const specsRoot = process.env.SPECS_DIR ?? path.resolve(repoRoot, '../shared/specs');
 const SOURCE = 'proxmox/pve-api-schema-qemu-tasks-cluster.json';
+// Endpoints outside that subset (storage, network, permissions, task logs) come from the full schema.
+const FULL_SOURCE = 'proxmox/pve-api-schema-full.json';
 const OUTPUT = path.join(repoRoot, 'test/sim/proxmox/pve-schema.json');
 
 const USED: Record<string, string[]> = {
@@ -26,6 +28,15 @@ const USED: Record<string, string[]> = {
   '/nodes/{node}/tasks/{upid}/status': ['GET'],
   '/cluster/nextid': ['GET'],
   '/cluster/resources': ['GET'],
+  '/nodes/{node}/tasks/{upid}/log': ['GET'],
+};
+
+const USED_FROM_FULL: Record<string, string[]> = {
+  '/storage': ['GET'],
+  '/nodes/{node}/storage': ['GET'],
+  '/nodes/{node}/network': ['GET'],
+  '/access/permissions': ['GET'],
+  '/pools': ['GET'],
 };
 
 const DROPPED_KEYS = new Set(['description', 'verbose_description', 'format_description', 'completion', 'print_width']);
@@ -56,13 +67,17 @@ const source = JSON.parse(raw.toString('utf8')) as { _source: Json; paths: Recor
 const nodes = new Map<string, PathNode>();
 for (const root of Object.values(source.paths)) collect(root, nodes);
 
+const fullRaw = readFileSync(path.join(specsRoot, FULL_SOURCE));
+const fullNodes = new Map<string, PathNode>();
+for (const root of JSON.parse(fullRaw.toString('utf8')) as PathNode[]) collect(root, fullNodes);
+
 const endpoints: Record<string, Json> = {};
-for (const [apiPath, methods] of Object.entries(USED)) {
-  const node = nodes.get(apiPath);
-  if (!node?.info) throw new Error(`${apiPath} is missing from ${SOURCE}`);
+for (const [used, found, file] of [[USED, nodes, SOURCE], [USED_FROM_FULL, fullNodes, FULL_SOURCE]] as const) for (const [apiPath, methods] of Object.entries(used)) {
+  const node = found.get(apiPath);
+  if (!node?.info) throw new Error(`${apiPath} is missing from ${file}`);
   for (const method of methods) {
     const info = node.info[method];
-    if (!info) throw new Error(`${method} ${apiPath} is missing from ${SOURCE}`);
+    if (!info) throw new Error(`${method} ${apiPath} is missing from ${file}`);
     endpoints[`${method} ${apiPath}`] = {
       name: info.name,
       allowtoken: info.allowtoken,
@@ -77,6 +92,7 @@ const fixture = {
   source: {
     file: `../shared/specs/${SOURCE}`,
     sha256: createHash('sha256').update(raw).digest('hex'),
+    full: { file: `../shared/specs/${FULL_SOURCE}`, sha256: createHash('sha256').update(fullRaw).digest('hex') },
     upstream: source._source,
     generatedBy: 'scripts/specs/gen-proxmox.ts',
   },

@@ -67,9 +67,10 @@ function jobHooks(deps: RunJobDeps, input: RunJobInput): PlanHooks {
       if (input.signal.aborted) throw shuttingDown();
       await deps.notifier.notify({ type: 'step-started', run, step });
     },
-    async afterStep(run, step, applied, durationMs) {
-      await deps.audit.append({ type: 'step', runId: run.id, runner: run.runner, detail: { step, applied, durationMs, ...auditOutputs(run) } });
-      await deps.notifier.notify({ type: 'step-finished', run, step, applied, durationMs });
+    async afterStep(run, step, applied, durationMs, warnings) {
+      const warned = warnings.length ? { warnings: warnings.map((w) => w.replace(/\s*\n\s*/g, ' ')).join(' | ') } : {};
+      await deps.audit.append({ type: 'step', runId: run.id, runner: run.runner, detail: { step, applied, durationMs, ...auditOutputs(run), ...warned } });
+      await deps.notifier.notify({ type: 'step-finished', run, step, applied, durationMs, ...(warnings.length ? { warnings } : {}) });
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Notifier, ProgressEvent } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import type { Logger } from '../log.ts';
-import { failureMessage, progressMessage, rootMessage, summaryMessage, type DecisionNote, type StepProgress } from './blocks/index.ts';
+import { failureMessage, progressMessage, rootMessage, summaryMessage, warningsMessage, type DecisionNote, type StepProgress } from './blocks/index.ts';
 import type { Outbox } from './outbox/index.ts';
 
 export interface SlackNotifierOptions {
@@ -70,6 +70,7 @@ export class SlackNotifier implements Notifier {
       case 'step-finished':
         await this.save(run.id, { [`step:${event.step}`]: JSON.stringify({ durationMs: event.durationMs, applied: event.applied }) }, ['failed']);
         await this.updateProgress(run);
+        if (event.warnings?.length) await outbox.post({ key: `run:${run.id}:warnings:${event.step}`, channel, threadKey: keys.root, ...warningsMessage(run, event.step, event.warnings) });
         return;
       case 'step-failed':
         await this.save(run.id, { failed: JSON.stringify({ step: event.step, ...event.error, willRetry: event.willRetry }) });

@@ -40,6 +40,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
   list: shared('list', async () => (await import('./fleet.ts')).fleetCommand('list')),
   status: shared('status', async () => (await import('./fleet.ts')).fleetCommand('status')),
   audit: shared('audit', async () => (await import('./run-audit.ts')).runAudit),
+  doctor: {
+    usage: 'doctor',
+    summary: 'check the configuration against Proxmox, GitLab, Slack, Redis, SSH and Alertmanager, one line per check',
+    load: async () => (await import('./doctor/doctor.ts')).doctorCommand,
+  },
   config: {
     usage: 'config check [FILE] [--for bot|worker|all]',
     summary: 'print every problem in the configuration, or the effective configuration with secrets masked',

@@ -9,6 +9,7 @@ export function progressPrinter(out: (line: string) => void, scrub: (text: strin
   return {
     async notify(event: ProgressEvent) {
       if (event.type === 'step-finished') line(`${event.applied ? '✓' : '·'} ${event.step.padEnd(22)} ${event.applied ? 'applied' : 'already done'}  ${seconds(event.durationMs)}`);
+      if (event.type === 'step-finished') for (const warning of event.warnings ?? []) line(`  ⚠ ${warning.replace(/\s*\n\s*/g, ' ')}`);
       if (event.type === 'step-failed') line(`✗ ${event.step.padEnd(22)} ${event.error.code}: ${event.error.message}${event.willRetry ? ' (will retry)' : ''}`);
       if (event.type === 'run-finished') line(outcome(event.run));
     },

@@ -5,7 +5,19 @@ import type { RunnerSpec } from './spec.ts';
 export interface ConfigTomlInput {
   spec: RunnerSpec;
   gitlabUrl: string;
+  /** The runner's id in GitLab, as `gitlab-runner register` writes it. */
+  runnerId: number;
   token: string;
+  /** When the token was obtained (ms since epoch). */
+  tokenObtainedAt: number;
+  /** When GitLab says the token expires (ISO 8601), or null when it does not. */
+  tokenExpiresAt: string | null;
+}
+
+/** A TOML offset date-time as gitlab-runner writes its token times (RFC 3339, whole seconds, UTC); Go's zero time for "never". */
+export function tomlTime(at: number | string | null): string {
+  if (at === null) return '0001-01-01T00:00:00Z';
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
@@ -19,7 +31,9 @@ export function tomlString(value: string): string {
 
 const tomlList = (values: readonly string[]): string => `[${values.map(tomlString).join(', ')}]`;
 
-export function renderConfigToml({ spec, gitlabUrl, token }: ConfigTomlInput): string {
+// The token fields sit as `gitlab-runner register` writes them (common/config.go RunnerCredentials):
+// with `token_expires_at` set, gitlab-runner rotates the token itself before it expires.
+export function renderConfigToml({ spec, gitlabUrl, runnerId, token, tokenObtainedAt, tokenExpiresAt }: ConfigTomlInput): string {
   return [
     '# Written by runnerbot; local changes are overwritten on the next provision.',
     `concurrent = ${spec.concurrency}`,
@@ -30,7 +44,10 @@ export function renderConfigToml({ spec, gitlabUrl, token }: ConfigTomlInput): s
     '[[runners]]',
     `  name = ${tomlString(spec.name)}`,
     `  url = ${tomlString(gitlabUrl)}`,
+    `  id = ${runnerId}`,
     `  token = ${tomlString(token)}`,
+    `  token_obtained_at = ${tomlTime(tokenObtainedAt)}`,
+    `  token_expires_at = ${tomlTime(tokenExpiresAt)}`,
     `  executor = "docker"`,
     `  limit = ${spec.concurrency}`,
     '  [runners.docker]',
@@ -50,9 +67,9 @@ export function renderConfigToml({ spec, gitlabUrl, token }: ConfigTomlInput): s
   ].join('\n');
 }
 
-const TOKEN_LINE = /^(\s*token\s*=\s*).*$/m;
+const TOKEN_LINES = /^(\s*(token|token_obtained_at|token_expires_at)\s*=\s*).*$/gm;
 
-/** The file with its runner token blanked, to compare two renderings whose token is unknown. */
+/** The file with its runner token and the token's times blanked, to compare two renderings whose token is unknown. */
 export function withoutToken(toml: string): string {
-  return toml.replace(TOKEN_LINE, '$1"[token]"');
+  return toml.replace(TOKEN_LINES, '$1"[token]"');
 }

@@ -38,6 +38,19 @@ export interface TaskRef {
   upid: string;
 }
 
+/** How a task that succeeded ended: `OK`, or `WARNINGS: N` with the warning lines of its log. */
+export interface TaskOutcome {
+  warnings: string[];
+}
+
+/** A storage as Proxmox lists it; only shared storage can take a clone to another node. */
+export interface StorageSummary {
+  storage: string;
+  shared: boolean;
+  /** Content types, e.g. `images`, `rootdir`. */
+  content: string[];
+}
+
 export interface CloneRequest {
   templateNode: string;
   templateVmid: number;
@@ -69,8 +82,10 @@ export interface Hypervisor {
   /** Asks Proxmox whether `vmid` is free (`/cluster/nextid?vmid=`). */
   isVmidFree(vmid: number): Promise<boolean>;
   cloneVm(req: CloneRequest): Promise<TaskRef>;
-  /** Polls the task until it stops; throws if its exit status is not OK or the timeout passes. */
-  waitTask(task: TaskRef, timeoutMs: number): Promise<void>;
+  /** Polls the task until it stops; throws unless it ended `OK` or `WARNINGS: N`, or when the timeout passes. */
+  waitTask(task: TaskRef, timeoutMs: number): Promise<TaskOutcome>;
+  /** The storage configured on a node, with its `shared` flag. */
+  listStorage(node: string): Promise<StorageSummary[]>;
   /** The VM's current config (`/config`), including `lock` while a clone or other task holds it. */
   getVmConfig(node: string, vmid: number): Promise<Record<string, string | number>>;
   setVmConfig(node: string, vmid: number, settings: VmSettings): Promise<void>;
@@ -108,7 +123,7 @@ export interface CreateRunnerRequest {
 
 export interface RunnerRegistry {
   /** Creates a runner; the token is returned once and must only ever reach the VM. */
-  createRunner(req: CreateRunnerRequest): Promise<{ id: number; token: string }>;
+  createRunner(req: CreateRunnerRequest): Promise<{ id: number } & RunnerTokenGrant>;
   getRunner(id: number): Promise<GitlabRunner | null>;
   findRunnersByDescription(description: string): Promise<GitlabRunner[]>;
   setPaused(id: number, paused: boolean): Promise<void>;
@@ -117,7 +132,13 @@ export interface RunnerRegistry {
   /** Deletes the runner; resolves normally when it is already gone (404). */
   deleteRunner(id: number): Promise<void>;
   /** Issues a new token for an existing runner (used when a resumed run lost the first one). */
-  resetToken(id: number): Promise<string>;
+  resetToken(id: number): Promise<RunnerTokenGrant>;
+}
+
+/** A runner authentication token as GitLab issues it: `tokenExpiresAt` (ISO 8601) is null when the instance sets no expiry. */
+export interface RunnerTokenGrant {
+  token: string;
+  tokenExpiresAt: string | null;
 }
 
 // ---------------------------------------------------------------- the runner VM over SSH
@@ -151,7 +172,7 @@ export type ProgressEvent =
   | { type: 'run-requested'; run: RunRecord }
   | { type: 'run-started'; run: RunRecord }
   | { type: 'step-started'; run: RunRecord; step: StepName }
-  | { type: 'step-finished'; run: RunRecord; step: StepName; applied: boolean; durationMs: number }
+  | { type: 'step-finished'; run: RunRecord; step: StepName; applied: boolean; durationMs: number; warnings?: string[] }
   | { type: 'step-failed'; run: RunRecord; step: StepName; error: { code: string; message: string }; willRetry: boolean }
   | { type: 'approval-decided'; run: RunRecord; decision: ApprovalDecision; by: string }
   | { type: 'run-finished'; run: RunRecord };

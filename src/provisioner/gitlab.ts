@@ -72,7 +72,7 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
           ...(req.maximumTimeout === undefined ? {} : { maximumTimeout: req.maximumTimeout }),
         }),
       );
-      return { id: created.id, token: created.token };
+      return { id: created.id, token: created.token, tokenExpiresAt: expiry((created as { token_expires_at?: unknown }).token_expires_at) };
     },
 
     getRunner: show,
@@ -107,7 +107,11 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
       const reply = await call(manage(`reset the token of runner ${id}`), () =>
         api.requester.post(`runners/${id}/reset_authentication_token`),
       );
-      return (reply.body as { token: string }).token;
+      const body = reply.body as { token: string; token_expires_at?: unknown };
+      return { token: body.token, tokenExpiresAt: expiry(body.token_expires_at) };
     },
   };
 }
+
+/** GitLab's `token_expires_at`: an ISO 8601 time, or null when the instance sets no expiry. */
+const expiry = (value: unknown): string | null => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null);

@@ -3,11 +3,12 @@
 import proxmoxApi from 'proxmox-api';
 import type { Proxmox, ProxmoxEngineOptions } from 'proxmox-api';
 import { permanent, transient } from '../core/errors.ts';
-import type { CloneRequest, Hypervisor, NodeSummary, TaskRef, VmSettings, VmSummary } from '../core/ports.ts';
+import type { CloneRequest, Hypervisor, NodeSummary, StorageSummary, TaskOutcome, TaskRef, VmSettings, VmSummary } from '../core/ports.ts';
 import { fetchTrusting } from './proxmox/https-fetch.ts';
-import { parseFailure, toRunnerbotError } from './proxmox/errors.ts';
+import { layoutFix, parseFailure, toRunnerbotError } from './proxmox/errors.ts';
 import type { PveFailure } from './proxmox/errors.ts';
 import { routableIpv4 } from './proxmox/guest-ip.ts';
+import { WARNED, warningLines } from './proxmox/task-outcome.ts';
 
 export interface ProxmoxOptions {
   /** e.g. `https://pve.example.com:8006` */
@@ -79,7 +80,14 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
 
   const vm = (node: string, vmid: number) => api.nodes.$(node).qemu.$(vmid);
 
-  async function waitTask(task: TaskRef, timeoutMs: number): Promise<void> {
+  // A task that warned succeeded; its warnings are in its log (pve-common RESTEnvironment log_warn).
+  async function outcome(task: TaskRef, exitstatus: string): Promise<TaskOutcome> {
+    if (!WARNED.test(exitstatus)) return { warnings: [] };
+    const log = await read(`read the log of task ${task.upid}`, () => api.nodes.$(task.node).tasks.$(task.upid).log.$get({ limit: 1000 }));
+    return { warnings: warningLines(log.map((line) => String(line.t ?? ''))) };
+  }
+
+  async function waitTask(task: TaskRef, timeoutMs: number): Promise<TaskOutcome> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await call(`read task ${task.upid}`, () => api.nodes.$(task.node).tasks.$(task.upid).status.$get()).catch((error: unknown) => {
@@ -87,8 +95,9 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
         throw error;
       });
       if (status?.status === 'stopped') {
-        if (status.exitstatus === 'OK') return;
-        const text = `Proxmox task ${task.upid} failed: ${status.exitstatus ?? 'no exit status'}`;
+        if (status.exitstatus === 'OK' || WARNED.test(status.exitstatus ?? '')) return outcome(task, status.exitstatus ?? '');
+        const fix = layoutFix(status.exitstatus ?? '');
+        const text = `Proxmox task ${task.upid} failed: ${status.exitstatus ?? 'no exit status'}${fix ? `; ${fix}` : ''}`;
         throw TASK_TRANSIENT.test(status.exitstatus ?? '') ? transient('PROXMOX.TASK_FAILED', text) : permanent('PROXMOX.TASK_FAILED', text);
       }
       if (Date.now() >= deadline) throw transient('STEP.TIMEOUT', `Proxmox task ${task.upid} still running after ${timeoutMs} ms`);
@@ -143,6 +152,11 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     },
 
     waitTask,
+
+    async listStorage(node): Promise<StorageSummary[]> {
+      const storage = await read(`list the storage of node ${node}`, () => api.nodes.$(node).storage.$get());
+      return storage.map((s) => ({ storage: s.storage, shared: Boolean(s.shared), content: String(s.content ?? '').split(',').filter(Boolean) }));
+    },
 
     async getVmConfig(node, vmid) {
       const config = await read(`read the config of VM ${vmid}`, () => vm(node, vmid).config.$get());

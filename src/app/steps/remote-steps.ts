@@ -98,7 +98,10 @@ function runnerId(ctx: StepContext): number {
   return id;
 }
 
-const renderFor = (ctx: StepContext, token: string) => renderConfigToml({ spec: ctx.run.spec, gitlabUrl: ctx.deps.settings.gitlabUrl, token });
+const renderFor = (ctx: StepContext, token: string) => {
+  const times = ctx.memory.runnerTokenTimes ?? { obtainedAt: 0, expiresAt: null };
+  return renderConfigToml({ spec: ctx.run.spec, gitlabUrl: ctx.deps.settings.gitlabUrl, runnerId: runnerId(ctx), token, tokenObtainedAt: times.obtainedAt, tokenExpiresAt: times.expiresAt });
+};
 
 async function runnerVerifies(s: RemoteSession): Promise<boolean> {
   const out = await s.exec(shellCommand([...SUDO, 'gitlab-runner', 'verify']), { timeoutMs: 120_000 });

@@ -18,7 +18,8 @@ export interface PlanHooks {
   fence?(): Promise<void>;
   /** Called before a step starts; throwing stops the plan there (e.g. on shutdown). */
   beforeStep?(run: RunRecord, step: StepName): Promise<void>;
-  afterStep?(run: RunRecord, step: StepName, applied: boolean, durationMs: number): Promise<void>;
+  /** `warnings`: what a vendor warned about while the step succeeded (a Proxmox task's `WARN:` lines). */
+  afterStep?(run: RunRecord, step: StepName, applied: boolean, durationMs: number, warnings: string[]): Promise<void>;
 }
 
 export interface PlanInput {
@@ -49,6 +50,7 @@ async function runStep(input: PlanInput, hooks: PlanHooks, run: RunRecord, name:
   const step = input.steps[name];
   if (!step) throw new Error(`no step is named ${name}`);
   const { clock } = input.deps;
+  const warnings: string[] = [];
   const ctx: StepContext = {
     run,
     deps: input.deps,
@@ -58,6 +60,7 @@ async function runStep(input: PlanInput, hooks: PlanHooks, run: RunRecord, name:
       await hooks.fence?.();
       ctx.run = await hooks.save(ctx.run, { outputs }, step);
     },
+    warn: (lines) => void warnings.push(...lines),
   };
 
   const started = clock.now();
@@ -66,7 +69,7 @@ async function runStep(input: PlanInput, hooks: PlanHooks, run: RunRecord, name:
   const check = await step.check(ctx);
   const outputs = check.done ? (check.outputs ?? {}) : ((await step.apply(ctx)) ?? {});
   const saved = await hooks.save(ctx.run, { checkpoint: run.checkpoint + 1, outputs }, step);
-  await hooks.afterStep?.(saved, name, !check.done, clock.now() - started);
+  await hooks.afterStep?.(saved, name, !check.done, clock.now() - started, warnings);
   return saved;
 }
 

@@ -22,8 +22,10 @@ export async function runnerToken(ctx: StepContext): Promise<string> {
   const id = ctx.run.outputs.runnerId;
   if (ctx.memory.runnerToken) return ctx.memory.runnerToken;
   if (id === undefined) throw new Error('runnerToken needs outputs.runnerId: create-runner must run first');
-  ctx.memory.runnerToken = await ctx.deps.registry.resetToken(id);
-  return ctx.memory.runnerToken;
+  const { token, tokenExpiresAt } = await ctx.deps.registry.resetToken(id);
+  ctx.memory.runnerTokenTimes = { obtainedAt: ctx.deps.clock.now(), expiresAt: tokenExpiresAt };
+  ctx.memory.runnerToken = token;
+  return token;
 }
 
 /** The run's runner as GitLab has it: the recorded id if it still exists, else the newest with the run's name. */
@@ -72,7 +74,7 @@ export const createRunner: Step = {
     const earlier = await earlierCreate(ctx);
     if (earlier) return { runnerId: earlier.id, runnerCreateStartedAt: undefined };
     await ctx.save?.({ runnerCreateStartedAt: deps.clock.now() });
-    const { id, token } = await deps.registry.createRunner({
+    const { id, token, tokenExpiresAt } = await deps.registry.createRunner({
       description: run.runner,
       tagList: run.spec.tags,
       runUntagged: false,
@@ -80,6 +82,7 @@ export const createRunner: Step = {
       ...(deps.settings.gitlab.maximumTimeout === undefined ? {} : { maximumTimeout: deps.settings.gitlab.maximumTimeout }),
     });
     memory.runnerToken = token;
+    memory.runnerTokenTimes = { obtainedAt: deps.clock.now(), expiresAt: tokenExpiresAt };
     await removeDuplicates(ctx, id);
     return { runnerId: id, runnerCreateStartedAt: undefined };
   },

@@ -31,6 +31,8 @@ export interface JobMemory {
   session?: RemoteSession;
   /** The `glrt-` token between create-runner and write-config. */
   runnerToken?: string;
+  /** When that token was obtained (ms) and when it expires (ISO 8601, null for never), for config.toml. */
+  runnerTokenTimes?: { obtainedAt: number; expiresAt: string | null };
 }
 
 export interface StepContext {
@@ -41,6 +43,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Saves outputs at once, before the step ends (e.g. a clone's UPID); absent when a test calls a step directly. */
   save?(outputs: Partial<RunOutputs>): Promise<void>;
+  /** Records warnings a vendor gave while the step succeeded (a Proxmox task's `WARN:` lines). */
+  warn?(lines: string[]): void;
 }
 
 export type StepCheck = { done: true; outputs?: Partial<RunOutputs> } | { done: false };

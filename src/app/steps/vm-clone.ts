@@ -1,40 +1,13 @@
-// clone: copy the template onto the online node with the most free memory that can use it (a
-// template per node, or the shared one), holding one of that node's clone slots; then wait for
+// clone: copy the template onto the online node with the most free memory that can use it (see
+// placement.ts), holding one of that node's clone slots; then wait for
 // the task and for the new VM's config lock. Resumable: a saved UPID is waited for, and a VM
 // at the reserved VMID whose description names this run is its clone, never cloned twice.
-import { hasCode, permanent, transient } from '../../core/errors.ts';
-import type { NodeSummary, VmSummary } from '../../core/ports.ts';
+import { hasCode, permanent } from '../../core/errors.ts';
+import { choosePlacement, placementFacts } from './placement.ts';
+import { waitForTask } from './task-wait.ts';
 import type { Step, StepContext } from './step.ts';
 import { cloneDescription, locateVm, ownershipProblem } from './vm-ownership.ts';
 import { waitUnlocked } from './vm-wait.ts';
-
-interface Placement {
-  node: string;
-  templateNode: string;
-  templateVmid: number;
-}
-
-export function choosePlacement(ctx: StepContext, nodes: NodeSummary[], vms: VmSummary[]): Placement {
-  const p = ctx.deps.settings.proxmox;
-  const pinned = ctx.run.spec.node;
-  if (pinned !== undefined && !p.nodes.includes(pinned)) {
-    throw permanent('STEP.UNRECOVERABLE', `node ${pinned} is not one of the configured Proxmox nodes (${p.nodes.join(', ')})`);
-  }
-  const templateFor = (node: string) =>
-    p.templates[node] !== undefined ? { templateNode: node, templateVmid: p.templates[node] } : { templateNode: p.templateNode, templateVmid: p.templateVmid };
-  const hasTemplate = (t: { templateNode: string; templateVmid: number }) => vms.some((vm) => vm.template && vm.vmid === t.templateVmid && vm.node === t.templateNode);
-
-  const wanted = p.nodes.filter((node) => pinned === undefined || node === pinned).map((node) => ({ node, ...templateFor(node) }));
-  const usable = wanted.filter(hasTemplate);
-  if (usable.length === 0) {
-    const missing = [...new Set(wanted.map((t) => `${t.templateVmid} on ${t.templateNode}`))].join(', ');
-    throw permanent('PROXMOX.TEMPLATE_MISSING', `the template VM ${missing} does not exist (or is not a template); check proxmox.templateVmid and proxmox.templates`);
-  }
-  const free = (node: string) => nodes.find((n) => n.node === node && n.online)?.freeMemoryBytes;
-  const online = usable.filter((c) => free(c.node) !== undefined).sort((a, b) => free(b.node)! - free(a.node)!);
-  if (online.length === 0) throw transient('STEP.TRANSIENT', `none of the Proxmox nodes ${usable.map((c) => c.node).join(', ')} is online`);
-  return online[0]!;
-}
 
 async function waitForSavedClone(ctx: StepContext, upid: string): Promise<void> {
   const node = /^UPID:([^:]+):/.exec(upid)?.[1] ?? ctx.run.outputs.node ?? '';
@@ -46,12 +19,12 @@ async function waitForSavedClone(ctx: StepContext, upid: string): Promise<void> 
 
 async function startClone(ctx: StepContext, vmid: number): Promise<{ node: string; cloneUpid: string }> {
   const { hypervisor, coordination, settings } = ctx.deps;
-  const [nodes, vms] = await Promise.all([hypervisor.listNodes(), hypervisor.listVms()]);
-  const placement = choosePlacement(ctx, nodes, vms);
+  const placement = choosePlacement(settings.proxmox, ctx.run.spec.node, await placementFacts(hypervisor, settings.proxmox));
   const release = await coordination.acquireCloneSlot(placement.node, ctx.run.id, ctx.signal);
   try {
     const task = await hypervisor.cloneVm({
-      ...placement,
+      templateNode: placement.templateNode,
+      templateVmid: placement.templateVmid,
       newid: vmid,
       name: ctx.run.runner,
       description: cloneDescription(ctx.run),
@@ -61,7 +34,7 @@ async function startClone(ctx: StepContext, vmid: number): Promise<{ node: strin
       ...(settings.proxmox.storage ? { storage: settings.proxmox.storage } : {}),
     });
     await ctx.save?.({ node: placement.node, cloneUpid: task.upid });
-    await hypervisor.waitTask(task, settings.timeouts.taskMs);
+    await waitForTask(ctx, task, `clone template ${placement.templateVmid} into VM ${vmid}`);
     return { node: placement.node, cloneUpid: task.upid };
   } finally {
     await release();

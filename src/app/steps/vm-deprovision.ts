@@ -5,6 +5,7 @@
 import type { RunOutputs } from '../../core/run.ts';
 import type { Step, StepContext } from './step.ts';
 import { ourVmsNamed, ownVm } from './vm-ownership.ts';
+import { waitForTask } from './task-wait.ts';
 
 async function confirmedVm(ctx: StepContext): Promise<Partial<RunOutputs>> {
   const recorded = ctx.run.outputs.vmid;
@@ -22,10 +23,10 @@ export const confirmVm: Step = {
 };
 
 async function removeVm(ctx: StepContext, node: string, vmid: number): Promise<void> {
-  const { hypervisor, settings } = ctx.deps;
-  if ((await hypervisor.getVmStatus(node, vmid)) === 'running') await hypervisor.waitTask(await hypervisor.stopVm(node, vmid), settings.timeouts.taskMs);
+  const { hypervisor } = ctx.deps;
+  if ((await hypervisor.getVmStatus(node, vmid)) === 'running') await waitForTask(ctx, await hypervisor.stopVm(node, vmid), `stop VM ${vmid}`);
   const task = await hypervisor.deleteVm(node, vmid);
-  if (task) await hypervisor.waitTask(task, settings.timeouts.taskMs);
+  if (task) await waitForTask(ctx, task, `delete VM ${vmid}`);
 }
 
 /** The VMs this step still has to remove: the run's own, then any other of ours under its name. */

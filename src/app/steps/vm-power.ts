@@ -4,6 +4,7 @@ import { hasCode, transient } from '../../core/errors.ts';
 import type { Step } from './step.ts';
 import { ownVm, requireOwnVm } from './vm-ownership.ts';
 import { pollUntil } from './vm-wait.ts';
+import { waitForTask } from './task-wait.ts';
 
 export const startVm: Step = {
   name: 'start',
@@ -13,8 +14,7 @@ export const startVm: Step = {
   },
   async apply(ctx) {
     const vm = await requireOwnVm(ctx);
-    const task = await ctx.deps.hypervisor.startVm(vm.node, vm.vmid);
-    await ctx.deps.hypervisor.waitTask(task, ctx.deps.settings.timeouts.taskMs);
+    await waitForTask(ctx, await ctx.deps.hypervisor.startVm(vm.node, vm.vmid), `start VM ${vm.vmid}`);
   },
 };
 
@@ -50,7 +50,6 @@ export const stopVm: Step = {
   async apply(ctx) {
     const vm = await ownVm(ctx);
     if (!vm) return;
-    const task = await ctx.deps.hypervisor.stopVm(vm.node, vm.vmid);
-    await ctx.deps.hypervisor.waitTask(task, ctx.deps.settings.timeouts.taskMs);
+    await waitForTask(ctx, await ctx.deps.hypervisor.stopVm(vm.node, vm.vmid), `stop VM ${vm.vmid}`);
   },
 };

@@ -6,3 +6,4 @@ export { progressMessage, type StepProgress } from './progress.ts';
 export { rootMessage, type DecisionNote } from './run-root.ts';
 export { STATUS_EMOJI, STATUS_LABEL, formatDuration, mention, runTitle } from './status.ts';
 export type { SlackBlock, SlackMessage } from './types.ts';
+export { warningsMessage } from './warnings.ts';

@@ -15,6 +15,21 @@ export interface PveFailure {
 const WITH_BODY = [/ return Error (\d{3}) (.*?): (\{.*\})$/s, / connection failed with (\d{3}) (.*?) return: (\{.*\})$/s];
 const TRANSIENT_MESSAGE = /VM is locked|can't lock file|got timeout|try again/i;
 
+/** Refusals of the cluster's layout: retrying changes nothing, the configuration must. */
+const LAYOUT_REFUSALS: Array<[RegExp, string]> = [
+  [/can't clone to non-shared storage '([^']+)'/, 'a clone to another node needs shared storage: give that node its own template (proxmox.templates: {node: vmid}), or set proxmox.storage to shared storage, or remove the node from proxmox.nodes'],
+  [/can't clone VM to node '([^']+)' \(VM uses local storage\)/, "the template's disks are on local storage: give that node its own template (proxmox.templates: {node: vmid}), or set proxmox.storage to shared storage, or remove the node from proxmox.nodes"],
+  [/storage '([^']+)' (does not exist|is not available on node)/, 'set proxmox.storage to a storage that exists on every node in proxmox.nodes (`pvesm status` lists them)'],
+  [/bridge '([^']+)' does not exist/, 'set proxmox.bridge to a bridge every node has, or create it on the node (`ip link` / `/etc/network/interfaces`)'],
+  [/pool '([^']+)' does not exist/, 'create it (`pveum pool add NAME`) or set proxmox.pool to an existing pool'],
+  [/parameter 'storage' not allowed for linked clones/, 'set proxmox.fullClone: true, or remove proxmox.storage'],
+];
+
+/** The fix for a refusal of the cluster's layout, or undefined when the message is no such refusal. */
+export function layoutFix(message: string): string | undefined {
+  return LAYOUT_REFUSALS.find(([pattern]) => pattern.test(message))?.[1];
+}
+
 export function parseFailure(error: unknown): PveFailure {
   const text = error instanceof Error ? error.message : String(error);
   for (const pattern of WITH_BODY) {
@@ -48,6 +63,8 @@ export function toRunnerbotError(failure: PveFailure, action: string, tokenId: s
     const details = Object.entries(failure.errors ?? {}).map(([param, text]) => `${param}: ${text.trim()}`).join('; ');
     return permanent('STEP.UNRECOVERABLE', `Proxmox rejected the parameters to ${action}: ${details || message}`, cause);
   }
+  const fix = layoutFix(message);
+  if (fix !== undefined) return permanent('PROXMOX.LAYOUT', `Proxmox refused to ${action}: ${message}; ${fix}`, cause);
   if (status === undefined || status >= 500 || TRANSIENT_MESSAGE.test(message)) {
     return transient('STEP.TRANSIENT', `Proxmox could not ${action}: ${status ?? ''} ${message}`.replace(/: +/, ': '), cause);
   }

@@ -117,7 +117,8 @@ describe('a provision job on a fresh VM', () => {
 
   it('leaves config.toml with the runner token and the profile, mode 0600, and restarts the runner once', async () => {
     const toml = await farm.readFile(501, RUNNER_CONFIG_PATH);
-    expect(toml).toBe(renderConfigToml({ spec: first.run.spec, gitlabUrl: gitlab.url, token: first.memory.runnerToken! }));
+    const times = first.memory.runnerTokenTimes!;
+    expect(toml).toBe(renderConfigToml({ spec: first.run.spec, gitlabUrl: gitlab.url, runnerId: first.run.outputs.runnerId!, token: first.memory.runnerToken!, tokenObtainedAt: times.obtainedAt, tokenExpiresAt: times.expiresAt }));
     expect(tokenOf(toml)).toMatch(/^glrt-/);
     expect(toml).toContain(String.raw`"registry.example.com/ci/$(reboot):\"x y\""`);
     expect((await stat(join(farm.vm(501).root, RUNNER_CONFIG_PATH))).mode & 0o777).toBe(0o600);

@@ -50,8 +50,9 @@ describe('GitLab registry', () => {
     sim.addJob(id);
     sim.addJob(id, { status: 'failed' });
     expect(await gitlab.runningJobs(id)).toBe(1);
-    const fresh = await gitlab.resetToken(id);
+    const { token: fresh, tokenExpiresAt } = await gitlab.resetToken(id);
     expect(fresh).toMatch(/^glrt-/);
+    expect(tokenExpiresAt).toBeNull();
     expect(fresh).not.toBe(token);
     await gitlab.deleteRunner(id);
     await gitlab.deleteRunner(id);

@@ -20,7 +20,8 @@ describe('Proxmox VM steps against the simulator', () => {
   });
 
   it('provisions one VM with the profile, tags, pool and key, then a second run changes nothing', async () => {
-    await start();
+    // the agent must still be booting when wait-ip first looks, or wait-ip is already done on a busy machine
+    await start({ timing: { taskMs: 10, agentBootMs: 300 } });
     const deps = testDeps(sim);
     const first = await runSteps(PROVISION, deps, testRun('gitlab-runner-02'));
 

@@ -17,6 +17,8 @@ export interface GitlabSimOptions {
   tokens?: SimAccessToken[];
   /** A runner is `online` while its last contact is younger than this. Default: GitLab's 2 hours. */
   onlineWindowMs?: number;
+  /** The instance's runner authentication token expiry; default none (`token_expires_at: null`). */
+  runnerTokenExpiresInSeconds?: number;
   /** The simulator's clock (ms since epoch). Default: Date.now. */
   now?: () => number;
   faults?: Faults;
@@ -85,7 +87,7 @@ function send(res: ServerResponse, reply: Reply): void {
 export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<GitlabSim> {
   const tokens = options.tokens ?? [DEFAULT_TOKEN];
   const faults = options.faults ?? new Faults();
-  const state = new GitlabState(options.now ?? Date.now, options.onlineWindowMs ?? 2 * 3600_000);
+  const state = new GitlabState(options.now ?? Date.now, options.onlineWindowMs ?? 2 * 3600_000, options.runnerTokenExpiresInSeconds === undefined ? null : options.runnerTokenExpiresInSeconds * 1000);
   const log: RequestLogEntry[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

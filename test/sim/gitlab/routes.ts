@@ -65,7 +65,7 @@ function createRunner(ctx: RouteContext): Reply {
   const p = ctx.params;
   const runnerType = p.runner_type as RunnerType;
   if (runnerType === 'instance_type' && !ctx.caller?.admin) return forbidden('Insufficient permissions');
-  const { runner, token } = ctx.state.create({
+  const { runner, token, tokenExpiresAt } = ctx.state.create({
     runnerType,
     groupId: runnerType === 'group_type' ? (p.group_id as number) : null,
     projectId: runnerType === 'project_type' ? (p.project_id as number) : null,
@@ -79,7 +79,7 @@ function createRunner(ctx: RouteContext): Reply {
     maximumTimeout: (p.maximum_timeout as number | undefined) ?? null,
     maintenanceNote: (p.maintenance_note as string | undefined) ?? null,
   });
-  return { status: 201, body: { id: runner.id, token, token_expires_at: null } };
+  return { status: 201, body: { id: runner.id, token, token_expires_at: tokenExpiresAt } };
 }
 
 function updateRunner(ctx: RouteContext, r: SimRunner): Reply {
@@ -118,7 +118,10 @@ export const ROUTES: Record<string, (ctx: RouteContext) => Reply> = {
       return paginate(ctx, ordered.map((j) => ctx.state.job(r, j)));
     }),
   postApiV4RunnersIdResetAuthenticationToken: (ctx) =>
-    withRunner(ctx, true, (r) => ({ status: 201, body: { token: ctx.state.resetToken(r), token_expires_at: null } })),
+    withRunner(ctx, true, (r) => {
+      const { token, tokenExpiresAt } = ctx.state.resetToken(r);
+      return { status: 201, body: { token, token_expires_at: tokenExpiresAt } };
+    }),
   postApiV4RunnersVerify: (ctx) => {
     const r = ctx.state.byToken(ctx.params.token);
     if (!r) return FORBIDDEN;

@@ -1,5 +1,6 @@
 // The GitLab simulator's memory: runners, their jobs, and hashed runner tokens. A `glrt-` token
-// exists in clear only in the response that creates or resets it, as in GitLab.
+// exists in clear only in the response that creates or resets it, as in GitLab; on an instance
+// with a runner token expiry it stops working at its `token_expires_at`.
 import { createHash, randomBytes } from 'node:crypto';
 
 export type RunnerType = 'instance_type' | 'group_type' | 'project_type';
@@ -37,25 +38,28 @@ const STALE_AFTER_MS = 7 * 24 * 3600_000;
 
 export class GitlabState {
   readonly runners = new Map<number, SimRunner>();
-  private readonly tokenHashes = new Map<number, string>();
+  private readonly tokenHashes = new Map<number, { hash: string; expiresAt: number | null }>();
   private nextRunnerId = 1;
   private nextJobId = 1;
 
   constructor(
     readonly now: () => number,
     private readonly onlineWindowMs: number,
+    /** The instance's runner token expiry (Admin > CI/CD > Runners expiration); null for none. */
+    private readonly tokenExpiryMs: number | null = null,
   ) {}
 
-  create(fields: Omit<SimRunner, 'id' | 'createdAt' | 'contactedAt' | 'jobs'>): { runner: SimRunner; token: string } {
+  create(fields: Omit<SimRunner, 'id' | 'createdAt' | 'contactedAt' | 'jobs'>): { runner: SimRunner; token: string; tokenExpiresAt: string | null } {
     const runner: SimRunner = { ...fields, id: this.nextRunnerId++, createdAt: this.now(), contactedAt: null, jobs: [] };
     this.runners.set(runner.id, runner);
-    return { runner, token: this.resetToken(runner) };
+    return { runner, ...this.resetToken(runner) };
   }
 
-  resetToken(runner: SimRunner): string {
+  resetToken(runner: SimRunner): { token: string; tokenExpiresAt: string | null } {
     const token = newToken();
-    this.tokenHashes.set(runner.id, hash(token));
-    return token;
+    const expiresAt = this.tokenExpiryMs === null ? null : this.now() + this.tokenExpiryMs;
+    this.tokenHashes.set(runner.id, { hash: hash(token), expiresAt });
+    return { token, tokenExpiresAt: iso(expiresAt) };
   }
 
   remove(id: number): void {
@@ -66,7 +70,9 @@ export class GitlabState {
   byToken(token: unknown): SimRunner | undefined {
     if (typeof token !== 'string') return undefined;
     const h = hash(token);
-    for (const [id, stored] of this.tokenHashes) if (stored === h) return this.runners.get(id);
+    for (const [id, stored] of this.tokenHashes) {
+      if (stored.hash === h && (stored.expiresAt === null || this.now() < stored.expiresAt)) return this.runners.get(id);
+    }
     return undefined;
   }
 

@@ -8,13 +8,27 @@ const recordFailure = (rt: SimRuntime, what: string) => (error: unknown) => {
   rt.hostErrors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
 };
 
-export function bootGuest(rt: SimRuntime, vm: SimVm): void {
+/** What qemu-server warns at the start of a UEFI VM whose EFI disk lacks the 2023 certificates. */
+export const efiCertWarning = (vmid: number): string =>
+  [
+    "EFI disk without 'ms-cert=2023k' option, suggesting that not all UEFI 2023",
+    'certificates from Microsoft are enrolled yet.',
+    'The UEFI 2011 certificates expire in June 2026! The new certificates are required',
+    'for secure boot update for Windows and common Linux distributions.',
+    "Use 'Disk Action > Enroll Updated Certificates' in the UI or, while the VM is",
+    `shut down, run 'qm enroll-efi-keys ${vmid}' to enroll the new certificates.`,
+  ].join('\n');
+
+/** Boots the guest; returns the start task's warnings. */
+export function bootGuest(rt: SimRuntime, vm: SimVm): string[] {
   vm.status = 'running';
+  const efidisk = vm.config.efidisk0;
+  const warnings = efidisk !== undefined && !/(^|,)ms-cert=2023/.test(efidisk) && /(^|,)pre-enrolled-keys=1/.test(efidisk) ? [efiCertWarning(vm.vmid)] : [];
   const readyAt = Date.now() + rt.timing.agentBootMs;
   if (!rt.vmHost) {
     vm.ip = `127.0.0.${2 + (vm.vmid % 250)}`;
     vm.agentReadyAt = readyAt;
-    return;
+    return warnings;
   }
   const host = rt.vmHost;
   const request = {
@@ -28,6 +42,7 @@ export function bootGuest(rt: SimRuntime, vm: SimVm): void {
     vm.ip = ip;
     vm.agentReadyAt = Math.max(readyAt, Date.now());
   }).catch(recordFailure(rt, `boot ${vm.vmid}`));
+  return warnings;
 }
 
 export function haltGuest(rt: SimRuntime, vm: SimVm): void {

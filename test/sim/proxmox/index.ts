@@ -1,6 +1,6 @@
 // startProxmoxSim: a Proxmox VE API over HTTPS on 127.0.0.1:<port 0>, with state (nodes, pools,
 // templates, VMs), tasks with real UPIDs, the clone lock, a guest agent that answers once the VM
-// has booted, token auth and privileges, every request checked against the PVE schema fixture.
+// has booted, token auth and path-based privileges, storage sharing, tasks that warn, every request checked against the PVE schema fixture.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,16 +15,18 @@ import type { SimVm } from './state.ts';
 import { TaskRunner } from './tasks.ts';
 import type { SimTask } from './tasks.ts';
 import { makeCertificate } from './tls.ts';
-import { seedNodes, seedTemplate, seedVm } from './seed.ts';
-import type { NodeOption, TemplateOption, VmOption } from './seed.ts';
+import { DEFAULT_STORAGES, seedNodes, seedStorages, seedTemplate, seedVm } from './seed.ts';
+import type { NodeOption, StorageOption, TemplateOption, VmOption } from './seed.ts';
 
-export type { NodeOption, RequestLogEntry, SimTask, SimTiming, SimToken, SimVm, TemplateOption, VmOption };
+export type { NodeOption, RequestLogEntry, StorageOption, SimTask, SimTiming, SimToken, SimVm, TemplateOption, VmOption };
 
 export interface ProxmoxSimOptions {
   /** Default: one node `pve1` with 64 GiB free of 128 GiB. */
   nodes?: NodeOption[];
   /** Default: `['runners']`. */
   pools?: string[];
+  /** Default: a fresh install's `local` and `local-lvm`, neither shared. */
+  storages?: StorageOption[];
   /** Default: VMID 9000 `debian-12-cloudinit` on the first node, 8 GiB scsi0. */
   templates?: TemplateOption[];
   /** VMs that exist before the test starts (somebody else's, or runnerbot's from before). */
@@ -63,6 +65,7 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
   const state = new ClusterState();
   seedNodes(state, options.nodes ?? [{ name: 'pve1' }]);
   for (const pool of options.pools ?? ['runners']) state.pools.add(pool);
+  seedStorages(state, options.storages ?? DEFAULT_STORAGES);
   const firstNode = [...state.nodes.keys()][0]!;
   for (const t of options.templates ?? [{ vmid: 9000, node: firstNode, name: 'debian-12-cloudinit' }]) seedTemplate(state, t);
   for (const vm of options.vms ?? []) seedVm(state, vm);

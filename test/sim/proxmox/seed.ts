@@ -11,7 +11,26 @@ export interface NodeOption {
   totalMemoryBytes?: number;
   /** Default true. */
   online?: boolean;
+  /** Default `['vmbr0']`. */
+  bridges?: string[];
 }
+
+export interface StorageOption {
+  storage: string;
+  /** Default `lvmthin`. */
+  type?: string;
+  /** Default false. */
+  shared?: boolean;
+  /** Default `images,rootdir`. */
+  content?: string;
+  nodes?: string[];
+}
+
+/** A fresh Proxmox VE install: `local` (dir) and `local-lvm` (LVM-thin), neither shared. */
+export const DEFAULT_STORAGES: StorageOption[] = [
+  { storage: 'local', type: 'dir', content: 'iso,vztmpl,backup,snippets' },
+  { storage: 'local-lvm', type: 'lvmthin', content: 'images,rootdir' },
+];
 
 export interface TemplateOption {
   vmid: number;
@@ -23,6 +42,12 @@ export interface TemplateOption {
   cores?: number;
   tags?: string[];
   pool?: string;
+  /** Where its disks live; default `local-lvm`. */
+  storage?: string;
+  /** NIC bridge; default `vmbr0`. */
+  bridge?: string;
+  /** A UEFI VM whose EFI disk lacks the 2023 Microsoft certificates: every start warns. */
+  oldEfiCerts?: boolean;
 }
 
 export interface VmOption extends TemplateOption {
@@ -32,7 +57,13 @@ export interface VmOption extends TemplateOption {
 export function seedNodes(state: ClusterState, nodes: NodeOption[]): void {
   for (const n of nodes) {
     const total = n.totalMemoryBytes ?? 128 * GiB;
-    state.nodes.set(n.name, { name: n.name, totalMemoryBytes: total, baseUsedBytes: total - (n.freeMemoryBytes ?? 64 * GiB), online: n.online ?? true });
+    state.nodes.set(n.name, { name: n.name, totalMemoryBytes: total, baseUsedBytes: total - (n.freeMemoryBytes ?? 64 * GiB), online: n.online ?? true, bridges: n.bridges ?? ['vmbr0'] });
+  }
+}
+
+export function seedStorages(state: ClusterState, storages: StorageOption[]): void {
+  for (const s of storages) {
+    state.storages.set(s.storage, { storage: s.storage, type: s.type ?? 'lvmthin', shared: s.shared ?? false, content: s.content ?? 'images,rootdir', ...(s.nodes ? { nodes: s.nodes } : {}) });
   }
 }
 
@@ -43,15 +74,16 @@ function baseConfig(o: TemplateOption, disk: string): Record<string, string> {
     cores: String(o.cores ?? 2),
     memory: String(o.memoryMiB ?? 2048),
     scsihw: 'virtio-scsi-pci',
-    scsi0: `local-lvm:${disk},size=${o.diskGiB ?? 8}G`,
-    ide2: `local-lvm:vm-${o.vmid}-cloudinit,media=cdrom`,
-    net0: `virtio=${mac},bridge=vmbr0`,
+    scsi0: `${o.storage ?? 'local-lvm'}:${disk},size=${o.diskGiB ?? 8}G`,
+    ide2: `${o.storage ?? 'local-lvm'}:vm-${o.vmid}-cloudinit,media=cdrom`,
+    net0: `virtio=${mac},bridge=${o.bridge ?? 'vmbr0'}`,
     boot: 'order=scsi0',
     ostype: 'l26',
     serial0: 'socket',
     vga: 'serial0',
     agent: '1',
     ...(o.tags?.length ? { tags: o.tags.join(';') } : {}),
+    ...(o.oldEfiCerts ? { bios: 'ovmf', efidisk0: `${o.storage ?? 'local-lvm'}:${disk.replace(/disk-0$/, 'disk-1')},efitype=4m,pre-enrolled-keys=1,size=4M` } : {}),
   };
 }
 

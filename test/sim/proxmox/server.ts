@@ -53,7 +53,7 @@ export function requestHandler(rt: SimRuntime, tokens: SimToken[], faults: Fault
       const match = matchEndpoint(method, path);
       if (match.kind === 'unknown' || !url.pathname.startsWith(API_PREFIX)) throw new PveError(501, `Method '${method} ${path}' not implemented`);
       const all = { ...params, ...match.pathParams };
-      authorize(match.endpoint, token, all);
+      authorize(rt.state, match.endpoint, token, all);
       const errors = validateParameters(match.endpoint.parameters, all);
       if (Object.keys(errors).length > 0) throw parameterError(errors);
       const data = await HANDLERS[match.endpoint.key]!(rt, { params: all, token });

@@ -9,6 +9,19 @@ export interface SimNode {
   /** Memory in use on the node apart from the simulated VMs. */
   baseUsedBytes: number;
   online: boolean;
+  /** Linux bridges on the node (`GET /nodes/{node}/network?type=bridge`). */
+  bridges: string[];
+}
+
+/** A storage of `/etc/pve/storage.cfg`: shared storage is reachable from every node it lists. */
+export interface SimStorage {
+  storage: string;
+  type: string;
+  shared: boolean;
+  /** e.g. `images,rootdir` */
+  content: string;
+  /** The nodes it is configured on; undefined for all. */
+  nodes?: string[];
 }
 
 export interface SimVm {
@@ -49,6 +62,7 @@ export const configDigest = (config: Record<string, string>): string =>
 export class ClusterState {
   readonly nodes = new Map<string, SimNode>();
   readonly pools = new Set<string>();
+  readonly storages = new Map<string, SimStorage>();
   readonly vms = new Map<number, SimVm>();
 
   /** The node, or the error pveproxy gives when it cannot reach it. */
@@ -64,6 +78,17 @@ export class ClusterState {
     const vm = this.vms.get(vmid);
     if (!vm || vm.node !== node) throw configMissing(node, vmid);
     return vm;
+  }
+
+  /** The storage, as `storage_config` finds it (or dies). */
+  requireStorage(id: string): SimStorage {
+    const storage = this.storages.get(id);
+    if (!storage) throw new PveError(500, `storage '${id}' does not exist\n`);
+    return storage;
+  }
+
+  storageOnNode(storage: SimStorage, node: string): boolean {
+    return storage.nodes === undefined || storage.nodes.includes(node);
   }
 
   usedMemoryBytes(node: SimNode): number {

@@ -56,7 +56,9 @@ export function callWebApi(
     return fail('missing_scope', { needed: spec.scopes.join(','), provided: grant.scopes.join(',') });
   }
   const channel = String(call.args.channel);
-  return missingArgument(method, spec, call.args)
+  const answer = missingArgument(method, spec, call.args)
     ?? rateLimited(method, ctx.workspace.channelId(channel) ?? channel, limits)
     ?? handler({ ...ctx, args: call.args });
+  // Slack names the token's scopes on every answer to an authenticated call.
+  return { ...answer, headers: { ...answer.headers, 'x-oauth-scopes': grant.scopes.join(',') } };
 }

@@ -2,6 +2,7 @@
 // still closed like any failed run: clean-up as configured, `job-end` in the audit trail, a summary.
 import { describe, expect, it } from 'vitest';
 import { failAbandonedRun } from '../../../src/app/fail-abandoned-run.ts';
+import { STEPS } from '../../../src/app/steps/index.ts';
 import type { Step, StepDeps, StepRegistry } from '../../../src/app/steps/step.ts';
 import { planFor, type StepName } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
@@ -12,6 +13,7 @@ function removingSteps(removed: string[]): StepRegistry {
   for (const name of planFor('reprovision')) {
     steps[name] = {
       name,
+      ...(STEPS[name].clears ? { clears: STEPS[name].clears } : {}),
       check: async () => ({ done: false }),
       apply: async () => void removed.push(name),
     };

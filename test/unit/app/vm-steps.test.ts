@@ -2,7 +2,7 @@
 // VMs runnerbot manages, and placement.
 import { describe, expect, it } from 'vitest';
 import type { StepContext } from '../../../src/app/steps/step.ts';
-import { choosePlacement } from '../../../src/app/steps/vm-clone.ts';
+import { choosePlacement, judgeNodes } from '../../../src/app/steps/placement.ts';
 import { configMatches, diskSizeGiB, wantedSettings } from '../../../src/app/steps/vm-configure.ts';
 import { notManagedBecause } from '../../../src/app/steps/vm-ownership.ts';
 import { TEST_KEY, testRun, testSettings } from '../../sim/proxmox/harness.ts';
@@ -63,17 +63,29 @@ describe('placement', () => {
     { node: 'c', online: true, freeMemoryBytes: 8 * GiB },
   ];
 
-  it('picks the online node with the most free memory, with its own or the shared template', () => {
-    expect(choosePlacement(ctxFor(settings), nodes, vms)).toEqual({ node: 'b', templateNode: 'a', templateVmid: 9000 });
+  const place = (facts: { nodes: typeof nodes; vms: typeof vms; noCrossNode?: string }, pinned?: string) => choosePlacement(settings.proxmox, pinned, facts);
+  const LOCAL = 'storage local-lvm is not shared';
+
+  it('picks the online node with the most free memory, with its own template or the shared one when storage is shared', () => {
+    expect(place({ nodes, vms })).toEqual({ node: 'b', templateNode: 'a', templateVmid: 9000 });
     const bDown = nodes.map((n) => (n.node === 'b' ? { ...n, online: false } : n));
-    expect(choosePlacement(ctxFor(settings), bDown, vms)).toEqual({ node: 'c', templateNode: 'c', templateVmid: 9003 });
-    expect(choosePlacement(ctxFor(settings, 'a'), nodes, vms)).toEqual({ node: 'a', templateNode: 'a', templateVmid: 9000 });
+    expect(place({ nodes: bDown, vms })).toEqual({ node: 'c', templateNode: 'c', templateVmid: 9003 });
+    expect(place({ nodes, vms }, 'a')).toEqual({ node: 'a', templateNode: 'a', templateVmid: 9000 });
+  });
+
+  it('never places on a node the shared template cannot be cloned to when storage is local', () => {
+    expect(place({ nodes, vms, noCrossNode: LOCAL })).toEqual({ node: 'c', templateNode: 'c', templateVmid: 9003 });
+    expect(judgeNodes(settings.proxmox, { nodes, vms, noCrossNode: LOCAL }).find((v) => v.node === 'b')).toMatchObject({
+      problem: 'template 9000 is on a and storage local-lvm is not shared, so Proxmox cannot clone it to b',
+      fix: 'make a template on b and set proxmox.templates.b to its VMID, or set proxmox.storage to shared storage, or remove b from proxmox.nodes',
+    });
+    expect(() => place({ nodes, vms, noCrossNode: LOCAL }, 'b')).toThrow(expect.objectContaining({ code: 'PROXMOX.LAYOUT', transient: false, message: expect.stringContaining('set proxmox.templates.b') }));
   });
 
   it('refuses a node outside the configuration and a missing template; waits when every node is down', () => {
-    expect(() => choosePlacement(ctxFor(settings, 'z'), nodes, vms)).toThrow(expect.objectContaining({ code: 'STEP.UNRECOVERABLE' }));
-    expect(() => choosePlacement(ctxFor(settings), nodes, [])).toThrow(expect.objectContaining({ code: 'PROXMOX.TEMPLATE_MISSING', transient: false }));
+    expect(() => place({ nodes, vms }, 'z')).toThrow(expect.objectContaining({ code: 'STEP.UNRECOVERABLE' }));
+    expect(() => place({ nodes, vms: [] })).toThrow(expect.objectContaining({ code: 'PROXMOX.TEMPLATE_MISSING', transient: false }));
     const down = nodes.map((n) => ({ ...n, online: false }));
-    expect(() => choosePlacement(ctxFor(settings), down, vms)).toThrow(expect.objectContaining({ code: 'STEP.TRANSIENT', transient: true }));
+    expect(() => place({ nodes: down, vms })).toThrow(expect.objectContaining({ code: 'STEP.TRANSIENT', transient: true }));
   });
 });

@@ -1,6 +1,6 @@
 // Cluster-wide and listing endpoints: /cluster/nextid, /cluster/resources, /nodes/{node}/qemu and
 // the task status.
-import { hasPrivilege } from '../auth.ts';
+import { hasPrivilegeOn } from '../acl.ts';
 import { PveError, parameterError } from '../errors.ts';
 import type { Handler } from '../runtime.ts';
 import { diskBytes, isTemplate, memoryBytes, vmName } from '../state.ts';
@@ -28,14 +28,15 @@ export const nextid: Handler = (rt, { params }) => {
 export const resources: Handler = (rt, { params, token }) => {
   const out: unknown[] = [];
   if (params.type === undefined || params.type === 'vm') {
-    if (hasPrivilege(token, 'VM.Audit')) {
-      for (const vm of rt.state.vms.values()) {
+    for (const vm of rt.state.vms.values()) {
+      if (hasPrivilegeOn(rt.state, token, `/vms/${vm.vmid}`, 'VM.Audit')) {
         out.push({ id: `qemu/${vm.vmid}`, type: 'qemu', node: vm.node, ...vmEntry(vm), ...(vm.pool ? { pool: vm.pool } : {}) });
       }
     }
   }
   if (params.type === undefined || params.type === 'node') {
     for (const node of rt.state.nodes.values()) {
+      if (!hasPrivilegeOn(rt.state, token, `/nodes/${node.name}`, 'Sys.Audit')) continue;
       const online = node.online ? { maxmem: node.totalMemoryBytes, mem: rt.state.usedMemoryBytes(node), maxcpu: 16, cpu: 0.05 } : {};
       out.push({ id: `node/${node.name}`, type: 'node', node: node.name, status: node.online ? 'online' : 'offline', ...online });
     }
@@ -45,14 +46,26 @@ export const resources: Handler = (rt, { params, token }) => {
 
 export const listQemu: Handler = (rt, { params, token }) => {
   rt.state.requireNode(params.node!);
-  if (!hasPrivilege(token, 'VM.Audit')) return [];
-  return [...rt.state.vms.values()].filter((vm) => vm.node === params.node).map(vmEntry);
+  return [...rt.state.vms.values()].filter((vm) => vm.node === params.node && hasPrivilegeOn(rt.state, token, `/vms/${vm.vmid}`, 'VM.Audit')).map(vmEntry);
 };
 
-export const taskStatus: Handler = (rt, { params }) => {
+function taskOf(rt: Parameters<Handler>[0], params: Record<string, string>) {
   rt.state.requireNode(params.node!);
   if (!/^UPID:/.test(params.upid!)) throw new PveError(500, `unable to parse worker upid '${params.upid}'\n`);
   const task = rt.tasks.tasks.get(params.upid!);
   if (!task || task.node !== params.node) throw new PveError(500, `no such task\n`);
-  return { ...task };
+  return task;
+}
+
+export const taskStatus: Handler = (rt, { params }) => {
+  const { log: _log, ...status } = taskOf(rt, params);
+  return status;
+};
+
+/** Lines `{n, t}` from `start` (0-based), at most `limit` (default 50); a running task's log so far. */
+export const taskLog: Handler = (rt, { params }) => {
+  const task = taskOf(rt, params);
+  const start = Number(params.start ?? 0);
+  const limit = Number(params.limit ?? 50) || 50;
+  return task.log.slice(start, start + limit).map((t, i) => ({ n: start + i + 1, t }));
 };

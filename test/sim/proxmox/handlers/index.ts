@@ -1,6 +1,7 @@
 // Which handler answers which schema endpoint.
 import type { Handler } from '../runtime.ts';
-import { nextid, listQemu, resources, taskStatus } from './cluster.ts';
+import { nextid, listQemu, resources, taskLog, taskStatus } from './cluster.ts';
+import { accessPermissions, listPools, listStorage, nodeNetwork, nodeStorage } from './cluster-config.ts';
 import { clone } from './vm-clone.ts';
 import { getConfig, postConfig, putConfig, resize } from './vm-config.ts';
 import { agentInterfaces, currentStatus, destroy, shutdown, start, stop } from './vm-power.ts';
@@ -19,6 +20,12 @@ export const HANDLERS: Record<string, Handler> = {
   'POST /nodes/{node}/qemu/{vmid}/status/shutdown': shutdown,
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces': agentInterfaces,
   'GET /nodes/{node}/tasks/{upid}/status': taskStatus,
+  'GET /nodes/{node}/tasks/{upid}/log': taskLog,
+  'GET /storage': listStorage,
+  'GET /nodes/{node}/storage': nodeStorage,
+  'GET /nodes/{node}/network': nodeNetwork,
+  'GET /pools': listPools,
+  'GET /access/permissions': accessPermissions,
   'GET /cluster/nextid': nextid,
   'GET /cluster/resources': resources,
 };

@@ -1,4 +1,5 @@
 // GET/PUT/POST /nodes/{node}/qemu/{vmid}/config and PUT …/resize.
+import { requirePrivilege } from '../auth.ts';
 import { PveError, vmLocked } from '../errors.ts';
 import { splitList } from '../formats.ts';
 import type { Handler, HandlerContext, SimRuntime } from '../runtime.ts';
@@ -24,9 +25,29 @@ export const getConfig: Handler = (rt, ctx) => {
   return out;
 };
 
+/** The privilege qemu-server's `check_vm_modify_config_perm` asks for each option. */
+function optionPrivilege(key: string): string {
+  if (/^(cores|sockets|vcpus|cpu|cpulimit|cpuunits|affinity|numa)$/.test(key)) return 'VM.Config.CPU';
+  if (/^(memory|balloon|shares)$/.test(key)) return 'VM.Config.Memory';
+  if (/^net\d+$/.test(key)) return 'VM.Config.Network';
+  if (/^(ci\w+|sshkeys|ipconfig\d+|nameserver|searchdomain|cicustom)$/.test(key)) return 'VM.Config.Cloudinit';
+  if (/^(scsi|virtio|sata|ide|efidisk|tpmstate|unused)\d+$/.test(key)) return 'VM.Config.Disk';
+  if (/^(bios|machine|scsihw|vga|serial\d+|usb\d+|hostpci\d+|ostype)$/.test(key)) return 'VM.Config.HWType';
+  return 'VM.Config.Options';
+}
+
+function checkOptionPrivileges(rt: SimRuntime, ctx: HandlerContext, vm: SimVm): void {
+  const path = `/vms/${vm.vmid}`;
+  const keys = [...Object.keys(ctx.params).filter((key) => !NOT_CONFIG.has(key)), ...splitList(ctx.params.delete ?? '')];
+  for (const key of keys) requirePrivilege(rt.state, ctx.token, path, optionPrivilege(key));
+  const bridge = /(?:^|,)bridge=([^,]+)/.exec(ctx.params.net0 ?? '')?.[1];
+  if (bridge !== undefined) requirePrivilege(rt.state, ctx.token, `/sdn/zones/localnetwork/${bridge}`, 'SDN.Use');
+}
+
 const updateConfig: Handler = (rt, ctx) => {
   const vm = vmOf(rt, ctx);
   const { params } = ctx;
+  checkOptionPrivileges(rt, ctx, vm);
   assertUnlocked(vm, params);
   if (params.digest && params.digest !== configDigest(vm.config)) {
     throw new PveError(500, 'detected modified configuration - file change by other user? Try again.\n');

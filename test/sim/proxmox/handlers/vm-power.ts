@@ -28,7 +28,14 @@ export const start: Handler = (rt, ctx) => {
   assertUnlocked(vm, ctx.params);
   if (isTemplate(vm)) throw new PveError(500, "you can't start a vm if it's a template\n");
   if (vm.status === 'running') throw new PveError(500, `VM ${vm.vmid} already running\n`);
-  return rt.tasks.start({ node: vm.node, type: 'qmstart', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => bootGuest(rt, vm));
+  return rt.tasks.start({ node: vm.node, type: 'qmstart', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => {
+    const bridges = rt.state.nodes.get(vm.node)?.bridges ?? [];
+    for (const [key, nic] of Object.entries(vm.config)) {
+      const bridge = /^net\d+$/.test(key) ? /(?:^|,)bridge=([^,]+)/.exec(nic)?.[1] : undefined;
+      if (bridge !== undefined && !bridges.includes(bridge)) throw new Error(`bridge '${bridge}' does not exist`);
+    }
+    return bootGuest(rt, vm);
+  });
 };
 
 export const stop: Handler = (rt, ctx) => {

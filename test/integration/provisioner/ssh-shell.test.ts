@@ -103,6 +103,15 @@ describe('known hosts', () => {
 });
 
 describe('a session', () => {
+  it('runs over a socket with TCP_NODELAY, so no small request waits ~40 ms for a delayed ACK', async () => {
+    const s = await connect();
+    // Node keeps the flag behind an internal symbol; ssh2 keeps the socket as `_sock`.
+    const sock = (s as unknown as { ssh: { connection: { _sock: object } } }).ssh.connection._sock;
+    const flag = Object.getOwnPropertySymbols(sock).find((sym) => sym.description === 'kSetNoDelay');
+    expect(flag).toBeDefined();
+    expect((sock as Record<symbol, unknown>)[flag!]).toBe(true);
+  });
+
   it('runs commands with stdin and reports exit codes and both streams', async () => {
     const s = await connect();
     expect(await s.exec('cat; echo oops >&2; exit 7', { stdin: 'from "stdin"\n$(reboot)\n' })).toEqual({

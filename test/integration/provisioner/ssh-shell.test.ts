@@ -143,6 +143,13 @@ describe('a session', () => {
     expect(calls.some((c) => c.cmd === 'reboot')).toBe(false);
   });
 
+  it('writes an empty file and one without a final newline exactly, and several at once on one connection', async () => {
+    const s = await connect();
+    const files = { '/etc/runnerbot/empty': '', '/etc/runnerbot/no-newline': 'KEY=value', '/etc/runnerbot/big': 'x'.repeat(300_000) };
+    await Promise.all(Object.entries(files).map(([path, content]) => s.writeFile(path, content, 0o644)));
+    for (const [path, content] of Object.entries(files)) expect(await farm.readFile(301, path)).toBe(content);
+  });
+
   it('reads a file back, and null for one that does not exist', async () => {
     const s = await connect();
     await s.writeFile('/etc/runnerbot/x.env', "A='1'\n", 0o600);

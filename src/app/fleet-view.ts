@@ -81,3 +81,21 @@ export function sharedUpstream(deps: UpstreamDeps & { store: UpstreamViewStore }
     return loading;
   };
 }
+
+/** A view for this process alone: a bot without Proxmox's or GitLab's secret must not share its half view. */
+export function localViewStore(clock: Clock): UpstreamViewStore {
+  let view: UpstreamView | null = null;
+  let claimedUntil = 0;
+  return {
+    read: async () => view,
+    async claim(ttlMs) {
+      if (clock.now() < claimedUntil) return false;
+      claimedUntil = clock.now() + ttlMs;
+      return true;
+    },
+    async publish(fresh) {
+      view = fresh;
+      claimedUntil = 0;
+    },
+  };
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { WebClient } from '@slack/web-api';
-import { sharedUpstream } from '../app/fleet-view.ts';
+import { localViewStore, sharedUpstream } from '../app/fleet-view.ts';
 import { createBoltApp, type BoltApp, type ExtraAction } from '../bot/app.ts';
 import type { BotDeps } from '../bot/bot-deps.ts';
 import { createDeliveryDedupe } from '../bot/dedupe.ts';
@@ -71,7 +71,10 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     ids: systemIds,
     policy,
     directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
-    upstream: sharedUpstream({ ...fleetLookups(loaded), fleet: stores.fleet, runs: stores.runs, clock: systemClock, store: createRedisUpstreamViewStore(redis, prefix) }),
+    upstream: sharedUpstream({
+      ...fleetLookups(loaded), fleet: stores.fleet, runs: stores.runs, clock: systemClock,
+      store: secrets.proxmoxTokenSecret && secrets.gitlabToken ? createRedisUpstreamViewStore(redis, prefix) : localViewStore(systemClock),
+    }),
     readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
     channel: config.slack.channel,
     dedupe: createDeliveryDedupe(redis, prefix),

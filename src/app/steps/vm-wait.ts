@@ -1,5 +1,6 @@
-// Polling with the job's clock: tries `probe` soon, then less often up to every `pollMs`, until it yields a value; transient
-// failures in between count as "not yet". Past the timeout it fails transiently, naming the wait.
+// Polling with the job's clock: tries `probe` after 50 ms, then less often up to every `pollMs`,
+// until it yields a value; transient failures in between count as "not yet". Past the timeout it
+// fails transiently, naming the wait.
 import { isRunnerbotError, transient } from '../../core/errors.ts';
 import { pollDelay } from '../../core/poll-backoff.ts';
 import type { StepContext } from './step.ts';

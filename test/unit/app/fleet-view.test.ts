@@ -1,28 +1,11 @@
-// The shared upstream view's rules with in-memory ports: when it is refreshed, who refreshes it,
-// what a reader answers while another holds the claim, and what a failing service leaves.
+// The shared upstream view's rules with in-memory ports (localViewStore stands for the Redis one,
+// whose claim the integration test exercises): when it is refreshed, who refreshes it, what a
+// reader answers while another holds the claim, and what a failing service leaves.
 import { describe, expect, it } from 'vitest';
-import { readUpstream, sharedUpstream, type UpstreamDeps } from '../../../src/app/fleet-view.ts';
-import { MIN_REFRESH_MS, refreshDueAt, type UpstreamView, type UpstreamViewStore } from '../../../src/core/fleet-view.ts';
+import { localViewStore, readUpstream, sharedUpstream, type UpstreamDeps } from '../../../src/app/fleet-view.ts';
+import { MIN_REFRESH_MS, refreshDueAt } from '../../../src/core/fleet-view.ts';
 import type { VmSummary } from '../../../src/core/ports.ts';
 import { ManualClock, MemoryFleet, MemoryRunStore } from '../../support/memory-ports.ts';
-
-class MemoryViewStore implements UpstreamViewStore {
-  view: UpstreamView | null = null;
-  claimedUntil = 0;
-  constructor(private readonly clock: ManualClock) {}
-  async read() {
-    return this.view && structuredClone(this.view);
-  }
-  async claim(ttlMs: number) {
-    if (this.clock.now() < this.claimedUntil) return false;
-    this.claimedUntil = this.clock.now() + ttlMs;
-    return true;
-  }
-  async publish(view: UpstreamView) {
-    this.view = structuredClone(view);
-    this.claimedUntil = 0;
-  }
-}
 
 const vm = (name: string, tags = ['gitlab-runner', 'runnerbot']): VmSummary => ({ vmid: 100, node: 'pve1', name, tags, status: 'running', template: false });
 
@@ -40,7 +23,7 @@ function world(runners = 1) {
       findRunnersByDescription: async (d) => (calls.gitlab++, [{ id: 7, description: d, tagList: [], paused: false, locked: true, runUntagged: false, status: 'online', online: true }]),
     },
   };
-  return { clock, calls, deps, store: new MemoryViewStore(clock) };
+  return { clock, calls, deps, store: localViewStore(clock) };
 }
 
 describe('readUpstream', () => {

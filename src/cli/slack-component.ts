@@ -60,6 +60,7 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
   const apiUrl = config.slack.apiUrl ? `${config.slack.apiUrl.replace(/\/+$/, '')}/` : undefined;
   const web = new WebClient(secrets.slackBotToken, apiUrl ? { slackApiUrl: apiUrl } : {});
   const policy = toRequestPolicy(config);
+  const lookups = fleetLookups(loaded);
   const transport =
     config.slack.mode === 'socket'
       ? { mode: 'socket' as const, appToken: secrets.slackAppToken ?? '' }
@@ -71,8 +72,9 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     ids: systemIds,
     policy,
     directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
+    registry: lookups.registry,
     upstream: sharedUpstream({
-      ...fleetLookups(loaded), fleet: stores.fleet, runs: stores.runs, clock: systemClock,
+      ...lookups, fleet: stores.fleet, runs: stores.runs, clock: systemClock,
       store: secrets.proxmoxTokenSecret && secrets.gitlabToken ? createRedisUpstreamViewStore(redis, prefix) : localViewStore(systemClock),
     }),
     readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),

@@ -32,6 +32,7 @@ export async function startAlertBolt(options: { slack: SlackSim; runnerbot: Aler
     directory: createSlackDirectory({ client: web, redis, prefix, groups: policy.operators }),
     clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
     ids: { runId: () => `r_${prefix}_${++counter}` },
+    registry: { getRunner: notHere('getRunner') },
     upstream: notHere('upstream'),
     readAudit: notHere('readAudit'),
     dedupe: createDeliveryDedupe(redis, prefix),

@@ -134,6 +134,7 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       runs, approvals, fleet, queue, clock, ids, policy, notifier: notifier as Notifier,
       audit: createRedisAuditLog(redis, prefix),
       directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
+      registry,
       upstream: sharedUpstream({ fleet, runs, hypervisor, registry, clock, store: createRedisUpstreamViewStore(redis, prefix) }),
       readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
       channel: OPS,

@@ -10,6 +10,8 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || [ -x /usr/bin/prometheus-a
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The Ansible baseline of `npm run bench -- ssh-phase` (the old role, replayed against a fake VM).
+command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

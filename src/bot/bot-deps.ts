@@ -2,13 +2,13 @@
 // status and audit, the delivery dedupe, and the scrubber for every text that leaves.
 import type { Logger } from 'pino';
 import type { RequestJobDeps } from '../app/request-job.ts';
-import type { Hypervisor, RunnerRegistry } from '../core/ports.ts';
+import type { UpstreamView } from '../core/fleet-view.ts';
 import type { AuditRow } from './answers/audit.ts';
 import type { DeliveryDedupe } from './dedupe.ts';
 
 export interface BotDeps extends RequestJobDeps {
-  hypervisor: Pick<Hypervisor, 'listVms'>;
-  registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription'>;
+  /** Proxmox and GitLab's view of the fleet for list, status and App Home, shared and rate-bounded. */
+  upstream(): Promise<UpstreamView>;
   /** The newest audit entries (optionally of one runner), newest first. */
   readAudit(query: { runner?: string; limit: number }): Promise<AuditRow[]>;
   /** `slack.channel`: where root messages, approval cards and threads go. */

@@ -1,8 +1,10 @@
 // `runnerbot list` and `runnerbot status NAME`: the fleet as runnerbot, Proxmox and GitLab see it.
 import { describeFleet, type RunnerView } from '../app/describe-fleet.ts';
+import { readUpstream } from '../app/fleet-view.ts';
 import { parseCommandArgv } from '../core/command.ts';
 import type { Env } from '../config.ts';
 import { checkRedis, createRedis } from '../redis.ts';
+import { systemClock } from '../system.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { buildStores } from './stores.ts';
@@ -29,7 +31,9 @@ export function fleetCommand(kind: 'list' | 'status') {
     try {
       await checkRedis(redis, loaded.config.redis.url);
       const { hypervisor, registry } = buildStepDeps(loaded, stores);
-      const description = await describeFleet({ fleet: stores.fleet, runs: stores.runs, hypervisor, registry }, name ? { name } : {});
+      // A terminal asks at human rate: Proxmox and GitLab now, not the bots' shared view.
+      const reads = { fleet: stores.fleet, runs: stores.runs, hypervisor, registry, clock: systemClock };
+      const description = await describeFleet({ ...reads, upstream: () => readUpstream(reads) }, name ? { name } : {});
       const scrub = scrubFor(loaded);
       if (description.runners.length === 0) out('runnerbot manages no runners yet');
       for (const view of description.runners) out(scrub(describe(view)));

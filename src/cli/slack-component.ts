@@ -1,9 +1,11 @@
 // The bot role's Slack side: the Bolt app over the configured transport, with its listeners
 // wired to the shared stores, the Notifier, and (when this process has their secrets) Proxmox
-// and GitLab for `list`, `status` and App Home. Returns the component and its HTTP routes.
+// and GitLab for `list`, `status` and App Home, read through the view all bot processes share
+// on Redis. Returns the component and its HTTP routes.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { WebClient } from '@slack/web-api';
+import { localViewStore, sharedUpstream } from '../app/fleet-view.ts';
 import { createBoltApp, type BoltApp, type ExtraAction } from '../bot/app.ts';
 import type { BotDeps } from '../bot/bot-deps.ts';
 import { createDeliveryDedupe } from '../bot/dedupe.ts';
@@ -11,6 +13,7 @@ import { createSlackDirectory } from '../bot/directory.ts';
 import { knownSecretValues, type LoadedConfig } from '../config.ts';
 import type { Hypervisor, Notifier, RunnerRegistry } from '../core/ports.ts';
 import { readAudit } from '../jobs/redis-audit-log.ts';
+import { createRedisUpstreamViewStore } from '../jobs/redis-fleet-view.ts';
 import { createGitlabRegistry } from '../provisioner/gitlab.ts';
 import { createProxmoxHypervisor } from '../provisioner/proxmox.ts';
 import { secretScrubber, type Logger } from '../log.ts';
@@ -57,6 +60,7 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
   const apiUrl = config.slack.apiUrl ? `${config.slack.apiUrl.replace(/\/+$/, '')}/` : undefined;
   const web = new WebClient(secrets.slackBotToken, apiUrl ? { slackApiUrl: apiUrl } : {});
   const policy = toRequestPolicy(config);
+  const lookups = fleetLookups(loaded);
   const transport =
     config.slack.mode === 'socket'
       ? { mode: 'socket' as const, appToken: secrets.slackAppToken ?? '' }
@@ -68,7 +72,11 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     ids: systemIds,
     policy,
     directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
-    ...fleetLookups(loaded),
+    registry: lookups.registry,
+    upstream: sharedUpstream({
+      ...lookups, fleet: stores.fleet, runs: stores.runs, clock: systemClock,
+      store: secrets.proxmoxTokenSecret && secrets.gitlabToken ? createRedisUpstreamViewStore(redis, prefix) : localViewStore(systemClock),
+    }),
     readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
     channel: config.slack.channel,
     dedupe: createDeliveryDedupe(redis, prefix),

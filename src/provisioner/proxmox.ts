@@ -3,6 +3,7 @@
 import proxmoxApi from 'proxmox-api';
 import type { Proxmox, ProxmoxEngineOptions } from 'proxmox-api';
 import { permanent, transient } from '../core/errors.ts';
+import { pollDelay } from '../core/poll-backoff.ts';
 import type { CloneRequest, Hypervisor, NodeSummary, StorageSummary, TaskOutcome, TaskRef, VmSettings, VmSummary } from '../core/ports.ts';
 import { fetchTrusting } from './proxmox/https-fetch.ts';
 import { layoutFix, parseFailure, toRunnerbotError } from './proxmox/errors.ts';
@@ -22,7 +23,7 @@ export interface ProxmoxOptions {
   insecure?: boolean;
   /** Per-request timeout; default 30 s. */
   requestTimeoutMs?: number;
-  /** Interval between task status polls; default 1 s. */
+  /** Longest interval between task status polls (the first ones come sooner); default 1 s. */
   pollMs?: number;
   /** How long resizeDisk waits for its task; default 120 s. */
   taskTimeoutMs?: number;
@@ -89,7 +90,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
 
   async function waitTask(task: TaskRef, timeoutMs: number): Promise<TaskOutcome> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const status = await call(`read task ${task.upid}`, () => api.nodes.$(task.node).tasks.$(task.upid).status.$get()).catch((error: unknown) => {
         if (error instanceof Error && 'transient' in error && error.transient) return null;
         throw error;
@@ -101,7 +102,7 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
         throw TASK_TRANSIENT.test(status.exitstatus ?? '') ? transient('PROXMOX.TASK_FAILED', text) : permanent('PROXMOX.TASK_FAILED', text);
       }
       if (Date.now() >= deadline) throw transient('STEP.TIMEOUT', `Proxmox task ${task.upid} still running after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await new Promise((resolve) => setTimeout(resolve, pollDelay(attempt, pollMs)));
     }
   }
 

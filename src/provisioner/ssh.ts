@@ -1,6 +1,7 @@
 // The RemoteShell port over node-ssh: connects to a VM, retrying while it boots (refused,
 // unreachable, handshake timeouts) until the deadline. The private key arrives as a string and
 // goes nowhere but to ssh2; host keys are checked against a known_hosts file by policy.
+import { connect as tcpConnect } from 'node:net';
 import { NodeSSH } from 'node-ssh';
 import { permanent, transient, type RunnerbotError } from '../core/errors.ts';
 import type { RemoteSession, RemoteShell } from '../core/ports.ts';
@@ -42,9 +43,14 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
   async function attempt(host: string, timeoutMs: number): Promise<Attempt> {
     const ssh = new NodeSSH();
     const verdict: { hostKey: HostKeyVerdict } = { hostKey: 'trusted' };
+    // Our own socket, for TCP_NODELAY: with Nagle on, each small request (a channel open, an exec)
+    // waits ~40 ms for the previous segment's delayed ACK.
+    const sock = tcpConnect({ host, port: options.port, noDelay: true });
+    sock.on('error', () => undefined);
     try {
       await ssh.connect({
         host,
+        sock,
         port: options.port,
         username: options.user,
         privateKey: options.privateKey,
@@ -58,6 +64,7 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
       return { session: new SshSession(ssh, { host, sudo: options.sudo ?? ['sudo', '-n'] }) };
     } catch (e) {
       ssh.dispose();
+      sock.destroy();
       const err = e as Error & { level?: string; code?: string };
       if (verdict.hostKey === 'changed') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} differs from the one in the known-hosts file; remove the old entry if the VM was rebuilt`) };
       if (verdict.hostKey === 'unknown') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} is not in the known-hosts file (ssh.knownHosts is strict)`) };

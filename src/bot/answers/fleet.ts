@@ -36,22 +36,30 @@ export function runnerLine(view: RunnerView, now: number): string {
   return `*${view.name}* · ${vmText(view)} · ${gitlabText(view, now)} · ${lastRunText(view)}`;
 }
 
+/** "Proxmox and GitLab as of 3 s ago": the shared view is refreshed every few seconds, not per question. */
+export function freshnessText(description: FleetDescription, now: number): string {
+  if (description.upstreamAt === undefined) return '';
+  const seconds = Math.max(0, Math.round((now - description.upstreamAt) / 1000));
+  return `Proxmox and GitLab as of ${seconds < 1 ? 'just now' : seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`}`;
+}
+
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const note = (problems: string[]): SlackBlock[] =>
-  problems.length ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${problems.join(' · ')}` }] }] : [];
+const context = (text: string): SlackBlock[] => (text ? [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] : []);
+const note = (problems: string[]): SlackBlock[] => context(problems.length ? `:warning: ${problems.join(' · ')}` : '');
 
 /** One section per runner, at most `max` of them. */
 export function fleetBlocks(description: FleetDescription, now: number, max = 40): SlackBlock[] {
   const { runners, problems } = description;
   const shown = runners.slice(0, max).map((view) => section(runnerLine(view, now)));
   const more = runners.length > max ? [section(`… and ${runners.length - max} more`)] : [];
-  return [...shown, ...more, ...note(problems)];
+  return [...shown, ...more, ...note(problems), ...context(freshnessText(description, now))];
 }
 
 export function listReply(description: FleetDescription, now: number): Reply {
   const count = description.runners.length;
   const head = count === 0 ? 'runnerbot manages no runners yet.' : `runnerbot manages ${count} runner${count === 1 ? '' : 's'}:`;
-  return { text: `${head}\n${description.runners.map((v) => runnerLine(v, now)).join('\n')}`.trim(), blocks: [section(head), ...fleetBlocks(description, now)] };
+  const lines = [head, ...description.runners.map((v) => runnerLine(v, now)), freshnessText(description, now)];
+  return { text: lines.filter(Boolean).join('\n'), blocks: [section(head), ...fleetBlocks(description, now)] };
 }
 
 export function statusReply(description: FleetDescription, name: string, now: number): Reply {
@@ -61,5 +69,6 @@ export function statusReply(description: FleetDescription, name: string, now: nu
   if (unknown) return { text: `runnerbot knows no runner called \`${name}\`.`, blocks: [section(`runnerbot knows no runner called \`${name}\`.`), ...note(description.problems)] };
   const profile = view.entry ? `profile ${view.entry.profile}, tags ${view.entry.tags.join(', ') || '(none)'}` : 'not in the fleet records';
   const lines = [`*${name}*`, vmText(view), gitlabText(view, now), profile, lastRunText(view)];
-  return { text: lines.join('\n'), blocks: [section(lines.join('\n')), ...note(description.problems)] };
+  const freshness = freshnessText(description, now);
+  return { text: [...lines, freshness].filter(Boolean).join('\n'), blocks: [section(lines.join('\n')), ...note(description.problems), ...context(freshness)] };
 }

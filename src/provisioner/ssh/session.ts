@@ -1,14 +1,14 @@
 // One SSH connection to one VM (RemoteSession). Commands are fixed strings whose arguments are
-// shell-quoted; files are uploaded with SFTP to a private temp file, then moved into place as
-// root by a fixed script, so a reader never sees half a file.
-import { randomBytes } from 'node:crypto';
+// shell-quoted; a file travels on the stdin of one exec of a fixed script that writes it to a
+// private temp file and moves it into place as root, so a reader never sees half a file (one
+// channel, where SFTP took a subsystem handshake, open, write, close and an exec).
 import type { NodeSSH } from 'node-ssh';
 import { isRunnerbotError, permanent, transient } from '../../core/errors.ts';
 import type { ExecResult, RemoteSession } from '../../core/ports.ts';
 import { shellCommand } from '../../core/shell-quote.ts';
 
 const INSTALL_SCRIPT =
-  'umask 077; set -e; t=; trap \'rm -f "$1" "$t"\' EXIT; mkdir -p "$(dirname "$2")"; t=$(mktemp "$2.XXXXXX"); cat "$1" >"$t"; chmod "$3" "$t"; mv -f "$t" "$2"; t=';
+  'umask 077; set -e; t=; trap \'rm -f "$t"\' EXIT; mkdir -p "$(dirname "$1")"; t=$(mktemp "$1.XXXXXX"); cat >"$t"; chmod "$2" "$t"; mv -f "$t" "$1"; t=';
 const READ_SCRIPT = 'if [ -e "$1" ]; then cat -- "$1"; else exit 3; fi';
 const MISSING = 3;
 
@@ -62,16 +62,7 @@ export class SshSession implements RemoteSession {
   }
 
   async writeFile(path: string, content: string, mode: number): Promise<void> {
-    const temp = `/tmp/.runnerbot-${randomBytes(8).toString('hex')}`;
-    const sftp = await this.ssh.requestSFTP();
-    try {
-      await new Promise<void>((resolve, reject) => sftp.writeFile(temp, content, { mode: 0o600 }, (e: Error | null | undefined) => (e ? reject(e) : resolve())));
-    } catch (e) {
-      throw transient('SSH.UNREACHABLE', `upload to ${this.options.host} failed: ${(e as Error).message}`);
-    } finally {
-      sftp.end();
-    }
-    const { code, stderr } = await this.exec(this.asRoot(INSTALL_SCRIPT, temp, path, mode.toString(8).padStart(4, '0')));
+    const { code, stderr } = await this.exec(this.asRoot(INSTALL_SCRIPT, path, mode.toString(8).padStart(4, '0')), { stdin: content });
     if (code !== 0) throw permanent('REMOTE.PHASE_FAILED', `could not write ${path} on ${this.options.host}: ${firstLine(stderr)}`);
   }
 

@@ -7,6 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
+import { sharedUpstream } from '../../../src/app/fleet-view.ts';
 import type { RequestPolicy } from '../../../src/app/request-policy.ts';
 import { createBoltApp, type BoltApp } from '../../../src/bot/app.ts';
 import { createDeliveryDedupe } from '../../../src/bot/dedupe.ts';
@@ -16,6 +17,7 @@ import type { Clock, FleetEntry, Ids, Notifier } from '../../../src/core/ports.t
 import { createRedisApprovalStore } from '../../../src/jobs/redis-approval-store.ts';
 import { createRedisAuditLog, readAudit } from '../../../src/jobs/redis-audit-log.ts';
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
+import { createRedisUpstreamViewStore } from '../../../src/jobs/redis-fleet-view.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue } from '../../../src/jobs/run-queue.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
@@ -132,7 +134,8 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       runs, approvals, fleet, queue, clock, ids, policy, notifier: notifier as Notifier,
       audit: createRedisAuditLog(redis, prefix),
       directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
-      hypervisor, registry,
+      registry,
+      upstream: sharedUpstream({ fleet, runs, hypervisor, registry, clock, store: createRedisUpstreamViewStore(redis, prefix) }),
       readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
       channel: OPS,
       dedupe: createDeliveryDedupe(redis, prefix),

@@ -103,6 +103,15 @@ describe('known hosts', () => {
 });
 
 describe('a session', () => {
+  it('runs over a socket with TCP_NODELAY, so no small request waits ~40 ms for a delayed ACK', async () => {
+    const s = await connect();
+    // Node keeps the flag behind an internal symbol; ssh2 keeps the socket as `_sock`.
+    const sock = (s as unknown as { ssh: { connection: { _sock: object } } }).ssh.connection._sock;
+    const flag = Object.getOwnPropertySymbols(sock).find((sym) => sym.description === 'kSetNoDelay');
+    expect(flag).toBeDefined();
+    expect((sock as Record<symbol, unknown>)[flag!]).toBe(true);
+  });
+
   it('runs commands with stdin and reports exit codes and both streams', async () => {
     const s = await connect();
     expect(await s.exec('cat; echo oops >&2; exit 7', { stdin: 'from "stdin"\n$(reboot)\n' })).toEqual({
@@ -132,6 +141,13 @@ describe('a session', () => {
     const calls = await farm.calls(301);
     expect(calls.some((c) => c.cmd === 'sudo')).toBe(true);
     expect(calls.some((c) => c.cmd === 'reboot')).toBe(false);
+  });
+
+  it('writes an empty file and one without a final newline exactly, and several at once on one connection', async () => {
+    const s = await connect();
+    const files = { '/etc/runnerbot/empty': '', '/etc/runnerbot/no-newline': 'KEY=value', '/etc/runnerbot/big': 'x'.repeat(300_000) };
+    await Promise.all(Object.entries(files).map(([path, content]) => s.writeFile(path, content, 0o644)));
+    for (const [path, content] of Object.entries(files)) expect(await farm.readFile(301, path)).toBe(content);
   });
 
   it('reads a file back, and null for one that does not exist', async () => {

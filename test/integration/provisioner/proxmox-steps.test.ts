@@ -113,7 +113,8 @@ describe('Proxmox VM steps against the simulator', () => {
   });
 
   it('stops at once with a message naming the cause for a token without rights and a missing template', async () => {
-    await start({ tokens: [{ id: 'runnerbot@pve!weak', secret: '3f1c2a7e-0b7d-4c1e-9a51-2d0f6b9c8e11', privileges: ['VM.Audit'] }] });
+    // it sees VMs and nodes (as any token runnerbot uses must) but may not clone
+    await start({ tokens: [{ id: 'runnerbot@pve!weak', secret: '3f1c2a7e-0b7d-4c1e-9a51-2d0f6b9c8e11', privileges: ['VM.Audit', 'Sys.Audit'] }] });
     const weak = { ...testDeps(sim), hypervisor: proxmoxFor(sim, { id: 'runnerbot@pve!weak', secret: '3f1c2a7e-0b7d-4c1e-9a51-2d0f6b9c8e11' }) };
     const failure = await runSteps(PROVISION, weak, testRun('gitlab-runner-09')).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'PROXMOX.FORBIDDEN', transient: false });

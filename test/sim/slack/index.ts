@@ -47,7 +47,7 @@ export interface SlackSim {
   sendBlockAction(input: BlockActionInput, sign?: SignOverride): Promise<CommandResult>;
   openAppHome(userId: string, sign?: SignOverride): Promise<DeliveryResult>;
   replay(request: HttpRequestRecord): Promise<DeliveryResult>;
-  socket: Pick<SocketModeServer, 'connections' | 'waitForConnection' | 'requestReconnect'>;
+  socket: Pick<SocketModeServer, 'connections' | 'waitForConnection' | 'requestReconnect' | 'sendMalformed'>;
   close(): Promise<void>;
 }
 
@@ -116,6 +116,7 @@ export async function startSlackSim(options: SlackSimOptions = {}): Promise<Slac
       connections: () => socket.connections(),
       waitForConnection: (ms) => socket.waitForConnection(ms),
       requestReconnect: (reason) => socket.requestReconnect(reason),
+      sendMalformed: (kind) => socket.sendMalformed(kind),
     },
     close: async () => {
       await socket.close();

@@ -13,6 +13,17 @@ interface PendingAck {
   resolve: (payload: unknown) => void;
 }
 
+export type MalformedFrame = 'not-json' | 'binary' | 'no-type' | 'no-envelope-id' | 'unknown-type' | 'null-payload';
+
+const MALFORMED: Record<MalformedFrame, string | Buffer> = {
+  'not-json': '{"type": "slash_commands", "envelope_id": ',
+  binary: Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+  'no-type': JSON.stringify({ envelope_id: 'e-no-type', payload: {} }),
+  'no-envelope-id': JSON.stringify({ type: 'slash_commands', payload: {}, accepts_response_payload: true }),
+  'unknown-type': JSON.stringify({ type: 'workflow_step_execute', envelope_id: 'e-unknown', payload: {} }),
+  'null-payload': JSON.stringify({ type: 'events_api', envelope_id: 'e-null', payload: null }),
+};
+
 export class SocketModeServer {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
@@ -77,6 +88,15 @@ export class SocketModeServer {
       new Promise<void>((resolve) => this.waiters.push(resolve)),
       pause(timeoutMs).then(() => { throw new Error(`no Socket Mode connection within ${timeoutMs} ms`); }),
     ]);
+  }
+
+  /**
+   * Sends a frame Slack's Socket Mode can deliver but a client must survive: not JSON, binary,
+   * JSON without `type`, an envelope without `envelope_id` or with an unknown type.
+   */
+  sendMalformed(kind: MalformedFrame): void {
+    const frame = MALFORMED[kind];
+    for (const s of this.sockets) if (s.readyState === s.OPEN) s.send(frame);
   }
 
   /** Asks every client to reconnect, as Slack does when it recycles a connection. */

@@ -19,6 +19,7 @@ import { createRedisAlertIntake } from '../jobs/alert-intake.ts';
 import { createRedisAlertStore } from '../jobs/alert-store.ts';
 import { createProducerRedis, createWorkerRedis } from '../jobs/redis-connection.ts';
 import type { Logger } from '../log.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemClock } from '../system.ts';
 import type { Component } from './component.ts';
@@ -29,7 +30,7 @@ const DIGEST_WINDOW_MS = 60_000;
 export function alertIntake(loaded: LoadedConfig, deps: { metrics: Metrics; logger: Logger }): { route: Route; component: Component } {
   const { config, secrets } = loaded;
   // Its own connection without an offline queue: with Redis away, Alertmanager gets a 5xx at once.
-  const redis = createProducerRedis({ url: config.redis.url });
+  const redis = createProducerRedis(redisEndpoint(config.redis, loaded.secrets));
   redis.on('error', () => undefined);
   const route = alertIntakeRoute({
     intake: createRedisAlertIntake(redis, config.redis.prefix),
@@ -54,7 +55,7 @@ export function alertForwarder(loaded: LoadedConfig, deps: { redis: Redis; outbo
     ...(config.alerts.defaultChannel ? { defaultChannel: config.alerts.defaultChannel } : {}),
     digest: { threshold: config.alerts.digestThreshold, windowMs: DIGEST_WINDOW_MS },
   };
-  const connection = createWorkerRedis({ url: config.redis.url });
+  const connection = createWorkerRedis(redisEndpoint(config.redis, loaded.secrets));
   const forwarder = createAlertForwarder({
     redis: connection,
     prefix: config.redis.prefix,

@@ -3,6 +3,7 @@ import { describeFleet, type RunnerView } from '../app/describe-fleet.ts';
 import { parseCommandArgv } from '../core/command.ts';
 import type { Env } from '../config.ts';
 import { checkRedis, createRedis } from '../redis.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { buildStores } from './stores.ts';
@@ -24,10 +25,11 @@ export function fleetCommand(kind: 'list' | 'status') {
     const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const name = parsed.value.kind === 'status' ? parsed.value.name : undefined;
-    const redis = createRedis(loaded.config.redis.url, { kind: 'command', name: `runnerbot-cli-${kind}` });
-    const stores = buildStores(redis, loaded.config);
+    const endpoint = redisEndpoint(loaded.config.redis, loaded.secrets);
+    const redis = createRedis(endpoint, { kind: 'command', name: `runnerbot-cli-${kind}` });
+    const stores = buildStores(redis, loaded);
     try {
-      await checkRedis(redis, loaded.config.redis.url);
+      await checkRedis(redis, endpoint);
       const { hypervisor, registry } = buildStepDeps(loaded, stores);
       const description = await describeFleet({ fleet: stores.fleet, runs: stores.runs, hypervisor, registry }, name ? { name } : {});
       const scrub = scrubFor(loaded);

@@ -1,22 +1,26 @@
 // The Redis-backed stores every process shares, built once per process.
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
+import type { LoadedConfig } from '../config.ts';
 import { createRedisApprovalStore } from '../jobs/redis-approval-store.ts';
 import { createRedisAuditLog } from '../jobs/redis-audit-log.ts';
 import { createRedisCoordination } from '../jobs/redis-coordination.ts';
 import { createRedisFleet } from '../jobs/redis-fleet.ts';
 import { createRedisRunStore } from '../jobs/redis-run-store.ts';
 import { createRunQueue } from '../jobs/run-queue.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 
-export function buildStores(redis: Redis, config: Config) {
-  const { prefix, url } = config.redis;
+export function buildStores(redis: Redis, { config, secrets }: Pick<LoadedConfig, 'config' | 'secrets'>) {
+  const { prefix } = config.redis;
+  const endpoint = redisEndpoint(config.redis, secrets);
   return {
+    /** For the connections a component opens of its own (BullMQ workers, blocking reads). */
+    redisEndpoint: endpoint,
     runs: createRedisRunStore(redis, prefix),
     approvals: createRedisApprovalStore(redis, prefix),
     audit: createRedisAuditLog(redis, prefix),
     fleet: createRedisFleet(redis, prefix),
     coordination: createRedisCoordination(redis, prefix, { clonesPerNode: config.worker.clonesPerNode }),
-    queue: createRunQueue({ redis: { url }, prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs }),
+    queue: createRunQueue({ redis: endpoint, prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs }),
   };
 }
 

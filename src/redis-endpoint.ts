@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from './redis-config-schema.ts';
-import type { Secrets } from './secrets.ts';
+import type { ReadFile, Secrets } from './secrets.ts';
 
 export interface HostPort {
   host: string;
@@ -28,12 +28,16 @@ const hostPort = (address: string): HostPort => {
   return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 };
 
-export function redisEndpoint(redis: RedisConfig, secrets: Pick<Secrets, 'redisPassword' | 'redisSentinelPassword'>, readFile = readFileSync): RedisEndpoint {
+export function redisEndpoint(
+  redis: RedisConfig,
+  secrets: Pick<Secrets, 'redisPassword' | 'redisSentinelPassword'>,
+  readFile: ReadFile = (path) => readFileSync(path, 'utf8'),
+): RedisEndpoint {
   if (!redis.sentinel && !redis.cluster) return { url: redis.url };
   const node: NodeAccess = {
     ...(redis.username ? { username: redis.username } : {}),
     ...(secrets.redisPassword ? { password: secrets.redisPassword } : {}),
-    ...(redis.tls ? { tls: redis.caFile ? { ca: readFile(redis.caFile, 'utf8') } : {} } : {}),
+    ...(redis.tls ? { tls: redis.caFile ? { ca: readFile(redis.caFile) } : {} } : {}),
   };
   if (redis.cluster) return { cluster: { addresses: redis.cluster.addresses.map(hostPort) }, node };
   const { addresses, masterName, username, tls } = redis.sentinel!;
@@ -88,8 +92,9 @@ export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}
       ...(s.password ? { sentinelPassword: s.password } : {}),
       ...(tls ? { enableTLSForSentinelMode: true } : {}),
       ...(s.tls ? { sentinelTLS: tls ?? {} } : {}),
-      // Sentinels announce +switch-master: reconnect at once instead of waiting for the old primary to time out.
-      failoverDetector: true,
+      // No failoverDetector: its +switch-master handler, arriving while the client is already
+      // reconnecting, aborts that connect and leaves the client closed for good (ioredis 5.11).
+      // A dead primary drops the connection anyway, and a demoted one answers READONLY.
       reconnectOnError: reconnectOnReadonly,
     });
   }
@@ -106,3 +111,6 @@ export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}
   };
   return new Cluster(endpoint.cluster.addresses, cluster) as unknown as Redis;
 }
+
+export const endpointMode = (endpoint: RedisEndpoint): 'standalone' | 'sentinel' | 'cluster' =>
+  'url' in endpoint ? 'standalone' : 'sentinel' in endpoint ? 'sentinel' : 'cluster';

@@ -18,6 +18,7 @@ import { createAlertForwarder } from '../jobs/alert-forwarder.ts';
 import { createRedisAlertIntake } from '../jobs/alert-intake.ts';
 import { createRedisAlertStore } from '../jobs/alert-store.ts';
 import { createProducerRedis, createWorkerRedis } from '../jobs/redis-connection.ts';
+import { replicaAckOf } from '../jobs/replica-ack.ts';
 import type { Logger } from '../log.ts';
 import { redisEndpoint } from '../redis-endpoint.ts';
 import type { Metrics } from '../metrics.ts';
@@ -33,7 +34,7 @@ export function alertIntake(loaded: LoadedConfig, deps: { metrics: Metrics; logg
   const redis = createProducerRedis(redisEndpoint(config.redis, loaded.secrets));
   redis.on('error', () => undefined);
   const route = alertIntakeRoute({
-    intake: createRedisAlertIntake(redis, config.redis.prefix),
+    intake: createRedisAlertIntake(redis, config.redis.prefix, replicaAckOf(config.redis)),
     credentials: { ...(secrets.alertsToken ? { token: secrets.alertsToken } : {}), ...(secrets.alertsBasicAuth ? { basicAuth: secrets.alertsBasicAuth } : {}) },
     maxBodyBytes: config.alerts.maxBodyBytes,
     metrics: deps.metrics,

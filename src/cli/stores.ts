@@ -6,6 +6,7 @@ import { createRedisAuditLog } from '../jobs/redis-audit-log.ts';
 import { createRedisCoordination } from '../jobs/redis-coordination.ts';
 import { createRedisFleet } from '../jobs/redis-fleet.ts';
 import { createRedisRunStore } from '../jobs/redis-run-store.ts';
+import { replicaAckOf } from '../jobs/replica-ack.ts';
 import { createRunQueue } from '../jobs/run-queue.ts';
 import { redisEndpoint } from '../redis-endpoint.ts';
 
@@ -20,7 +21,7 @@ export function buildStores(redis: Redis, { config, secrets }: Pick<LoadedConfig
     audit: createRedisAuditLog(redis, prefix),
     fleet: createRedisFleet(redis, prefix),
     coordination: createRedisCoordination(redis, prefix, { clonesPerNode: config.worker.clonesPerNode }),
-    queue: createRunQueue({ redis: endpoint, prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs }),
+    queue: createRunQueue({ redis: endpoint, prefix, replicaAck: replicaAckOf(config.redis), attempts: config.worker.attempts, backoffMs: config.worker.backoffMs }),
   };
 }
 

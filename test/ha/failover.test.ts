@@ -8,7 +8,7 @@ import { sleep } from '../../sandbox/free-port.ts';
 import { RUN_QUEUE_NAME } from '../../src/jobs/redis-keys.ts';
 import { fleetProblems, fleetView } from '../e2e/support/fleet-check.ts';
 import { eventually } from '../support/eventually.ts';
-import { ALERTS_CHANNEL, alertGroup, postUntilAccepted, provisionUntilQueued, startWriteProbe } from './support/drive.ts';
+import { ALERTS_CHANNEL, alertGroup, postUntilAccepted, provisionUntilStarted, startWriteProbe } from './support/drive.ts';
 import { startHaService, type HaService } from './support/ha-service.ts';
 import { startClusterTopology, startSentinelTopology, type Topology } from './support/topologies.ts';
 
@@ -36,7 +36,7 @@ describe.each([
     const probe = startWriteProbe(s);
     const primaryBefore = await topology.primaryOf(`${s.prefix}:run`);
 
-    const provisions = RUNNERS.map((name, i) => sleep(i * 150).then(() => provisionUntilQueued(s, name)));
+    const provisions = RUNNERS.map((name, i) => sleep(i * 150).then(() => provisionUntilStarted(s, name)));
     await eventually(async () => (await s.runs.recent(50)).filter((r) => r.status === 'running').length >= 2, 120_000, 'two runs under way');
     let accepted = 0;
     const storm = GROUPS.map((group, i) => sleep(i * 60).then(() => postUntilAccepted(s, group.payload)).then((r) => (accepted++, r)));
@@ -47,7 +47,10 @@ describe.each([
     const restarted = sleep(RESTART_AFTER_MS).then(() => topology!.restartKilled());
 
     const commandRetries = (await Promise.all(provisions)).map((r) => r.retries);
-    const alertRetries = (await Promise.all(storm)).map((r) => r.retries);
+    const accepted202 = await Promise.all(storm);
+    const alertRetries = accepted202.map((r) => r.retries);
+    // The first notification accepted after being refused during the failover.
+    const acksResumedAt = Math.min(...accepted202.filter((r) => r.retries > 0 && r.acceptedAt >= killedAt).map((r) => r.acceptedAt));
     await restarted;
     const finished = await eventually(async () => {
       const runs = await Promise.all(RUNNERS.map(async (name) => (await s.runs.recent(50, name)).find((r) => r.status === 'succeeded')));
@@ -72,6 +75,12 @@ describe.each([
     for (const group of GROUPS) expect(messagesOf(group.alertname), group.alertname).toHaveLength(1);
     expect(primaryAfter).not.toBe(primaryBefore);
     expect(killed).toBe(primaryBefore);
+    // /healthz names the new primary, and its replica (the old primary, back) in sync.
+    const health = await eventually(async () => {
+      const body = (await (await fetch(`${s.runnerbot.url}/healthz`)).json()) as { redis?: { primary: string; replicasInSync: number } };
+      return body.redis?.primary === primaryAfter && body.redis.replicasInSync >= 1 ? body.redis : undefined;
+    }, 60_000, '/healthz to name the new primary with a replica in sync');
+    expect(health).toMatchObject({ mode: topology.name, role: 'master' });
 
     const queue = new Queue(RUN_QUEUE_NAME, { connection: s.redis, prefix: s.prefix, skipVersionCheck: true });
     const jobs = await queue.getJobs(['completed']);
@@ -80,6 +89,7 @@ describe.each([
     console.log(
       `[failover cost, ${topology.name}] primary ${primaryBefore} SIGKILLed at +0 s (restarted at +${RESTART_AFTER_MS / 1000} s); ` +
         `new primary ${primaryAfter}; writes unavailable for ${(longestGapMs / 1000).toFixed(1)} s; ` +
+        `replicated acknowledgements (WAIT 1) resumed after ${((acksResumedAt - killedAt) / 1000).toFixed(1)} s; ` +
         `retries: ${sum(commandRetries)} Slack command(s) re-issued, ${sum(alertRetries)} Alertmanager re-send(s), ${jobRetries} job re-attempt(s); ` +
         `all done ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
     );

@@ -9,22 +9,26 @@ export const OPERATOR = PEOPLE.find((p) => p.role === 'operator')!.id;
 export const ALERTS_CHANNEL = CHANNELS.alerts.id;
 const RUNNERS_CHANNEL = CHANNELS.runners.id;
 
-/** `/runner provision NAME` until a run of it is queued (not refused, not failed at enqueue). */
-export async function provisionUntilQueued(s: HaService, name: string): Promise<{ retries: number }> {
+/**
+ * `/runner provision NAME` until a worker runs it. A run whose enqueue failed (the bot answered
+ * "the job queue is unavailable … try again") ends `failed` at once: the operator asks again.
+ */
+export async function provisionUntilStarted(s: HaService, name: string): Promise<{ retries: number }> {
   for (let attempt = 0; attempt < 30; attempt++) {
     const before = new Set((await s.runs.recent(50, name)).map((r) => r.id));
     await s.sims.slack.sendSlashCommand({ text: `provision ${name}`, userId: OPERATOR, channelId: RUNNERS_CHANNEL }).catch(() => undefined);
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
+    const deadline = Date.now() + 120_000;
+    let outcome: 'started' | 'failed' | undefined;
+    while (!outcome && Date.now() < deadline) {
       const fresh = (await s.runs.recent(50, name).catch(() => [])).filter((r) => !before.has(r.id));
-      const live = fresh.find((r) => r.status !== 'failed');
-      if (live) return { retries: attempt };
-      if (fresh.length > 0) break; // failed at enqueue: the user was told to try again
-      await sleep(100);
+      if (fresh.some((r) => r.status === 'running' || r.status === 'succeeded')) outcome = 'started';
+      else if (fresh.length > 0 && fresh.every((r) => r.status === 'failed')) outcome = 'failed';
+      else await sleep(100);
     }
+    if (outcome === 'started') return { retries: attempt };
     await sleep(500);
   }
-  throw new Error(`provision ${name} was never queued`);
+  throw new Error(`provision ${name} never started`);
 }
 
 export function alertGroup(i: number) {
@@ -41,7 +45,7 @@ export function alertGroup(i: number) {
 }
 
 /** POST /alerts as Alertmanager does: again after any non-2xx or connection failure. */
-export async function postUntilAccepted(s: HaService, body: unknown): Promise<{ retries: number }> {
+export async function postUntilAccepted(s: HaService, body: unknown): Promise<{ retries: number; acceptedAt: number }> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const status = await fetch(`${s.runnerbot.url}/alerts`, {
       method: 'POST',
@@ -49,7 +53,7 @@ export async function postUntilAccepted(s: HaService, body: unknown): Promise<{ 
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(5_000),
     }).then((r) => r.status, () => 0);
-    if (status >= 200 && status < 300) return { retries: attempt };
+    if (status >= 200 && status < 300) return { retries: attempt, acceptedAt: Date.now() };
     await sleep(250);
   }
   throw new Error('Alertmanager gave up on a notification');

@@ -99,7 +99,7 @@ export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}
     });
   }
   const cluster: ClusterOptions = {
-    redisOptions: { ...node, connectionName: options.connectionName, reconnectOnError: reconnectOnReadonly },
+    redisOptions: { ...node, reconnectOnError: reconnectOnReadonly },
     ...(options.enableOfflineQueue === false ? { enableOfflineQueue: false } : {}),
     // While a failed primary's replica is promoted, its slots answer CLUSTERDOWN or refuse connections.
     retryDelayOnClusterDown: 200,
@@ -107,6 +107,7 @@ export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}
     retryDelayOnTryAgain: 100,
     maxRedirections: 64,
     clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // With TLS, connect by the names the cluster announces, which its certificates carry.
     ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
   };
   return new Cluster(endpoint.cluster.addresses, cluster) as unknown as Redis;

@@ -13,7 +13,8 @@ const EXAMPLE = new URL('../runnerbot.example.yaml', import.meta.url);
 export interface ConfigInput {
   dir: string;
   sims: Simulators;
-  redis: { url: string; prefix: string };
+  /** The `redis` section: `{ url, prefix }`, or a `sentinel` or `cluster` block with the prefix. */
+  redis: { prefix: string; url?: string; [key: string]: unknown };
   httpPort: number;
   alertmanagerUrl?: string;
   /** runnerbot's ALERTS_TOKEN, also given to Alertmanager. */

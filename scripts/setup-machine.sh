@@ -12,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The Ansible baseline of `npm run bench -- ssh-phase` (the old role, replayed against a fake VM).
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+command -v redis-sentinel >/dev/null 2>&1 || need+=(redis-sentinel)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

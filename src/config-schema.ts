@@ -1,5 +1,6 @@
 // The shape of runnerbot.yaml. Every key is documented in runnerbot.example.yaml.
 import { z } from 'zod';
+import { redisSchema } from './redis-config-schema.ts';
 
 const userOrGroupId = z
   .string()
@@ -26,9 +27,7 @@ export const configSchema = z.strictObject({
   http: z
     .strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535).default(3000) })
     .default({ host: '0.0.0.0', port: 3000 }),
-  redis: z
-    .strictObject({ url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'), prefix: z.string().min(1).default('runnerbot') })
-    .default({ url: 'redis://127.0.0.1:6379', prefix: 'runnerbot' }),
+  redis: redisSchema,
   slack: z.strictObject({
     mode: z.enum(['socket', 'http']).default('socket'),
     /** Only for tests and the sandbox: where the Web API lives. */

@@ -121,6 +121,8 @@ const SECRET_KEYS: [RegExp, string][] = [
   [/^alerts\.(basicauth|password)$/i, 'ALERTS_BASIC_AUTH'],
   [/^alerts\./i, 'ALERTS_TOKEN'],
   [/^ssh\./i, 'a key file named by ssh.keyPath'],
+  [/^redis\.sentinel\./i, 'REDIS_SENTINEL_PASSWORD'],
+  [/^redis\./i, 'REDIS_PASSWORD'],
 ];
 const SECRET_KEY_NAME = /(token|secret|password|passwd|privatekey|apikey|basicauth)$/i;
 const SECRET_VALUE = /^(glrt-|glpat-|xox[a-z]-|xapp-)|-----BEGIN [A-Z ]*PRIVATE KEY-----/i;

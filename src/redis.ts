@@ -1,7 +1,10 @@
-// Redis connections, and the start-up check that Redis will not lose runnerbot's data.
-import { Redis, type RedisOptions } from 'ioredis';
+// Redis connections, and the start-up check that Redis will not lose runnerbot's data (DESIGN §1).
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { permanent, transient } from './core/errors.ts';
+import { connectRedis, describeEndpoint, redactRedisUrl, type RedisEndpoint } from './redis-endpoint.ts';
+
+export { redactRedisUrl, type RedisEndpoint };
 
 export type { Redis };
 
@@ -13,30 +16,19 @@ export interface CreateRedisOptions {
   logger?: Logger;
 }
 
-export function createRedis(url: string, { name, logger }: CreateRedisOptions = {}): Redis {
+export function createRedis(endpoint: RedisEndpoint, { name, logger }: CreateRedisOptions = {}): Redis {
   const options: RedisOptions = { connectionName: name };
-  const redis = new Redis(url, options);
+  const redis = connectRedis(endpoint, options);
   let lastError = '';
   redis.on('error', (error: Error) => {
     if (error.message === lastError) return;
     lastError = error.message;
-    logger?.warn({ redis: redactRedisUrl(url), error: error.message }, 'redis connection error');
+    logger?.warn({ redis: describeEndpoint(endpoint), error: error.message }, 'redis connection error');
   });
   redis.on('ready', () => {
     lastError = '';
   });
   return redis;
-}
-
-/** The URL without its password: `redis://:***@host:6379/0`. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return 'an unparseable Redis URL';
-  }
 }
 
 function waitReady(redis: Redis, timeoutMs: number): Promise<void> {
@@ -74,14 +66,14 @@ export interface RedisCheck {
  * Refuses a Redis that is unreachable, may evict keys, or does not keep an append-only file.
  * Throws a RunnerbotError whose message says how to fix it.
  */
-export async function checkRedis(redis: Redis, url: string, timeoutMs = 5000): Promise<RedisCheck> {
-  const where = redactRedisUrl(url);
+export async function checkRedis(redis: Redis, endpoint: RedisEndpoint, timeoutMs = 5000): Promise<RedisCheck> {
+  const where = describeEndpoint(endpoint);
   try {
     await waitReady(redis, timeoutMs);
     await redis.ping();
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw transient('QUEUE.UNAVAILABLE', `Redis at ${where} is unreachable (${reason}): start it, or set redis.url / REDIS_URL to where it runs`, error);
+    throw transient('QUEUE.UNAVAILABLE', `Redis at ${where} is unreachable (${reason}): start it, or set redis.url / REDIS_URL (or redis.sentinel, redis.cluster) to where it runs`, error);
   }
   let policy: string | undefined;
   let appendonly: string | undefined;

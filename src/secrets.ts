@@ -15,6 +15,9 @@ export interface Secrets {
   alertsToken?: string;
   /** `user:pass` for POST /alerts, as an alternative to the bearer token. */
   alertsBasicAuth?: string;
+  /** For the data nodes behind redis.sentinel or redis.cluster (with redis.url, the URL carries it). */
+  redisPassword?: string;
+  redisSentinelPassword?: string;
   sshPrivateKey?: string;
 }
 
@@ -28,6 +31,8 @@ export const SECRET_VARIABLES: Record<EnvSecret, string> = {
   gitlabToken: 'GITLAB_TOKEN',
   alertsToken: 'ALERTS_TOKEN',
   alertsBasicAuth: 'ALERTS_BASIC_AUTH',
+  redisPassword: 'REDIS_PASSWORD',
+  redisSentinelPassword: 'REDIS_SENTINEL_PASSWORD',
 };
 
 export interface SecretNeeds {

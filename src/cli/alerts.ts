@@ -18,7 +18,9 @@ import { createAlertForwarder } from '../jobs/alert-forwarder.ts';
 import { createRedisAlertIntake } from '../jobs/alert-intake.ts';
 import { createRedisAlertStore } from '../jobs/alert-store.ts';
 import { createProducerRedis, createWorkerRedis } from '../jobs/redis-connection.ts';
+import { replicaAckOf } from '../jobs/replica-ack.ts';
 import type { Logger } from '../log.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemClock } from '../system.ts';
 import type { Component } from './component.ts';
@@ -29,10 +31,10 @@ const DIGEST_WINDOW_MS = 60_000;
 export function alertIntake(loaded: LoadedConfig, deps: { metrics: Metrics; logger: Logger }): { route: Route; component: Component } {
   const { config, secrets } = loaded;
   // Its own connection without an offline queue: with Redis away, Alertmanager gets a 5xx at once.
-  const redis = createProducerRedis({ url: config.redis.url });
+  const redis = createProducerRedis(redisEndpoint(config.redis, loaded.secrets));
   redis.on('error', () => undefined);
   const route = alertIntakeRoute({
-    intake: createRedisAlertIntake(redis, config.redis.prefix),
+    intake: createRedisAlertIntake(redis, config.redis.prefix, replicaAckOf(config.redis)),
     credentials: { ...(secrets.alertsToken ? { token: secrets.alertsToken } : {}), ...(secrets.alertsBasicAuth ? { basicAuth: secrets.alertsBasicAuth } : {}) },
     maxBodyBytes: config.alerts.maxBodyBytes,
     metrics: deps.metrics,
@@ -54,7 +56,7 @@ export function alertForwarder(loaded: LoadedConfig, deps: { redis: Redis; outbo
     ...(config.alerts.defaultChannel ? { defaultChannel: config.alerts.defaultChannel } : {}),
     digest: { threshold: config.alerts.digestThreshold, windowMs: DIGEST_WINDOW_MS },
   };
-  const connection = createWorkerRedis({ url: config.redis.url });
+  const connection = createWorkerRedis(redisEndpoint(config.redis, loaded.secrets));
   const forwarder = createAlertForwarder({
     redis: connection,
     prefix: config.redis.prefix,

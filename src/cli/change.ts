@@ -11,6 +11,7 @@ import type { Env } from '../config.ts';
 import { retryDelay } from '../jobs/backoff.ts';
 import { acquireRunnerLock } from '../jobs/runner-lock.ts';
 import { checkRedis, createRedis } from '../redis.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 import { systemClock, systemIds } from '../system.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { progressPrinter } from './progress-printer.ts';
@@ -30,10 +31,11 @@ export function changeCommand(kind: ChangeCommand['kind']) {
     const command = parsed.value as ChangeCommand;
     const { config } = loaded;
     const scrub = scrubFor(loaded);
-    const redis = createRedis(config.redis.url, { name: `runnerbot-cli-${kind}` });
-    const stores = buildStores(redis, config);
+    const endpoint = redisEndpoint(config.redis, loaded.secrets);
+    const redis = createRedis(endpoint, { name: `runnerbot-cli-${kind}` });
+    const stores = buildStores(redis, loaded);
     try {
-      await checkRedis(redis, config.redis.url);
+      await checkRedis(redis, endpoint);
       const policy = toRequestPolicy(config);
       if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
 

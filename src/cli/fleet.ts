@@ -5,6 +5,7 @@ import { parseCommandArgv } from '../core/command.ts';
 import type { Env } from '../config.ts';
 import { checkRedis, createRedis } from '../redis.ts';
 import { systemClock } from '../system.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { buildStores } from './stores.ts';
@@ -26,10 +27,11 @@ export function fleetCommand(kind: 'list' | 'status') {
     const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const name = parsed.value.kind === 'status' ? parsed.value.name : undefined;
-    const redis = createRedis(loaded.config.redis.url, { name: `runnerbot-cli-${kind}` });
-    const stores = buildStores(redis, loaded.config);
+    const endpoint = redisEndpoint(loaded.config.redis, loaded.secrets);
+    const redis = createRedis(endpoint, { name: `runnerbot-cli-${kind}` });
+    const stores = buildStores(redis, loaded);
     try {
-      await checkRedis(redis, loaded.config.redis.url);
+      await checkRedis(redis, endpoint);
       const { hypervisor, registry } = buildStepDeps(loaded, stores);
       // A terminal asks at human rate: Proxmox and GitLab now, not the bots' shared view.
       const reads = { fleet: stores.fleet, runs: stores.runs, hypervisor, registry, clock: systemClock };

@@ -8,6 +8,8 @@ import { runsBot, runsWorker } from '../secrets.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { checkRedis, createRedis, pingRedis, type Redis } from '../redis.ts';
+import { endpointMode, redisEndpoint, type RedisEndpoint } from '../redis-endpoint.ts';
+import { describeRedis } from '../redis-facts.ts';
 import type { Component } from './component.ts';
 import { fanOut, logNotifier, metricsNotifier } from './observers.ts';
 import { buildStepDeps } from './provisioning.ts';
@@ -25,11 +27,11 @@ export interface ServiceContext {
 }
 
 /** The shared connection: checked (reachable, noeviction, AOF) before anything else starts, closed last. */
-function redisComponent(redis: Redis, url: string, logger: Logger): Component {
+function redisComponent(redis: Redis, endpoint: RedisEndpoint, logger: Logger): Component {
   return {
     name: 'redis',
     start: async () => {
-      const { warnings } = await checkRedis(redis, url);
+      const { warnings } = await checkRedis(redis, endpoint);
       for (const warning of warnings) logger.warn(warning);
     },
     stop: async () => {
@@ -42,10 +44,12 @@ function redisComponent(redis: Redis, url: string, logger: Logger): Component {
 
 export function buildComponents({ role, loaded, logger, metrics }: ServiceContext): Component[] {
   const { config } = loaded;
-  const redis = createRedis(config.redis.url, { name: `runnerbot-${role}`, logger });
-  const routes: Route[] = [healthRoute(() => pingRedis(redis)), metricsRoute(metrics.registry)];
-  const components: Component[] = [redisComponent(redis, config.redis.url, logger)];
-  const stores = buildStores(redis, config);
+  const endpoint = redisEndpoint(config.redis, loaded.secrets);
+  const redis = createRedis(endpoint, { name: `runnerbot-${role}`, logger });
+  const facts = () => describeRedis(redis, endpointMode(endpoint), `${config.redis.prefix}:health`);
+  const routes: Route[] = [healthRoute(() => pingRedis(redis), facts), metricsRoute(metrics.registry)];
+  const components: Component[] = [redisComponent(redis, endpoint, logger)];
+  const stores = buildStores(redis, loaded);
   routes.push({ method: 'GET', path: '/sd/runners', handler: sdRunnersHandler(stores.fleet) });
   const slackOutput = buildSlackOutput(loaded, { redis, logger, metrics });
   const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics), ...(slackOutput ? [slackOutput.notifier] : [])], logger);

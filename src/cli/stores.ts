@@ -1,18 +1,23 @@
 // The Redis-backed stores every process shares, built once per process.
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
+import type { LoadedConfig } from '../config.ts';
 import { createRedisApprovalStore } from '../jobs/redis-approval-store.ts';
 import { createRedisAuditLog } from '../jobs/redis-audit-log.ts';
 import { createRedisCoordination } from '../jobs/redis-coordination.ts';
 import { createRedisFleet } from '../jobs/redis-fleet.ts';
 import { createRedisRunStore } from '../jobs/redis-run-store.ts';
+import { replicaAckOf } from '../jobs/replica-ack.ts';
 import { createRunQueue } from '../jobs/run-queue.ts';
 import { requeueStrandedRuns } from '../jobs/stranded-runs.ts';
+import { redisEndpoint } from '../redis-endpoint.ts';
 
-export function buildStores(redis: Redis, config: Config) {
-  const { prefix, url } = config.redis;
-  const queue = createRunQueue({ redis: { url }, prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+export function buildStores(redis: Redis, { config, secrets }: Pick<LoadedConfig, 'config' | 'secrets'>) {
+  const { prefix } = config.redis;
+  const endpoint = redisEndpoint(config.redis, secrets);
+  const queue = createRunQueue({ redis: endpoint, prefix, replicaAck: replicaAckOf(config.redis), attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   return {
+    /** For the connections a component opens of its own (BullMQ workers, blocking reads). */
+    redisEndpoint: endpoint,
     runs: createRedisRunStore(redis, prefix),
     approvals: createRedisApprovalStore(redis, prefix),
     audit: createRedisAuditLog(redis, prefix),

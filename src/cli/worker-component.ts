@@ -46,7 +46,7 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
     stopTimeoutMs: config.worker.drainSeconds * 1000 + 5_000,
     async start() {
       worker = startRunWorker({
-        redis: { url: config.redis.url },
+        redis: stores.redisEndpoint,
         prefix: config.redis.prefix,
         concurrency: config.worker.concurrency,
         runs: stores.runs,

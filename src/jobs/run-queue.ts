@@ -8,6 +8,7 @@ import { BACKOFF_TYPE } from './backoff.ts';
 import { createProducerRedis, type RedisEndpoint } from './redis-connection.ts';
 import { RUN_QUEUE_NAME } from './redis-keys.ts';
 import type { JobLookup } from './stranded-runs.ts';
+import { NO_REPLICA_ACK, replicasHolding, type ReplicaAck } from './replica-ack.ts';
 
 export interface RunJobData {
   runId: string;
@@ -23,6 +24,8 @@ export interface RunQueueOptions {
   enqueueTimeoutMs?: number;
   queueName?: string;
   onError?: (error: Error) => void;
+  /** A run counts as queued only once this many replicas hold its job (and its run record). */
+  replicaAck?: ReplicaAck;
 }
 
 export interface RunQueue extends JobQueue, JobLookup {
@@ -53,6 +56,15 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
   });
   queue.on('error', (error) => options.onError?.(error));
   const timeoutMs = options.enqueueTimeoutMs ?? 3000;
+  const ack = options.replicaAck ?? NO_REPLICA_ACK;
+  const queueKey = `${options.prefix}:${queue.name}:meta`;
+
+  /** Not on enough replicas: take the job back while no worker has it; a running job stays queued. */
+  async function confirmReplicated(runId: string): Promise<void> {
+    const held = await replicasHolding(connection, queueKey, ack);
+    if (held >= ack.replicas) return;
+    if ((await queue.remove(runId)) === 1) throw unavailable(`only ${held} of ${ack.replicas} Redis replicas confirmed it within ${ack.timeoutMs} ms`);
+  }
 
   return {
     queue,
@@ -63,7 +75,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
         timer = setTimeout(() => reject(unavailable(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       try {
-        await Promise.race([queue.add('run', { runId }, { jobId: runId }), timeout]);
+        await Promise.race([queue.add('run', { runId }, { jobId: runId }).then(() => confirmReplicated(runId)), timeout]);
       } catch (error) {
         throw error instanceof RunnerbotError ? error : unavailable((error as Error).message, error);
       } finally {

@@ -7,6 +7,7 @@ import { createGitlabRegistry } from '../../provisioner/gitlab.ts';
 import { createProxmoxInspector } from '../../provisioner/proxmox-inspect.ts';
 import { createProxmoxHypervisor, type ProxmoxOptions } from '../../provisioner/proxmox.ts';
 import { createRedis } from '../../redis.ts';
+import { redisEndpoint } from '../../redis-endpoint.ts';
 import { toProvisionSettings } from '../provision-settings.ts';
 import { CliError, loadOrRefuse, scrubFor } from '../load.ts';
 import { fail, formatResult, type CheckResult } from './check.ts';
@@ -54,10 +55,11 @@ async function slackPart({ config, secrets }: LoadedConfig): Promise<CheckResult
   return slackChecks(client, { channel: config.slack.channel, groups });
 }
 
-async function redisPart({ config }: LoadedConfig): Promise<CheckResult[]> {
-  const redis = createRedis(config.redis.url, { name: 'runnerbot-doctor' });
+async function redisPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+  const endpoint = redisEndpoint(config.redis, secrets);
+  const redis = createRedis(endpoint, { name: 'runnerbot-doctor' });
   try {
-    return await redisCheck(redis, config.redis.url);
+    return await redisCheck(redis, endpoint, `${config.redis.prefix}:health`);
   } finally {
     redis.disconnect();
   }

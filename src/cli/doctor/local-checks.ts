@@ -4,13 +4,19 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Redis } from 'ioredis';
-import { checkRedis, redactRedisUrl } from '../../redis.ts';
+import { checkRedis, type RedisEndpoint } from '../../redis.ts';
+import { describeEndpoint, endpointMode } from '../../redis-endpoint.ts';
+import { describeRedis } from '../../redis-facts.ts';
 import { attempt, fail, pass, type CheckResult } from './check.ts';
 
-export async function redisCheck(redis: Redis, url: string): Promise<CheckResult[]> {
-  return attempt('redis', 'start Redis with appendonly yes and maxmemory-policy noeviction, and point redis.url / REDIS_URL at it', async () => {
-    const { warnings } = await checkRedis(redis, url);
-    return pass('redis', `${redactRedisUrl(url)} evicts nothing and keeps an append-only file${warnings.length ? ` (${warnings.join('; ')})` : ''}`);
+/** `probeKey`: a key under runnerbot's prefix, so that on a Cluster the facts come from its slot's primary. */
+export async function redisCheck(redis: Redis, endpoint: RedisEndpoint, probeKey: string): Promise<CheckResult[]> {
+  return attempt('redis', 'start Redis with appendonly yes and maxmemory-policy noeviction, and point the redis section / REDIS_URL at it', async () => {
+    const { warnings } = await checkRedis(redis, endpoint);
+    const facts = await describeRedis(redis, endpointMode(endpoint), probeKey);
+    const replicas = facts.replicas.length === 0 ? 'no replicas' : `${facts.replicasInSync} of ${facts.replicas.length} replicas in sync`;
+    const notes = warnings.length ? ` (${warnings.join('; ')})` : '';
+    return pass('redis', `${describeEndpoint(endpoint)}: primary ${facts.primary}, ${replicas}; evicts nothing and keeps an append-only file${notes}`);
   });
 }
 

@@ -80,7 +80,7 @@ const commandFor = (kind: ChangeCommand['kind'], name: string): ChangeCommand =>
   kind === 'provision' ? { kind, name, dryRun: false } : { kind, name, reason: 'e2e', dryRun: false };
 
 function replicaOn(redis: Redis, loaded: LoadedConfig, ownsRedis: boolean): Replica & { stores: Stores } {
-  const stores = buildStores(redis, loaded.config);
+  const stores = buildStores(redis, loaded);
   const policy = toRequestPolicy(loaded.config);
   const deps = { ...stores, notifier: silent, directory, clock: systemClock, ids: systemIds, policy };
   return {

@@ -17,7 +17,7 @@ const OPERATOR = 'U0OLIVIA01';
 
 const loaded = loadOrRefuse(process.env, { role: 'bot' });
 const redis = new Redis(loaded.config.redis.url);
-const stores = buildStores(redis, loaded.config);
+const stores = buildStores(redis, loaded);
 const hang = process.env.RUNNERBOT_TEST_POST !== 'instant';
 const notifier: Notifier = {
   async notify(event) {

@@ -26,7 +26,8 @@ describe('runnerbot all', () => {
     const base = `http://127.0.0.1:${listening.port}`;
 
     const health = await fetch(`${base}/healthz`);
-    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    // Beside the status: the primary in use (this one Redis, reached on its URL's port) and its replicas (none).
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', redis: { mode: 'standalone', primary: `127.0.0.1:${new URL(redis.url).port}`, role: 'master', replicas: [], replicasInSync: 0 } }]);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const body = await metrics.text();

@@ -76,7 +76,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     redis: { url: redisUrl, prefix },
   }, options);
   const redis = new Redis(redisUrl);
-  const stores = buildStores(redis, loaded.config);
+  const stores = buildStores(redis, loaded);
 
   const stepDepsWith = (variant: DepsVariant): StepDeps => {
     const { config, secrets } = loaded;

@@ -83,7 +83,7 @@ async function untilFinal(world: JobsWorld, runIds: string[], deadline: number):
 
 function count(world: JobsWorld) {
   const { vms, runners } = fleetView(world.sims);
-  const ours = (name: string | undefined) => name !== undefined && names.includes(name);
+  const ours = (name: string | undefined): name is string => name !== undefined && names.includes(name);
   const vmNames = vms.map((vm) => vm.config.name).filter(ours);
   const runnerNames = runners.map((r) => r.description).filter(ours);
   const extra = (list: (string | undefined)[]) => list.length - new Set(list).size;

@@ -81,6 +81,13 @@ async function untilFinal(world: JobsWorld, runIds: string[], deadline: number):
   }
 }
 
+/** The VM farm stops a destroyed VM's sshd after Proxmox's delete task ended: give it a moment. */
+async function farmSettled(world: JobsWorld): Promise<void> {
+  const strays = () => (world.sims.farm?.list() ?? []).filter((m) => !world.sims.proxmox.state.vms.has(m.vmid));
+  for (let tries = 0; strays().length > 0 && tries < 50; tries++) await sleep(200);
+  for (const m of strays()) progress(`machine ${m.vmid} (${m.name}) runs without a Proxmox VM`);
+}
+
 function count(world: JobsWorld) {
   const { vms, runners } = fleetView(world.sims);
   const ours = (name: string | undefined): name is string => name !== undefined && names.includes(name);
@@ -107,6 +114,7 @@ async function main(): Promise<number> {
     const provisions = await untilFinal(world, [...asked.values()], deadline);
     provisioned = true;
     await provisionKills;
+    await farmSettled(world);
     const afterProvision = count(world);
     const failedProvisions = provisions.filter((run) => run.status !== 'succeeded');
     progress(`provisioned: ${JSON.stringify(afterProvision)}; not succeeded: ${failedProvisions.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ') || 'none'}`);
@@ -128,6 +136,7 @@ async function main(): Promise<number> {
     const deprovisions = await untilFinal(world, removals, deadline);
     deprovisioned = true;
     await deprovisionKills;
+    await farmSettled(world);
     const left = count(world);
     const failedRemovals = deprovisions.filter((run) => run.status !== 'succeeded');
     if (failedRemovals.length > 0) progress(`deprovisions not succeeded: ${failedRemovals.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ')}`);

@@ -5,9 +5,11 @@
 import { permanent } from '../../core/errors.ts';
 import type { RunOutputs } from '../../core/run.ts';
 import type { Step, StepContext } from './step.ts';
-import { ourVmsNamed } from './vm-ownership.ts';
+import { notOurs, ourVmsNamed } from './vm-ownership.ts';
 
 async function existingVm(ctx: StepContext): Promise<Partial<RunOutputs>> {
+  const template = (await ctx.deps.hypervisor.listVms()).find((vm) => vm.name === ctx.run.runner && vm.template);
+  if (template) throw notOurs(template, 'it is a template');
   const named = await ourVmsNamed(ctx);
   if (named.length > 1) {
     throw permanent('STEP.UNRECOVERABLE', `several VMs are named ${ctx.run.runner} (VMIDs ${named.map((vm) => vm.vmid).join(', ')}); deprovision ${ctx.run.runner} removes them all`);

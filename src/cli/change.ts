@@ -13,6 +13,7 @@ import { retryDelay } from '../jobs/backoff.ts';
 import { acquireRunnerLock } from '../jobs/runner-lock.ts';
 import { checkRedis, createRedis } from '../redis.ts';
 import { systemClock, systemIds } from '../system.ts';
+import { confirmDestruction, terminalIo } from './confirm.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { progressPrinter } from './progress-printer.ts';
 import { buildStepDeps } from './provisioning.ts';
@@ -25,6 +26,8 @@ const noQueue = { enqueueRun: async () => undefined };
 export function changeCommand(kind: ChangeCommand['kind']) {
   return async (argv: string[], env: Env): Promise<number> => {
     const dryRun = argv.includes('--dry-run');
+    const yes = argv.includes('--yes') || argv.includes('-y');
+    argv = argv.filter((a) => a !== '--yes' && a !== '-y');
     const loaded = loadOrRefuse(env, dryRun ? {} : { role: 'worker' });
     const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
@@ -38,6 +41,7 @@ export function changeCommand(kind: ChangeCommand['kind']) {
       const policy = toRequestPolicy(config);
       if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
 
+      if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo());
       const notifier = progressPrinter(out, scrub);
       const requester = { userId: `cli:${userInfo().username}`, via: 'cli' as const };
       const deps = { ...stores, queue: noQueue, notifier, directory: { groupsOf: async () => [] }, clock: systemClock, ids: systemIds, policy };

@@ -32,23 +32,23 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./change.ts')).changeCommand('provision'),
   },
   deprovision: {
-    usage: 'deprovision NAME [--reason TEXT] [--dry-run]',
-    summary: 'remove a runner: its GitLab runner, then its VM',
+    usage: 'deprovision NAME [--reason TEXT] [--dry-run] [--yes]',
+    summary: 'remove a runner: its GitLab runner, then its VM (asks first; --yes for scripts)',
     load: async () => (await import('./change.ts')).changeCommand('deprovision'),
   },
   reprovision: {
-    usage: 'reprovision NAME [--profile P] [--reason TEXT] [--dry-run]',
-    summary: 'rebuild a runner from scratch under the same name',
+    usage: 'reprovision NAME [--profile P] [--reason TEXT] [--dry-run] [--yes]',
+    summary: 'rebuild a runner from scratch under the same name (asks first; --yes for scripts)',
     load: async () => (await import('./change.ts')).changeCommand('reprovision'),
   },
   list: {
-    usage: 'list',
+    usage: 'list [--json]',
     summary: 'every managed runner: its VM, its GitLab runner and its last run',
     load: async () => (await import('./fleet.ts')).fleetCommand('list'),
   },
   status: {
-    usage: 'status NAME',
-    summary: 'one runner: its VM, its GitLab runner and its last run',
+    usage: 'status NAME [--json]',
+    summary: 'one runner: its profile, VM, GitLab runner, last run and any drift between them',
     load: async () => (await import('./fleet.ts')).fleetCommand('status'),
   },
   audit: {

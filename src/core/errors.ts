@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'RUNNER.NOT_FOUND'
   | 'RUNNER.NOT_OURS'
   | 'RUNNER.BUSY'
+  | 'RUNNER.SPEC_CHANGE'
   | 'SPEC.INVALID'
   | 'PROFILE.UNKNOWN'
   | 'AUTH.FORBIDDEN'

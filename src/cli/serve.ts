@@ -57,7 +57,9 @@ export function serveCommand(role: Role) {
     const signal = untilSignal();
     const components = buildComponents({ role, loaded, logger, metrics: createMetrics() });
     try {
-      await startAll(components, logger);
+      // A signal while a part is still starting stops the process too, at once.
+      const early = await Promise.race([startAll(components, logger).then(() => undefined), signal]);
+      if (early) return await shutDown(components, logger, early);
     } catch (error) {
       logger.fatal({ err: error }, 'cannot start');
       throw new CliError(scrubFor(loaded)((error as Error).message));

@@ -37,6 +37,19 @@ describe('runnerbot provision', () => {
     expect(rules).toMatch(/port 9100/);
   });
 
+  it('announces the terminal run in the runs channel, with its thread, and audits the OS user and host', async () => {
+    const { hostname, userInfo } = await import('node:os');
+    const who = `cli:${userInfo().username}@${hostname()}`;
+    const { CHANNELS } = await import('../../sandbox/people.ts');
+    const channel = CHANNELS.runners.id;
+    const root = world.sims.slack.channel(channel).messages().find((m) => m.text.includes('gitlab-runner-02'));
+    expect(root?.text).toMatch(/^✅ provision gitlab-runner-02: done/);
+    expect(root?.text).toContain(`requested by \`${who}\``);
+    const thread = world.sims.slack.thread(channel, root!.ts).map((m) => m.text).join('\n');
+    expect(thread).toMatch(/gitlab-runner-02/);
+    expect(await world.auditText()).toContain(who);
+  });
+
   it('list and status show the runner with its VM and online GitLab runner', async () => {
     const list = await world.runnerbot(['list']);
     expect(list.code).toBe(0);

@@ -41,7 +41,7 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
 
   async function attempt(host: string, timeoutMs: number): Promise<Attempt> {
     const ssh = new NodeSSH();
-    const verdict: { hostKey: HostKeyVerdict } = { hostKey: 'trusted' };
+    const verdict: { hostKey: HostKeyVerdict; local?: string } = { hostKey: 'trusted' };
     try {
       await ssh.connect({
         host,
@@ -51,7 +51,12 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
         readyTimeout: Math.max(1, timeoutMs),
         keepaliveInterval: 15_000,
         hostVerifier: (key: Buffer) => {
-          verdict.hostKey = checkHostKey(options.knownHosts, options.knownHostsFile, host, options.port, key);
+          try {
+            verdict.hostKey = checkHostKey(options.knownHosts, options.knownHostsFile, host, options.port, key);
+          } catch (error) {
+            verdict.local = (error as NodeJS.ErrnoException).code ?? String(error);
+            return false;
+          }
           return verdict.hostKey === 'trusted' || verdict.hostKey === 'added';
         },
       });
@@ -59,6 +64,9 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
     } catch (e) {
       ssh.dispose();
       const err = e as Error & { level?: string; code?: string };
+      if (verdict.local) {
+        return { fail: permanent('LOCAL.FILE_ACCESS', `cannot write the known-hosts file ${options.knownHostsFile} (${verdict.local}): a problem on this runnerbot host, not the network; runnerbot config check --for worker names the fix`) };
+      }
       if (verdict.hostKey === 'changed') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} differs from the one in the known-hosts file; remove the old entry if the VM was rebuilt`) };
       if (verdict.hostKey === 'unknown') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} is not in the known-hosts file (ssh.knownHosts is strict)`) };
       if (err.level === 'client-authentication') return { retry: 'auth' };

@@ -22,6 +22,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist
+# The SSH known-hosts file lives in /var/lib/runnerbot (docker-compose.yml mounts a volume there):
+# made here, owned by `node`, so that a new named volume starts out writable by runnerbot.
+RUN mkdir -p /var/lib/runnerbot && chown node:node /var/lib/runnerbot && chmod 0700 /var/lib/runnerbot
 # The image's `node` user (uid 1000): runnerbot needs no privileges.
 USER node
 EXPOSE 3000

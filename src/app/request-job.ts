@@ -6,6 +6,7 @@ import type { ApprovalStore, AuditLog, Clock, Directory, Fleet, Ids, JobQueue, N
 import type { RunOutputs, RunRecord } from '../core/run.ts';
 import type { RequestPolicy } from './request-policy.ts';
 import { resolveRequest, type ChangeCommand } from './resolve-request.ts';
+import { refuseSpecChange } from './spec-change.ts';
 
 export interface RequestJobDeps {
   runs: RunStore;
@@ -46,6 +47,10 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
   const existing = await deps.fleet.get(command.name);
   const resolved = resolveRequest(deps.policy, command, existing);
   if (!resolved.ok) return resolved;
+  if (command.kind === 'provision' && existing) {
+    const unchanged = await refuseSpecChange(deps.runs, existing, resolved.value.spec);
+    if (!unchanged.ok) return unchanged;
+  }
 
   const now = deps.clock.now();
   const awaitingApproval = requester.via !== 'cli' && needsApproval(command.kind, deps.policy.provisionNeedsApproval);

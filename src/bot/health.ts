@@ -4,18 +4,29 @@ import { sendJson, type Route } from './http-server.ts';
 
 const FACTS_TIMEOUT_MS = 1000;
 
-/**
- * `isHealthy` is asked on every probe, e.g. `() => pingRedis(redis)`. `redisFacts` (which primary,
- * which replicas in sync) is shown beside the status when it answers in time; it never fails a probe.
- */
-export function healthRoute(isHealthy: () => Promise<boolean>, redisFacts?: () => Promise<object>): Route {
+/** A part the process can run without for a while (Slack): reported, but not a reason for 503. */
+export interface Degradable {
+  name: string;
+  state(): { status: string };
+}
+
+export interface HealthParts {
+  /** Which Redis primary and which replicas in sync; shown when it answers in time, never fails a probe. */
+  redisFacts?: () => Promise<object>;
+  degradable?: Degradable[];
+}
+
+/** `isHealthy` is asked on every probe, e.g. `() => pingRedis(redis)`. */
+export function healthRoute(isHealthy: () => Promise<boolean>, { redisFacts, degradable = [] }: HealthParts = {}): Route {
   return {
     method: 'GET',
     path: '/healthz',
     handler: async (_req, res) => {
-      if (!(await isHealthy())) return sendJson(res, 503, { status: 'unavailable', reason: 'redis does not answer' });
+      const parts = Object.fromEntries(degradable.map((d) => [d.name, d.state()]));
+      if (!(await isHealthy())) return sendJson(res, 503, { status: 'unavailable', reason: 'redis does not answer', ...parts });
+      const degraded = degradable.some((d) => d.state().status !== 'up');
       const redis = redisFacts ? await withinTimeout(redisFacts()) : undefined;
-      sendJson(res, 200, { status: 'ok', ...(redis ? { redis } : {}) });
+      sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', ...parts, ...(redis ? { redis } : {}) });
     },
   };
 }

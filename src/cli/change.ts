@@ -1,23 +1,30 @@
 // `runnerbot provision|deprovision|reprovision NAME [--profile P] [--dry-run]`: the same use cases
 // as Slack, run in this process (break-glass use, automation, a first look). Interrupted with
 // Ctrl-C, the current step finishes and the run is handed to the workers' queue.
-import { userInfo } from 'node:os';
-import { requestJob } from '../app/request-job.ts';
+import { hostname, userInfo } from 'node:os';
+import type { Redis } from 'ioredis';
+import { requestJob, type RequestJobDeps } from '../app/request-job.ts';
 import { resolveRequest, type ChangeCommand } from '../app/resolve-request.ts';
 import { runInProcess } from '../app/run-in-process.ts';
 import { STEPS } from '../app/steps/index.ts';
 import { parseCommandArgv } from '../core/command.ts';
-import type { Env } from '../config.ts';
+import { knownSecretValues, type Env, type LoadedConfig } from '../config.ts';
+import type { Requester } from '../core/run.ts';
+import { createLogger } from '../log.ts';
+import { createMetrics } from '../metrics.ts';
+import { fanOut } from './observers.ts';
+import { buildSlackOutput, outboxDrained } from './slack-outbox.ts';
 import { retryDelay } from '../jobs/backoff.ts';
 import { acquireRunnerLock } from '../jobs/runner-lock.ts';
 import { checkRedis, createRedis } from '../redis.ts';
 import { redisEndpoint } from '../redis-endpoint.ts';
 import { systemClock, systemIds } from '../system.ts';
+import { confirmDestruction, terminalIo } from './confirm.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { progressPrinter } from './progress-printer.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { toRequestPolicy } from './request-policy.ts';
-import { buildStores } from './stores.ts';
+import { buildStores, type Stores } from './stores.ts';
 
 const out = (line: string) => console.log(line);
 const noQueue = { enqueueRun: async () => undefined };
@@ -25,6 +32,8 @@ const noQueue = { enqueueRun: async () => undefined };
 export function changeCommand(kind: ChangeCommand['kind']) {
   return async (argv: string[], env: Env): Promise<number> => {
     const dryRun = argv.includes('--dry-run');
+    const yes = argv.includes('--yes') || argv.includes('-y');
+    argv = argv.filter((a) => a !== '--yes' && a !== '-y');
     const loaded = loadOrRefuse(env, dryRun ? {} : { role: 'worker' });
     const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
@@ -39,36 +48,72 @@ export function changeCommand(kind: ChangeCommand['kind']) {
       const policy = toRequestPolicy(config);
       if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
 
-      const notifier = progressPrinter(out, scrub);
-      const requester = { userId: `cli:${userInfo().username}`, via: 'cli' as const };
+      if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo());
+      // A terminal run is announced in the runs channel like any other, when this host has the bot token.
+      const slack = terminalSlack(loaded, redis);
+      const notifier = fanOut([progressPrinter(out, scrub), ...(slack ? [slack.output.notifier] : [])], slack?.logger ?? createLogger({ level: 'warn', destination: process.stderr }));
+      const requester = { userId: `cli:${userInfo().username}@${hostname()}`, via: 'cli' as const };
       const deps = { ...stores, queue: noQueue, notifier, directory: { groupsOf: async () => [] }, clock: systemClock, ids: systemIds, policy };
-      const requested = await requestJob(deps, { command, requester });
-      if (!requested.ok) throw new CliError(scrub(`${requested.error.code}: ${requested.error.message}`));
-      const run = requested.value.run;
-      out(`${kind} ${run.runner}: run ${run.id}, ${run.plan.length} steps`);
-
-      const lock = await acquireRunnerLock(redis, config.redis.prefix, run.runner, 30_000);
-      if (!lock) throw new CliError(`another worker holds the lock on ${run.runner}; try again when it is done`);
-      const stepDeps = buildStepDeps(loaded, stores);
-      const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
-      const interrupt = new AbortController();
-      process.once('SIGINT', () => interrupt.abort());
+      await slack?.output.delivery.start();
       try {
-        const retry = { attempts: config.worker.attempts, delayMs: (attempt: number) => retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }) };
-        const outcome = await runInProcess(runDeps, { runId: run.id, lock, signal: interrupt.signal }, retry);
-        if (outcome.kind === 'finished') return outcome.run.status === 'succeeded' ? 0 : 1;
-        if (outcome.kind === 'failed') return 1;
-        await stores.queue.enqueueRun(run.id);
-        out(`interrupted: run ${run.id} was handed to the workers and resumes at its checkpoint`);
-        return 130;
+        return await runHere(kind, { loaded, redis, stores, deps, command, requester, ...(slack ? { channel: config.slack.channel } : {}) });
       } finally {
-        await lock.release();
+        if (slack && !(await outboxDrained(redis, config.redis.prefix, config.slack.channel, 15_000))) {
+          console.error('runnerbot: some Slack messages of this run are still queued; a running runnerbot posts them');
+        }
+        await slack?.output.delivery.stop();
       }
     } finally {
       await stores.queue.close();
       redis.disconnect();
     }
   };
+}
+
+interface RunHere {
+  loaded: LoadedConfig;
+  redis: Redis;
+  stores: Stores;
+  deps: RequestJobDeps;
+  command: ChangeCommand;
+  requester: Requester;
+  channel?: string;
+}
+
+/** Requests the run and runs it in this process, retrying transient failures; returns the exit code. */
+async function runHere(kind: ChangeCommand['kind'], { loaded, redis, stores, deps, command, requester, channel }: RunHere): Promise<number> {
+  const { config } = loaded;
+  const scrub = scrubFor(loaded);
+  const notifier = deps.notifier;
+  const requested = await requestJob(deps, { command, requester, ...(channel ? { channel } : {}) });
+  if (!requested.ok) throw new CliError(scrub(`${requested.error.code}: ${requested.error.message}`));
+  const run = requested.value.run;
+  out(`${kind} ${run.runner}: run ${run.id}, ${run.plan.length} steps`);
+
+  const lock = await acquireRunnerLock(redis, config.redis.prefix, run.runner, 30_000);
+  if (!lock) throw new CliError(`another worker holds the lock on ${run.runner}; try again when it is done`);
+  const stepDeps = buildStepDeps(loaded, stores);
+  const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  try {
+    const retry = { attempts: config.worker.attempts, delayMs: (attempt: number) => retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }) };
+    const outcome = await runInProcess(runDeps, { runId: run.id, lock, signal: interrupt.signal }, retry);
+    if (outcome.kind === 'finished') return outcome.run.status === 'succeeded' ? 0 : 1;
+    if (outcome.kind === 'failed') return 1;
+    await stores.queue.enqueueRun(run.id);
+    out(`interrupted: run ${run.id} was handed to the workers and resumes at its checkpoint`);
+    return 130;
+  } finally {
+    await lock.release();
+  }
+}
+
+function terminalSlack(loaded: LoadedConfig, redis: Redis) {
+  if (!loaded.secrets.slackBotToken) return null;
+  const logger = createLogger({ level: 'warn', secrets: knownSecretValues(loaded), destination: process.stderr });
+  const output = buildSlackOutput(loaded, { redis, logger, metrics: createMetrics() });
+  return output ? { output, logger } : null;
 }
 
 function printPlan(resolved: ReturnType<typeof resolveRequest>): number {

@@ -2,6 +2,7 @@
 // effective configuration with secrets masked (exit 0). Never prints a secret value.
 import { stringify } from 'yaml';
 import { formatProblem, knownSecretValues, loadConfig, type Env, type Role } from '../config.ts';
+import { checkFileAccess, filesOpened } from '../file-access.ts';
 import { scrubSecrets } from '../log.ts';
 import { redactRedisUrl } from '../redis.ts';
 import { describeSecrets } from '../secrets.ts';
@@ -38,6 +39,12 @@ export async function configCommand(argv: string[], env: Env): Promise<number> {
     return 1;
   }
   const loaded = result.value;
+  const fileProblems = checkFileAccess(filesOpened(loaded, role));
+  if (fileProblems.length > 0) {
+    const lines = fileProblems.map((p) => formatProblem(shownFile, p));
+    console.error(scrubSecrets(`${shownFile}: ${lines.length} problem(s) with the files runnerbot opens\n${lines.join('\n')}`, knownSecretValues(loaded)));
+    return 1;
+  }
   const effective = { ...loaded.config, redis: { ...loaded.config.redis, url: redactRedisUrl(loaded.config.redis.url) } };
   const text = [
     `# ${shownFile}: OK${role ? ` for runnerbot ${role}` : ''} (effective configuration: file, environment overrides, defaults)`,

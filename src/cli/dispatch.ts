@@ -1,12 +1,16 @@
 // argv -> command handler -> exit code. Refusals are printed as one scrubbed message on stderr.
 import { readFileSync } from 'node:fs';
 import type { Env } from '../config.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { scrubSecrets } from '../log.ts';
 import { COMMANDS } from './commands.ts';
 import { CliError } from './load.ts';
 
+/** Usage and summary columns line up; a usage too long for the column puts its summary on the next line. */
 function usage(): string {
-  const rows = Object.values(COMMANDS).map((c) => `  runnerbot ${c.usage.padEnd(44)} ${c.summary}`);
+  const width = 40;
+  const rows = Object.values(COMMANDS).map((c) =>
+    c.usage.length <= width ? `  runnerbot ${c.usage.padEnd(width)}  ${c.summary}` : `  runnerbot ${c.usage}\n  ${' '.repeat(width + 12)}${c.summary}`);
   return [
     'usage:',
     ...rows,
@@ -33,8 +37,14 @@ export async function dispatch(argv: string[], env: Env): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`runnerbot: unknown command "${name}"\n${usage()}`);
+    const suggestion = didYouMean(name, Object.keys(COMMANDS));
+    console.error(`runnerbot: unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}\n${usage()}`);
     return 2;
+  }
+  // Every subcommand's --help works without a configuration.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: runnerbot ${command.usage}\n\n${command.summary}`);
+    return 0;
   }
   try {
     return await (await command.load())(rest, env);

@@ -1,6 +1,7 @@
 // Loading the configuration for a command, and the one way a command refuses to run.
 import { readFileSync } from 'node:fs';
-import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions } from '../config.ts';
+import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions, type Role } from '../config.ts';
+import { checkFileAccess, filesOpened } from '../file-access.ts';
 import { scrubSecrets } from '../log.ts';
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
@@ -26,3 +27,11 @@ export function loadOrRefuse(env: Env, options: LoadOptions): LoadedConfig {
 
 /** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`. */
 export const scrubFor = (loaded: LoadedConfig) => (text: string) => scrubSecrets(text, knownSecretValues(loaded));
+
+/** Refuses to start when a file the process will open (CA, known hosts) cannot be opened as it will be. */
+export function refuseUnopenableFiles(loaded: LoadedConfig, role: Role): void {
+  const problems = checkFileAccess(filesOpened(loaded, role));
+  if (problems.length === 0) return;
+  const lines = problems.map((p) => `  ${formatProblem(loaded.file, p)}`);
+  throw new CliError(`runnerbot ${role} cannot open ${lines.length} file(s) it needs:\n${lines.join('\n')}`);
+}

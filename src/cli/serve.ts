@@ -3,7 +3,7 @@ import { knownSecretValues, type Env, type Role } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMetrics } from '../metrics.ts';
 import { startAll, stopAll, type Component } from './component.ts';
-import { CliError, loadOrRefuse, scrubFor } from './load.ts';
+import { CliError, loadOrRefuse, refuseUnopenableFiles, scrubFor } from './load.ts';
 import { buildComponents } from './service.ts';
 
 /** Past this, a stop that hangs is abandoned and the process exits non-zero (a worker's drain may extend it). */
@@ -41,6 +41,7 @@ export function serveCommand(role: Role) {
   return async (argv: string[], env: Env): Promise<number> => {
     if (argv.length > 0) throw new CliError(`runnerbot ${role} takes no arguments (got ${argv.join(' ')})`, 2);
     const loaded = loadOrRefuse(env, { role });
+    refuseUnopenableFiles(loaded, role);
     const logger = createLogger({ level: loaded.config.log.level, secrets: knownSecretValues(loaded) }).child({ role });
     process.on('uncaughtException', (error) => {
       logger.fatal({ err: error }, 'uncaught exception');
@@ -56,7 +57,9 @@ export function serveCommand(role: Role) {
     const signal = untilSignal();
     const components = buildComponents({ role, loaded, logger, metrics: createMetrics() });
     try {
-      await startAll(components, logger);
+      // A signal while a part is still starting stops the process too, at once.
+      const early = await Promise.race([startAll(components, logger).then(() => undefined), signal]);
+      if (early) return await shutDown(components, logger, early);
     } catch (error) {
       logger.fatal({ err: error }, 'cannot start');
       throw new CliError(scrubFor(loaded)((error as Error).message));

@@ -1,7 +1,7 @@
 // What `runnerbot bot | worker | all` runs: the list of components, in start order.
 // Each adapter contributes components (and routes on the shared HTTP server) for the roles it serves.
 import { createHttpServer, type Route } from '../bot/http-server.ts';
-import { healthRoute, metricsRoute } from '../bot/health.ts';
+import { healthRoute, metricsRoute, type Degradable } from '../bot/health.ts';
 import { sdRunnersHandler } from '../bot/sd-runners.ts';
 import type { LoadedConfig, Role } from '../config.ts';
 import { runsBot, runsWorker } from '../secrets.ts';
@@ -15,7 +15,7 @@ import { fanOut, logNotifier, metricsNotifier } from './observers.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { buildSlackOutput } from './slack-outbox.ts';
 import { alertButtons, alertForwarder, alertIntake } from './alerts.ts';
-import { slackComponent } from './slack-component.ts';
+import { slackComponent, slackInBackground } from './slack-component.ts';
 import { buildStores } from './stores.ts';
 import { workerComponent } from './worker-component.ts';
 
@@ -47,7 +47,8 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   const endpoint = redisEndpoint(config.redis, loaded.secrets);
   const redis = createRedis(endpoint, { name: `runnerbot-${role}`, logger });
   const facts = () => describeRedis(redis, endpointMode(endpoint), `${config.redis.prefix}:health`);
-  const routes: Route[] = [healthRoute(() => pingRedis(redis), facts), metricsRoute(metrics.registry)];
+  const degradable: Degradable[] = [];
+  const routes: Route[] = [healthRoute(() => pingRedis(redis), { redisFacts: facts, degradable }), metricsRoute(metrics.registry)];
   const components: Component[] = [redisComponent(redis, endpoint, logger)];
   const stores = buildStores(redis, loaded);
   routes.push({ method: 'GET', path: '/sd/runners', handler: sdRunnersHandler(stores.fleet) });
@@ -67,7 +68,9 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
     const extraActions = slackOutput ? alertButtons(loaded, { redis, outbox: slackOutput.outbox }) : undefined;
     const slack = slackComponent({ loaded, redis, stores, notifier, logger, metrics, ...(extraActions ? { extraActions } : {}) });
     routes.push(...slack.routes);
-    components.push(slack);
+    const socket = config.slack.mode === 'socket' ? slackInBackground(loaded, slack, logger) : undefined;
+    if (socket) degradable.push(socket);
+    components.push(socket ?? slack);
   }
   // The HTTP server starts last, so /healthz answers only once everything behind it runs.
   components.push(createHttpServer({ host: config.http.host, port: config.http.port, routes, logger }));

@@ -20,6 +20,7 @@ import { secretScrubber, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemClock, systemIds } from '../system.ts';
 import { CliError } from './load.ts';
+import { slackConnection, type SlackConnection } from './slack-connection.ts';
 import { toRequestPolicy } from './request-policy.ts';
 import type { Stores } from './stores.ts';
 
@@ -85,4 +86,10 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     observeAck: (seconds) => metrics.commandAck.observe(seconds),
   };
   return createBoltApp({ botToken: secrets.slackBotToken, transport, ...(apiUrl ? { apiUrl } : {}), extraActions: extraActions(deps), deps });
+}
+
+/** Socket Mode connects in the background, retried with backoff, so health and shutdown never wait on Slack. */
+export function slackInBackground(loaded: LoadedConfig, slack: BoltApp, logger: Logger): SlackConnection {
+  const apiUrl = loaded.config.slack.apiUrl ?? 'https://slack.com/api/';
+  return slackConnection({ slack, botToken: loaded.secrets.slackBotToken ?? '', apiUrl, logger });
 }

@@ -1,7 +1,8 @@
 // Slack output for every process that has the bot token: the SlackNotifier (writes to the
 // outbox in Redis) and this process' share of the outbox delivery (the only path to Slack).
 import type { Redis } from 'ioredis';
-import { createOutbox, createOutboxWebClient, startOutboxDelivery, type Outbox, type OutboxDelivery } from '../bot/outbox/index.ts';
+import { createOutbox, createOutboxWebClient, outboxKeys, startOutboxDelivery, type Outbox, type OutboxDelivery } from '../bot/outbox/index.ts';
+import { postLane } from '../bot/outbox/keys.ts';
 import { SlackNotifier } from '../bot/slack-notifier.ts';
 import { knownSecretValues, type LoadedConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -40,4 +41,16 @@ export function buildSlackOutput(loaded: LoadedConfig, deps: { redis: Redis; log
     },
   };
   return { outbox, notifier, delivery };
+}
+
+/** Waits (at most `limitMs`) until nothing is left to post or edit in `channel`: a terminal run's thread is complete. */
+export async function outboxDrained(redis: Redis, prefix: string, channel: string, limitMs: number): Promise<boolean> {
+  const keys = outboxKeys(prefix);
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const [posts, edits] = await Promise.all([redis.llen(keys.fifo(postLane(channel))), redis.zcard(keys.editsDue(channel))]);
+    if (posts === 0 && edits === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

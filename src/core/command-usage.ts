@@ -22,16 +22,20 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
   },
   reprovision: {
     args: 'NAME [--profile P] [--reason TEXT] [--dry-run]',
+    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--dry-run] [--yes]',
     what: 'rebuild a runner from scratch under the same name',
     inSlack: 'a second person approves',
+    inTerminal: 'asks first; --yes for scripts',
   },
   deprovision: {
     args: 'NAME [--reason TEXT] [--dry-run]',
+    terminalArgs: 'NAME [--reason TEXT] [--dry-run] [--yes]',
     what: 'delete a runner from GitLab and its VM',
     inSlack: 'a second person approves',
+    inTerminal: 'asks first; --yes for scripts',
   },
-  list: { args: '', what: 'every runner runnerbot manages, with its state' },
-  status: { args: 'NAME', what: 'one runner: its VM, GitLab status, last contact and recent runs' },
+  list: { args: '', terminalArgs: '[--json]', what: 'every runner runnerbot manages, with its state' },
+  status: { args: 'NAME', terminalArgs: 'NAME [--json]', what: 'one runner: its profile, VM, GitLab runner, last contact, recent runs and any drift between them' },
   audit: {
     args: '[NAME]',
     terminalArgs: '[NAME | --runner NAME] [--since DURATION]',

@@ -42,7 +42,7 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
 
   async function attempt(host: string, timeoutMs: number): Promise<Attempt> {
     const ssh = new NodeSSH();
-    const verdict: { hostKey: HostKeyVerdict } = { hostKey: 'trusted' };
+    const verdict: { hostKey: HostKeyVerdict; local?: string } = { hostKey: 'trusted' };
     // Our own socket, for TCP_NODELAY: with Nagle on, each small request (a channel open, an exec)
     // waits ~40 ms for the previous segment's delayed ACK.
     const sock = tcpConnect({ host, port: options.port, noDelay: true });
@@ -57,7 +57,12 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
         readyTimeout: Math.max(1, timeoutMs),
         keepaliveInterval: 15_000,
         hostVerifier: (key: Buffer) => {
-          verdict.hostKey = checkHostKey(options.knownHosts, options.knownHostsFile, host, options.port, key);
+          try {
+            verdict.hostKey = checkHostKey(options.knownHosts, options.knownHostsFile, host, options.port, key);
+          } catch (error) {
+            verdict.local = (error as NodeJS.ErrnoException).code ?? String(error);
+            return false;
+          }
           return verdict.hostKey === 'trusted' || verdict.hostKey === 'added';
         },
       });
@@ -66,6 +71,9 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
       ssh.dispose();
       sock.destroy();
       const err = e as Error & { level?: string; code?: string };
+      if (verdict.local) {
+        return { fail: permanent('LOCAL.FILE_ACCESS', `cannot write the known-hosts file ${options.knownHostsFile} (${verdict.local}): a problem on this runnerbot host, not the network; runnerbot config check --for worker names the fix`) };
+      }
       if (verdict.hostKey === 'changed') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} differs from the one in the known-hosts file; remove the old entry if the VM was rebuilt`) };
       if (verdict.hostKey === 'unknown') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} is not in the known-hosts file (ssh.knownHosts is strict)`) };
       if (err.level === 'client-authentication') return { retry: 'auth' };

@@ -37,12 +37,30 @@ describe('runnerbot provision', () => {
     expect(rules).toMatch(/port 9100/);
   });
 
+  it('announces the terminal run in the runs channel, with its thread, and audits the OS user and host', async () => {
+    const { hostname, userInfo } = await import('node:os');
+    const who = `cli:${userInfo().username}@${hostname()}`;
+    const { CHANNELS } = await import('../../sandbox/people.ts');
+    const channel = CHANNELS.runners.id;
+    const root = world.sims.slack.channel(channel).messages().find((m) => m.text.includes('gitlab-runner-02'));
+    expect(root?.text).toMatch(/^✅ provision gitlab-runner-02: done/);
+    expect(root?.text).toContain(`requested by \`${who}\``);
+    const thread = world.sims.slack.thread(channel, root!.ts).map((m) => m.text).join('\n');
+    expect(thread).toMatch(/gitlab-runner-02/);
+    expect(await world.auditText()).toContain(who);
+  });
+
   it('list and status show the runner with its VM and online GitLab runner', async () => {
     const list = await world.runnerbot(['list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^gitlab-runner-02 +VM \d+ on pve1 \(running\) 127\.\S+ +runner #\d+ online/m);
+    expect(list.stdout).toMatch(/^NAME +PROFILE +VM +IP +GITLAB RUNNER +LAST RUN +DRIFT$/m);
+    expect(list.stdout).toMatch(/^gitlab-runner-02 +default +\d+ on pve1, running +127\.\S+ +#\d+ online, last contact (just now|\d+ s ago) +provision succeeded (just now|\d+ s ago) +-$/m);
+    const [header, row] = list.stdout.split('\n');
+    expect(row!.indexOf('default')).toBe(header!.indexOf('PROFILE'));
     const status = await world.runnerbot(['status', 'gitlab-runner-02']);
-    expect(status.stdout).toMatch(/last run provision succeeded/);
+    expect(status.stdout).toMatch(/last run +provision succeeded .* \(run \S+\)/);
+    const json = JSON.parse((await world.runnerbot(['list', '--json'])).stdout) as { runners: { name: string; lastRun: { status: string } }[] };
+    expect(json.runners).toMatchObject([{ name: 'gitlab-runner-02', lastRun: { status: 'succeeded' } }]);
   });
 
   it('applies nothing when run again: the same single VM and runner', async () => {
@@ -73,7 +91,7 @@ describe('runnerbot provision', () => {
   it('reprovision ends with a new VM and runner id, the old runner gone', async () => {
     const oldVm = vmsNamed('gitlab-runner-02')[0]!.vmid;
     const oldRunner = runnersNamed('gitlab-runner-02')[0]!.id;
-    const result = await world.runnerbot(['reprovision', 'gitlab-runner-02', '--reason', 'e2e']);
+    const result = await world.runnerbot(['reprovision', 'gitlab-runner-02', '--reason', 'e2e', '--yes']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const [vm] = vmsNamed('gitlab-runner-02');
@@ -85,12 +103,21 @@ describe('runnerbot provision', () => {
     expect(world.sims.gitlab.runners().some((r) => r.id === oldRunner)).toBe(false);
   });
 
-  it('deprovision removes the runner, then the VM; again it succeeds on what is already gone', async () => {
+  it('deprovision without --yes and without a terminal refuses before anything changes', async () => {
+    const before = world.sims.gitlab.requests().length;
     const result = await world.runnerbot(['deprovision', 'gitlab-runner-02']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/refusing to deprovision gitlab-runner-02 without confirmation: stdin is not a terminal\. Pass --yes/);
+    expect(world.sims.gitlab.requests().length).toBe(before);
+    expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
+  });
+
+  it('deprovision removes the runner, then the VM; again it succeeds on what is already gone', async () => {
+    const result = await world.runnerbot(['deprovision', 'gitlab-runner-02', '--yes']);
     expect(result.code).toBe(0);
     expect(vmsNamed('gitlab-runner-02')).toHaveLength(0);
     expect(runnersNamed('gitlab-runner-02')).toHaveLength(0);
-    const again = await world.runnerbot(['deprovision', 'gitlab-runner-02']);
+    const again = await world.runnerbot(['deprovision', 'gitlab-runner-02', '--yes']);
     expect(again.code).toBe(0);
   });
 

@@ -2,7 +2,7 @@
 // second person it is the approval card (Approve with a confirm dialog, Deny); once decided, the
 // card is rewritten without buttons and says who decided.
 import type { ApprovalDecision } from '../../core/ports.ts';
-import type { RunRecord } from '../../core/run.ts';
+import { FINAL_STATUSES, type RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from './actions.ts';
 import { compact, factsSection, specFacts, targetFacts } from './facts.ts';
 import { STATUS_EMOJI, STATUS_LABEL, mention, runTitle } from './status.ts';
@@ -56,7 +56,8 @@ export function rootMessage(run: RunRecord, decision?: DecisionNote): SlackMessa
   const emoji = STATUS_EMOJI[run.status];
   const headline = `${emoji} ${runTitle(run)}: ${STATUS_LABEL[run.status]}`;
   const asked = `Requested by ${mention(run.requester)} · run \`${run.id}\``;
-  const gated = run.status === 'awaiting_approval' || decision !== undefined;
+  // What will happen is said while it still may: not on a denied, expired or finished card.
+  const gated = (run.status === 'awaiting_approval' || decision !== undefined) && !FINAL_STATUSES.includes(run.status);
   const blocks = compact<SlackBlock>([
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
     gated && { type: 'section', text: { type: 'mrkdwn', text: WHAT_HAPPENS[run.kind] } },

@@ -23,7 +23,7 @@ interface Compose {
 const compose = parse(readFileSync(join(REPO, 'docker-compose.yml'), 'utf8')) as Compose;
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
 /** What the operator provides next to the compose file; the README must say so. */
-const OPERATOR_PROVIDED = /^\.\/(runnerbot\.yaml|secrets\/)/;
+const OPERATOR_PROVIDED = /^\.\/(runnerbot\.yaml|secrets\/|certs$)/;
 
 const bindSources = Object.values(compose.services).flatMap((s) => (s.volumes ?? []).map((v) => v.split(':')[0]!).filter((src) => src.startsWith('./')));
 
@@ -37,7 +37,7 @@ describe('docker-compose.yml', () => {
     const shipped = bindSources.filter((src) => !OPERATOR_PROVIDED.test(src));
     expect(shipped.filter((src) => !existsSync(join(REPO, src)))).toEqual([]);
     expect(shipped).toEqual(expect.arrayContaining(['./monitoring/prometheus.yml', './monitoring/rules/', './monitoring/alertmanager.yml', './monitoring/grafana/provisioning/', './monitoring/grafana/dashboards/']));
-    for (const provided of ['runnerbot.yaml', 'secrets/']) expect(readme).toContain(provided);
+    for (const provided of ['runnerbot.yaml', 'secrets/', 'certs/']) expect(readme).toContain(provided);
   });
 
   it('keeps the monitoring stack behind the monitoring profile', () => {

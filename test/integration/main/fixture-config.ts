@@ -23,7 +23,8 @@ export function writeTestConfig(edit: (yaml: string) => string = (y) => y): { di
   writeFileSync(join(dir, 'pve-ca.pem'), TEST_CA_PEM);
   const yaml = readFileSync(join(REPO, 'runnerbot.example.yaml'), 'utf8')
     .replaceAll('/etc/runnerbot/ssh/', `${dir}/`)
-    .replace('/etc/runnerbot/pve-ca.pem', `${dir}/pve-ca.pem`)
+    .replace('/etc/runnerbot/certs/pve-ca.pem', `${dir}/pve-ca.pem`)
+    .replace('/var/lib/runnerbot/known_hosts', `${dir}/known_hosts`)
     .replace('  host: 0.0.0.0', '  host: 127.0.0.1')
     .replace('  port: 3000', '  port: 0')
     // HTTP mode: Slack calls us, so the process starts without reaching Slack (no network here).

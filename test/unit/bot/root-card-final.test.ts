@@ -1,0 +1,28 @@
+// A card says what will happen only while it still may: never on a denied, expired or finished run.
+import { describe, expect, it } from 'vitest';
+import { rootMessage } from '../../../src/bot/blocks/index.ts';
+import { planFor } from '../../../src/core/plan.ts';
+import type { RunRecord } from '../../../src/core/run.ts';
+
+const run = (patch: Partial<RunRecord>): RunRecord => ({
+  id: 'r1', kind: 'deprovision', runner: 'gitlab-runner-02', plan: planFor('deprovision'), status: 'awaiting_approval', checkpoint: 0, outputs: {},
+  requester: { userId: 'U0ALICE001', via: 'slack' }, channel: 'C1', createdAt: 1_000, updatedAt: 1_000,
+  spec: { name: 'gitlab-runner-02', profile: 'default', cores: 4, memoryMiB: 8192, diskGiB: 64, tags: [], concurrency: 2, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
+  ...patch,
+});
+const text = (r: RunRecord, decision?: Parameters<typeof rootMessage>[1]) => JSON.stringify(rootMessage(r, decision).blocks);
+
+describe('rootMessage of a destructive run', () => {
+  it('says what will be destroyed while it waits and once approved', () => {
+    expect(text(run({}))).toContain('will be *destroyed*');
+    expect(text(run({ status: 'running' }), { decision: 'approved', by: 'U0BOB00001' })).toContain('will be *destroyed*');
+  });
+  it.each([
+    ['denied', { decision: 'denied', by: 'U0BOB00001' }],
+    ['expired', { decision: 'expired', by: 'runnerbot' }],
+    ['succeeded', { decision: 'approved', by: 'U0BOB00001' }],
+    ['failed', { decision: 'approved', by: 'U0BOB00001' }],
+  ] as const)('does not say "will be destroyed" once %s', (status, decision) => {
+    expect(text(run({ status }), decision)).not.toContain('will be');
+  });
+});

@@ -2,12 +2,15 @@
 // status and audit, the delivery dedupe, and the scrubber for every text that leaves.
 import type { Logger } from 'pino';
 import type { RequestJobDeps } from '../app/request-job.ts';
+import type { PoolStore } from '../core/pool-ports.ts';
 import type { Hypervisor, RunnerRegistry } from '../core/ports.ts';
 import type { AuditRow } from './answers/audit.ts';
 import type { DeliveryDedupe } from './dedupe.ts';
 
 export interface BotDeps extends RequestJobDeps {
   hypervisor: Pick<Hypervisor, 'listVms'>;
+  pools: PoolStore;
+  poolSettings: { namePrefix: string };
   registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription'>;
   /** The newest audit entries (optionally of one runner), newest first. */
   readAudit(query: { runner?: string; limit: number }): Promise<AuditRow[]>;

@@ -41,6 +41,16 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'rebuild a runner from scratch under the same name',
     load: async () => (await import('./change.ts')).changeCommand('reprovision'),
   },
+  scale: {
+    usage: 'scale PROFILE=N',
+    summary: 'keep N runners of a profile; the workers provision or rebuild until the pool matches',
+    load: async () => (await import('./pools.ts')).poolsCommand('scale'),
+  },
+  pools: {
+    usage: 'pools',
+    summary: 'each pool: desired and actual runners, and what the reconciler is doing',
+    load: async () => (await import('./pools.ts')).poolsCommand('pools'),
+  },
   list: {
     usage: 'list',
     summary: 'every managed runner: its VM, its GitLab runner and its last run',

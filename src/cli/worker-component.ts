@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemClock } from '../system.ts';
 import type { Component } from './component.ts';
+import { startPoolReconciler, type PoolReconciler } from './pool-reconciler.ts';
 import type { Stores } from './stores.ts';
 
 const CHORE_INTERVAL_MS = 15_000;
@@ -29,6 +30,7 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
   const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
   let worker: RunWorker | undefined;
   let chores: NodeJS.Timeout | undefined;
+  let pools: PoolReconciler | undefined;
 
   const doChores = async () => {
     await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
@@ -56,12 +58,14 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
           await notifier.notify({ type: 'run-finished', run });
         },
       });
+      pools = startPoolReconciler(config, stores, { hypervisor: stepDeps.hypervisor, registry: stepDeps.registry, notifier }, logger);
       chores = setInterval(() => void doChores(), CHORE_INTERVAL_MS);
       chores.unref();
       void doChores();
     },
     async stop() {
       clearInterval(chores);
+      pools?.stop();
       const result = await worker?.stop();
       if (result && !result.drained) logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');
       await Promise.race([stores.queue.close(), systemClock.sleep(2_000)]);

@@ -1,6 +1,6 @@
 // The usage text of `/runner` (and of the `runnerbot` CLI, which takes the same commands).
 
-export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'list', 'status', 'audit', 'help'] as const;
+export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'scale', 'pools', 'list', 'status', 'audit', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 const SYNOPSIS: Record<Subcommand, { args: string; what: string }> = {
@@ -16,6 +16,11 @@ const SYNOPSIS: Record<Subcommand, { args: string; what: string }> = {
     args: 'NAME [--reason TEXT] [--dry-run]',
     what: 'delete a runner from GitLab and its VM (a second person approves)',
   },
+  scale: {
+    args: 'PROFILE=N',
+    what: 'keep N runners of a profile (gitlab-runner-PROFILE-01, …); removing runners needs a second person',
+  },
+  pools: { args: '', what: 'each pool: desired and actual runners, and what the reconciler is doing' },
   list: { args: '', what: 'every runner runnerbot manages, with its state' },
   status: { args: 'NAME', what: 'one runner: its VM, GitLab status, last contact and recent runs' },
   audit: { args: '[NAME]', what: 'recent requests, approvals and results' },

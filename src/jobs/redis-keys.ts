@@ -17,6 +17,9 @@ export function redisKeys(prefix: string) {
     vmidClaim: (vmid: number) => `${prefix}:vmid:${vmid}`,
     cloneSlots: (node: string) => `${prefix}:clone-slots:${node}`,
     fleet: `${prefix}:fleet`,
+    poolDesires: `${prefix}:pools:desired`,
+    poolProgress: `${prefix}:pools:progress`,
+    poolLease: `${prefix}:pools:lease`,
   };
 }
 

@@ -16,6 +16,7 @@ import type { Clock, FleetEntry, Ids, Notifier } from '../../../src/core/ports.t
 import { createRedisApprovalStore } from '../../../src/jobs/redis-approval-store.ts';
 import { createRedisAuditLog, readAudit } from '../../../src/jobs/redis-audit-log.ts';
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
+import { createRedisPoolStore } from '../../../src/jobs/redis-pool-store.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue } from '../../../src/jobs/run-queue.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
@@ -135,6 +136,8 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       hypervisor, registry,
       readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
       channel: OPS,
+      pools: createRedisPoolStore(redis, prefix),
+      poolSettings: { namePrefix: 'gitlab-runner' },
       dedupe: createDeliveryDedupe(redis, prefix),
       scrub: (text) => secrets.reduce((t, s) => t.split(s).join('[secret]'), text),
       logger,

@@ -7,6 +7,7 @@ import { FINAL_STATUSES } from '../core/run.ts';
 import type { FleetEntry, Hypervisor, RunnerRegistry, VmSummary } from '../core/ports.ts';
 import type { PoolDesire, PoolProgress, PoolStore } from '../core/pool-ports.ts';
 import { memberIndex, memberName, planPool, retryDelayMs, type PoolMember, type PoolPlan } from '../core/pool.ts';
+import { readPoolState } from './pool-snapshot.ts';
 import { requestJob, type RequestJobDeps } from './request-job.ts';
 
 export interface PoolSettings {
@@ -37,20 +38,12 @@ export async function reconcilePools(deps: ReconcilePoolsDeps): Promise<PoolProg
 async function reconcileOne(deps: ReconcilePoolsDeps, desire: PoolDesire, entries: FleetEntry[], vms: VmSummary[]): Promise<PoolProgress> {
   const { profile } = desire;
   const now = deps.clock.now();
-  const progress = await settle(deps, (await deps.pools.progress(profile)) ?? { profile, requested: {}, failures: 0, note: '', reconciledAt: now });
   const prefix = deps.poolSettings.namePrefix;
   const indexOf = (name: string) => memberIndex(prefix, profile, name);
   const nameOf = (index: number) => memberName(prefix, profile, index);
+  const { entries: ours, pending, leaving, progress: stored } = await readPoolState(deps, prefix, profile, desire.desired, entries);
+  const progress = await settle(deps, stored ?? { profile, requested: {}, failures: 0, note: '', reconciledAt: now });
 
-  const ours = entries.filter((e) => indexOf(e.name) !== null);
-  const candidates = new Set([...ours.map((e) => e.name), ...Object.keys(progress.requested)]);
-  for (let i = 1; i <= desire.desired; i++) candidates.add(nameOf(i));
-  const pending: string[] = [];
-  const leaving: string[] = [];
-  for (const name of candidates) {
-    const active = await deps.runs.activeFor(name);
-    if (active) (active.kind === 'deprovision' ? leaving : pending).push(name);
-  }
   const busy = new Set([...pending, ...leaving]);
   const members: PoolMember[] = [];
   for (const entry of ours) {

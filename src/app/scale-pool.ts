@@ -7,6 +7,7 @@ import type { PoolStore } from '../core/pool-ports.ts';
 import { memberIndex, memberName, planPool, type PoolMember } from '../core/pool.ts';
 import type { Requester } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
+import { readPoolState } from './pool-snapshot.ts';
 import type { PoolSettings } from './reconcile-pools.ts';
 import { isTrusted, requestJob, type RequestJobDeps } from './request-job.ts';
 
@@ -46,17 +47,10 @@ export async function scalePool(deps: ScalePoolDeps, input: ScalePoolInput): Pro
   await deps.audit.append({ type: 'request', runner: `pool:${profile}`, actor: requester.userId, detail: { kind: 'scale', via: requester.via, profile, desired: count, previous: previous ?? undefined } });
 
   const prefix = deps.poolSettings.namePrefix;
-  const indexOf = (name: string) => memberIndex(prefix, profile, name);
-  const members: PoolMember[] = [];
-  const pending: string[] = [];
-  const leaving: string[] = [];
-  for (const entry of (await deps.fleet.list()).filter((e) => indexOf(e.name) !== null)) {
-    const active = await deps.runs.activeFor(entry.name);
-    if (active?.kind === 'deprovision') leaving.push(entry.name);
-    else if (active) pending.push(entry.name);
-    else members.push({ name: entry.name, provisionedAt: entry.provisionedAt });
-  }
-  const { surplus } = planPool({ desired: count, members, pending, leaving }, (i) => memberName(prefix, profile, i), indexOf);
+  const state = await readPoolState(deps, prefix, profile, Math.max(count, previous ?? 0));
+  const members: PoolMember[] = state.entries.map((e) => ({ name: e.name, provisionedAt: e.provisionedAt }));
+  const snapshot = { desired: count, members, pending: state.pending, leaving: state.leaving };
+  const { surplus } = planPool(snapshot, (i) => memberName(prefix, profile, i), (name) => memberIndex(prefix, profile, name));
   const retiring: RunRecord[] = [];
   const refused: string[] = [];
   for (const name of surplus) {

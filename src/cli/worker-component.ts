@@ -1,5 +1,6 @@
 // The worker role: the BullMQ worker running each run's plan, plus the periodic chores every
-// worker shares (expiring approvals, the queue-depth gauge). Safe to run in any number of processes.
+// worker shares (expiring approvals, the queue-depth gauge, the pool reconciler under its lease).
+// Safe to run in any number of processes.
 import { expireApprovals } from '../app/expire-approvals.ts';
 import { runJob } from '../app/run-job.ts';
 import { STEPS } from '../app/steps/index.ts';

@@ -2,6 +2,7 @@
 // reconcile it against the Proxmox and GitLab simulators (fake VMs with real sshd), and the test
 // counts what exists there, as an operator would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitlabRegistry } from '../../src/provisioner/gitlab.ts';
 import { createProxmoxHypervisor } from '../../src/provisioner/proxmox.ts';
 import { FINAL_STATUSES } from '../../src/core/run.ts';
 import { fleetProblems, fleetView } from './support/fleet-check.ts';
@@ -37,11 +38,15 @@ async function until<T>(what: string, read: () => T | Promise<T>, done: (value: 
   }
 }
 
-const settledAt = (profile: string, names: string[]) =>
-  until(`${names.length} ${profile} runners`, () => pool(profile), (p) => JSON.stringify(p) === JSON.stringify({ vms: names, runners: names, contacted: names }));
+/** Proxmox and GitLab hold exactly `names`, each runner has checked in, and `runnerbot pools` shows no run under way. */
+async function settledAt(profile: string, names: string[]) {
+  await until(`${names.length} ${profile} runners`, () => pool(profile), (p) => JSON.stringify(p) === JSON.stringify({ vms: names, runners: names, contacted: names }));
+  const line = new RegExp(`^${profile}: ${names.length} of \\d+ in place$`, 'm');
+  await until(`${profile} shown settled by runnerbot pools`, async () => (await runnerbotCli(['pools'], world.env)).stdout, (out) => line.test(out));
+}
 
 describe('a pool kept at its size by the workers', () => {
-  it('grows from 1 to 3, brings back a runner whose VM was deleted by hand, and shrinks to 1 after approval', async () => {
+  it('grows from 1 to 3, rebuilds runners whose VM or GitLab runner was deleted by hand, and shrinks to 1 after approval', async () => {
     const one = await runnerbotCli(['scale', 'build=1'], world.env);
     expect(one).toMatchObject({ code: 0, stderr: '' });
     expect(one.stdout).toContain('pool build: unset -> 1');
@@ -65,23 +70,30 @@ describe('a pool kept at its size by the workers', () => {
     await settledAt('build', all);
     expect(fleetProblems(world.sims)).toEqual([]);
 
+    // …and somebody deletes gitlab-runner-build-03's runner in GitLab.
+    const gone = world.sims.gitlab.runners().find((r) => r.description === 'gitlab-runner-build-03')!;
+    await createGitlabRegistry({ url: world.sims.gitlab.url, token: world.sims.gitlab.token, runnerType: 'instance_type' }).deleteRunner(gone.id);
+    await until('the deleted runner replaced', () => world.sims.gitlab.runners().find((r) => r.description === 'gitlab-runner-build-03')?.id, (id) => id !== undefined && id !== gone.id);
+    await settledAt('build', all);
+    expect(fleetProblems(world.sims)).toEqual([]);
+
     // Shrinking asks a second person: nothing goes before the approval.
     const shrink = await world.scale('build', 1);
     if (!shrink.ok) throw new Error(shrink.error.message);
     expect(shrink.value.refused).toEqual([]);
-    expect(shrink.value.retiring.map((run) => [run.runner, run.status])).toEqual([
-      ['gitlab-runner-build-01', 'awaiting_approval'],
-      ['gitlab-runner-build-03', 'awaiting_approval'],
-    ]);
+    // The two oldest go: the newest member (the last one rebuilt) stays.
+    const newest = (await world.stores.fleet.list()).filter((e) => ofPool('build')(e.name)).sort((a, b) => b.provisionedAt - a.provisionedAt)[0]!.name;
+    const survivor = [newest];
+    expect(shrink.value.retiring.map((run) => [run.runner, run.status])).toEqual(all.filter((n) => n !== newest).map((n) => [n, 'awaiting_approval']));
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few reconciler periods
     expect(pool('build').vms).toEqual(all);
     for (const run of shrink.value.retiring) expect((await world.approve(run.id, APPROVER)).ok).toBe(true);
     for (const run of shrink.value.retiring) {
       expect(await world.waitForRun(run.id, (r) => FINAL_STATUSES.includes(r.status), 'to an end', 120_000)).toMatchObject({ status: 'succeeded' });
     }
-    await settledAt('build', ['gitlab-runner-build-02']);
+    await settledAt('build', survivor);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(pool('build').vms).toEqual(['gitlab-runner-build-02']);
+    expect(pool('build').vms).toEqual(survivor);
     expect((await runnerbotCli(['pools'], world.env)).stdout).toMatch(/^build: 1 of 1 in place$/m);
     expect(fleetProblems(world.sims)).toEqual([]);
   });

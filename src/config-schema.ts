@@ -124,6 +124,15 @@ export const configSchema = z.strictObject({
   runners: z
     .strictObject({ namePattern: z.string().default('^gitlab-runner-[a-z0-9-]+$') })
     .prefault({}),
+  pools: z
+    .strictObject({
+      /** Pool members are named PREFIX-PROFILE-NN; the names must match runners.namePattern. */
+      namePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('gitlab-runner'),
+      reconcileSeconds: duration.default(15),
+      retryBaseSeconds: duration.default(60),
+      retryMaxSeconds: duration.default(3600),
+    })
+    .prefault({}),
   alerts: z
     .strictObject({
       defaultChannel: channelId.optional(),

@@ -37,10 +37,7 @@ export interface RequestOutcome {
 
 export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): Promise<Result<RequestOutcome>> {
   const { command, requester } = input;
-  // The terminal is break-glass access: whoever runs the CLI on a runnerbot host already holds
-  // every secret, so Slack's operator list and the second approver do not apply there (the
-  // audit trail records `via: cli` and the local user).
-  if (requester.via !== 'cli') {
+  if (!isTrusted(requester)) {
     const allowed = canRequest(requester.userId, await deps.directory.groupsOf(requester.userId), deps.policy.operators);
     if (!allowed.ok) return allowed;
   }
@@ -53,7 +50,7 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
   }
 
   const now = deps.clock.now();
-  const awaitingApproval = requester.via !== 'cli' && needsApproval(command.kind, deps.policy.provisionNeedsApproval);
+  const awaitingApproval = !isTrusted(requester) && needsApproval(command.kind, deps.policy.provisionNeedsApproval);
   const run: RunRecord = {
     id: deps.ids.runId(),
     kind: command.kind,
@@ -93,6 +90,14 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
   }
   return ok({ run, awaitingApproval });
 }
+
+/**
+ * The terminal is break-glass access: whoever runs the CLI on a runnerbot host already holds
+ * every secret, so Slack's operator list and the second approver do not apply there (the audit
+ * trail records `via: cli` and the local user). A pool's reconciler acts on a `scale` that an
+ * operator asked for, and only ever adds or rebuilds runners.
+ */
+export const isTrusted = (requester: Requester): boolean => requester.via === 'cli' || requester.via === 'pool';
 
 /** GitLab's last contact with the runner; nothing when GitLab cannot say (it never blocks a request). */
 async function lastContactOf(registry: RequestJobDeps['registry'], entry: Awaited<ReturnType<Fleet['get']>>): Promise<RunOutputs> {

@@ -3,12 +3,15 @@
 import type { Logger } from 'pino';
 import type { RequestJobDeps } from '../app/request-job.ts';
 import type { UpstreamView } from '../core/fleet-view.ts';
+import type { PoolStore } from '../core/pool-ports.ts';
 import type { AuditRow } from './answers/audit.ts';
 import type { DeliveryDedupe } from './dedupe.ts';
 
 export interface BotDeps extends RequestJobDeps {
   /** Proxmox and GitLab's view of the fleet for list, status and App Home, shared and rate-bounded. */
   upstream(): Promise<UpstreamView>;
+  pools: PoolStore;
+  poolSettings: { namePrefix: string };
   /** The newest audit entries (optionally of one runner), newest first. */
   readAudit(query: { runner?: string; limit: number }): Promise<AuditRow[]>;
   /** `slack.channel`: where root messages, approval cards and threads go. */

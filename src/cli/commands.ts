@@ -39,6 +39,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   reprovision: shared('reprovision', async () => (await import('./change.ts')).changeCommand('reprovision')),
   list: shared('list', async () => (await import('./fleet.ts')).fleetCommand('list')),
   status: shared('status', async () => (await import('./fleet.ts')).fleetCommand('status')),
+  scale: shared('scale', async () => (await import('./pools.ts')).poolsCommand('scale')),
+  pools: shared('pools', async () => (await import('./pools.ts')).poolsCommand('pools')),
   audit: shared('audit', async () => (await import('./run-audit.ts')).runAudit),
   doctor: {
     usage: 'doctor',

@@ -80,6 +80,7 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     }),
     readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
     channel: config.slack.channel,
+    poolSettings: { namePrefix: config.pools.namePrefix },
     dedupe: createDeliveryDedupe(redis, prefix),
     scrub: secretScrubber(knownSecretValues(loaded)),
     logger,

@@ -5,6 +5,7 @@ import { createRedisApprovalStore } from '../jobs/redis-approval-store.ts';
 import { createRedisAuditLog } from '../jobs/redis-audit-log.ts';
 import { createRedisCoordination } from '../jobs/redis-coordination.ts';
 import { createRedisFleet } from '../jobs/redis-fleet.ts';
+import { createRedisPoolStore } from '../jobs/redis-pool-store.ts';
 import { createRedisRunStore } from '../jobs/redis-run-store.ts';
 import { replicaAckOf } from '../jobs/replica-ack.ts';
 import { createRunQueue } from '../jobs/run-queue.ts';
@@ -22,6 +23,7 @@ export function buildStores(redis: Redis, { config, secrets }: Pick<LoadedConfig
     approvals: createRedisApprovalStore(redis, prefix),
     audit: createRedisAuditLog(redis, prefix),
     fleet: createRedisFleet(redis, prefix),
+    pools: createRedisPoolStore(redis, prefix),
     coordination: createRedisCoordination(redis, prefix, { clonesPerNode: config.worker.clonesPerNode }),
     queue,
     /** Enqueues the requests a crashed bot left without a job (see jobs/stranded-runs.ts). */

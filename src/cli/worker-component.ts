@@ -1,5 +1,6 @@
 // The worker role: the BullMQ worker running each run's plan, plus the periodic chores every
-// worker shares (expiring approvals, requeueing stranded requests, the queue-depth gauge). Safe to run in any number of processes.
+// worker shares (expiring approvals, requeueing stranded requests, the queue-depth gauge, the
+// pool reconciler under its lease). Safe to run in any number of processes.
 import { expireApprovals } from '../app/expire-approvals.ts';
 import { failAbandonedRun } from '../app/fail-abandoned-run.ts';
 import { runJob } from '../app/run-job.ts';
@@ -13,6 +14,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { systemClock } from '../system.ts';
 import type { Component } from './component.ts';
+import { startPoolReconciler, type PoolReconciler } from './pool-reconciler.ts';
 import type { Stores } from './stores.ts';
 
 const CHORE_INTERVAL_MS = 15_000;
@@ -30,6 +32,7 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
   const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
   let worker: RunWorker | undefined;
   let chores: NodeJS.Timeout | undefined;
+  let pools: PoolReconciler | undefined;
 
   const doChores = async () => {
     await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
@@ -58,12 +61,14 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
         logger,
         onGaveUp: async (runId, reason) => void (await failAbandonedRun(runDeps, runId, reason)),
       });
+      pools = startPoolReconciler(config, stores, { hypervisor: stepDeps.hypervisor, registry: stepDeps.registry, notifier }, logger);
       chores = setInterval(() => void doChores(), CHORE_INTERVAL_MS);
       chores.unref();
       void doChores();
     },
     async stop() {
       clearInterval(chores);
+      pools?.stop();
       const result = await worker?.stop();
       if (result && !result.drained) logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');
       await Promise.race([stores.queue.close(), systemClock.sleep(2_000)]);

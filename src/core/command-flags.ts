@@ -11,6 +11,8 @@ export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
   provision: ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'dry-run'],
   reprovision: ['profile', 'reason', 'dry-run'],
   deprovision: ['reason', 'dry-run'],
+  scale: [],
+  pools: [],
   list: [],
   status: [],
   audit: [],

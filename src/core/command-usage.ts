@@ -1,7 +1,7 @@
 // The one usage text of `/runner` and of the `runnerbot` CLI, which takes the same commands
 // (src/cli/commands.ts reads its rows from here).
 
-export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'list', 'status', 'audit', 'help'] as const;
+export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'scale', 'pools', 'list', 'status', 'audit', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 interface Synopsis {
@@ -42,6 +42,11 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
     what: 'recent requests, approvals and results',
     inTerminal: 'oldest first; DURATION like 30m, 12h, 7d, 2w',
   },
+  scale: {
+    args: 'PROFILE=N',
+    what: 'keep N runners of a profile (gitlab-runner-PROFILE-01, …); removing runners needs a second person',
+  },
+  pools: { args: '', what: 'each pool: desired and actual runners, and what the reconciler is doing' },
   help: { args: '[COMMAND]', what: 'this text' },
 };
 

@@ -6,6 +6,7 @@ import { tokenizeArgv, tokenizeText, type Token } from './command-tokens.ts';
 import { SUBCOMMANDS, usageOf, usageText, type Subcommand, type UsagePrefix } from './command-usage.ts';
 import { applyFlagValue, EXPECTS, FLAG_NAMES, FLAGS_OF, type FlagName, type ParsedFlags } from './command-flags.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { parseScaleArgument } from './pool.ts';
 import { validateRunnerName } from './runner-name.ts';
 
 export { USAGE, synopsisOf, usageOf, usageText, SUBCOMMANDS, type Subcommand, type UsagePrefix } from './command-usage.ts';
@@ -14,6 +15,8 @@ export type Command =
   | { kind: 'provision'; name: string; profile?: string; cores?: number; memoryMiB?: number; diskGiB?: number; tags?: string[]; node?: string; dryRun: boolean }
   | { kind: 'reprovision'; name: string; reason?: string; profile?: string; dryRun: boolean }
   | { kind: 'deprovision'; name: string; reason?: string; dryRun: boolean }
+  | { kind: 'scale'; profile: string; count: number }
+  | { kind: 'pools' }
   | { kind: 'list' }
   | { kind: 'status'; name: string }
   | { kind: 'audit'; name?: string }
@@ -35,11 +38,13 @@ const SYNONYMS: Record<string, Subcommand> = {
   create: 'provision', new: 'provision', add: 'provision',
   rebuild: 'reprovision', recreate: 'reprovision', redeploy: 'reprovision',
   delete: 'deprovision', destroy: 'deprovision', remove: 'deprovision', rm: 'deprovision', del: 'deprovision',
-  ls: 'list', show: 'status', info: 'status', history: 'audit', log: 'audit', '?': 'help',
+  resize: 'scale', pool: 'pools', ls: 'list', show: 'status', info: 'status', history: 'audit', log: 'audit', '?': 'help',
 };
 
-const POSITIONALS: Record<Subcommand, { min: number; max: number; takes: string }> = {
+const POSITIONALS: Record<Subcommand, { min: number; max: number; takes: string; needs?: string }> = {
   provision: { min: 1, max: 1, takes: 'one runner name' },
+  scale: { min: 1, max: 1, takes: 'one PROFILE=N', needs: 'PROFILE=N (like build=3)' },
+  pools: { min: 0, max: 0, takes: 'no arguments' },
   reprovision: { min: 1, max: 1, takes: 'one runner name' },
   deprovision: { min: 1, max: 1, takes: 'one runner name' },
   status: { min: 1, max: 1, takes: 'one runner name' },
@@ -82,6 +87,10 @@ function parseTokens(tokens: Token[], prefix: UsagePrefix, options: ParseOptions
     if (topic === undefined) return ok({ kind: 'help' });
     return isSubcommand(topic.toLowerCase()) ? ok({ kind: 'help', topic: topic.toLowerCase() as Subcommand }) : unknownCommand(topic, prefix);
   }
+  if (sub === 'scale') {
+    const scale = parseScaleArgument(positionals[0] ?? '');
+    return scale.ok ? ok({ kind: 'scale', ...scale.value }) : err({ code: 'COMMAND.USAGE', message: scale.error, usage });
+  }
   const name = positionals[0];
   if (name !== undefined && options.namePattern !== undefined) {
     const valid = validateRunnerName(name, options.namePattern);
@@ -90,7 +99,7 @@ function parseTokens(tokens: Token[], prefix: UsagePrefix, options: ParseOptions
   return ok(buildCommand(sub, name, flags));
 }
 
-function buildCommand(sub: Exclude<Subcommand, 'help'>, name: string | undefined, f: ParsedFlags): Command {
+function buildCommand(sub: Exclude<Subcommand, 'help' | 'scale'>, name: string | undefined, f: ParsedFlags): Command {
   const some = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   const named = name ?? '';
   switch (sub) {
@@ -105,6 +114,7 @@ function buildCommand(sub: Exclude<Subcommand, 'help'>, name: string | undefined
     case 'audit':
       return some({ kind: sub, name });
     case 'list':
+    case 'pools':
       return { kind: sub };
   }
 }
@@ -142,7 +152,7 @@ function readArguments(sub: Subcommand, tokens: Token[]): Result<Arguments | 'he
     if (!applied.ok) return applied;
   }
   const arity = POSITIONALS[sub];
-  if (positionals.length < arity.min || positionals[0] === '') return err(`\`${sub}\` needs a runner name`);
+  if (positionals.length < arity.min || positionals[0] === '') return err(`\`${sub}\` needs ${arity.needs ?? 'a runner name'}`);
   const extra = positionals[arity.max];
   if (extra !== undefined) return err(`unexpected ${quoteInput(extra)}: \`${sub}\` takes ${arity.takes}`);
   return ok({ flags, positionals });

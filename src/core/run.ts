@@ -16,10 +16,10 @@ export type RunStatus =
 
 export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'denied', 'expired'];
 
-/** Who asked: a Slack user id (U…), or `cli:<unix user>` for the terminal. */
+/** Who asked: a Slack user id (U…), `cli:<unix user>` for the terminal, `pool:<profile>` for a pool's reconciler. */
 export interface Requester {
   userId: string;
-  via: 'slack' | 'cli' | 'alert';
+  via: 'slack' | 'cli' | 'alert' | 'pool';
 }
 
 /** What each step learned; saved before the next step starts. Never holds a secret. */

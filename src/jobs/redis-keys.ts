@@ -18,6 +18,9 @@ export function redisKeys(prefix: string) {
     cloneSlots: (node: string) => `${prefix}:clone-slots:${node}`,
     cloneSlotLeases: (node: string) => `${prefix}:clone-slot-leases:${node}`,
     fleet: `${prefix}:fleet`,
+    poolDesires: `${prefix}:pools:desired`,
+    poolProgress: `${prefix}:pools:progress`,
+    poolLease: `${prefix}:pools:lease`,
   };
 }
 

@@ -1,11 +1,14 @@
 // The slow half of `/runner`, after the ack: authorize and request, or read and describe.
 import { describeFleet } from '../../app/describe-fleet.ts';
+import { describePools } from '../../app/describe-pools.ts';
+import { scalePool } from '../../app/scale-pool.ts';
 import { requestJob } from '../../app/request-job.ts';
 import { resolveRequest, type ChangeCommand } from '../../app/resolve-request.ts';
 import type { Command } from '../../core/command.ts';
 import { auditReply } from '../answers/audit.ts';
 import { dryRunReply } from '../answers/dry-run.ts';
 import { listReply, statusReply } from '../answers/fleet.ts';
+import { poolsReply, scaleReply } from '../answers/pools.ts';
 import { helpReply, refusalReply, requestedReply, type Reply } from '../answers/replies.ts';
 import type { BotDeps } from '../bot-deps.ts';
 
@@ -29,6 +32,12 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
     case 'reprovision':
     case 'deprovision':
       return requestChange(deps, command, userId);
+    case 'scale': {
+      const outcome = await scalePool(deps, { profile: command.profile, count: command.count, requester: { userId, via: 'slack' }, channel: deps.channel });
+      return outcome.ok ? scaleReply(outcome.value, true) : refusalReply(outcome.error);
+    }
+    case 'pools':
+      return poolsReply(await describePools(deps), now);
     case 'list':
       return listReply(await describeFleet(deps, {}), now);
     case 'status':

@@ -12,6 +12,7 @@ import { writeRunnerbotConfig } from '../../../sandbox/runnerbot-config.ts';
 import { GROUPS } from '../../../sandbox/people.ts';
 import { decideApprovalForRun } from '../../../src/app/decide-approval.ts';
 import { requestJob } from '../../../src/app/request-job.ts';
+import { scalePool } from '../../../src/app/scale-pool.ts';
 import type { ChangeCommand } from '../../../src/app/resolve-request.ts';
 import { loadOrRefuse } from '../../../src/cli/load.ts';
 import { toRequestPolicy } from '../../../src/cli/request-policy.ts';
@@ -44,6 +45,8 @@ export interface WorkerSettings {
 export interface Replica {
   request(kind: ChangeCommand['kind'], runner: string, userId?: string): ReturnType<typeof requestJob>;
   approve(runId: string, userId: string): ReturnType<typeof decideApprovalForRun>;
+  /** `/runner scale PROFILE=N` as a Slack user asks it. */
+  scale(profile: string, count: number, userId?: string): ReturnType<typeof scalePool>;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,8 @@ function replicaOn(redis: Redis, loaded: LoadedConfig, ownsRedis: boolean): Repl
     request: (kind, runner, userId = OPERATOR) =>
       requestJob(deps, { command: commandFor(kind, runner), requester: { userId, via: 'slack' } }),
     approve: (runId, userId) => decideApprovalForRun({ ...deps, approvers: loaded.config.slack.approvers }, { runId, userId, decision: 'approve' }),
+    scale: (profile, count, userId = OPERATOR) =>
+      scalePool({ ...deps, poolSettings: loaded.config.pools }, { profile, count, requester: { userId, via: 'slack' } }),
     async close() {
       await stores.queue.close();
       if (ownsRedis) redis.disconnect();
@@ -100,6 +105,7 @@ export interface JobsWorldOptions {
   vmFarm?: boolean;
   worker?: WorkerSettings;
   vmidRange?: { min: number; max: number };
+  pools?: { reconcileSeconds?: number; retryBaseSeconds?: number };
 }
 
 export async function startJobsWorld(options: JobsWorldOptions = {}): Promise<JobsWorld> {
@@ -110,6 +116,7 @@ export async function startJobsWorld(options: JobsWorldOptions = {}): Promise<Jo
   await tuneConfig(written.file, {
     worker: { drainSeconds: 10, jobLockSeconds: 3, stalledIntervalSeconds: 1, ...options.worker },
     ...(options.vmidRange ? { proxmox: { vmidRange: options.vmidRange } } : {}),
+    ...(options.pools ? { pools: options.pools } : {}),
   });
   const loaded = loadOrRefuse(written.env, { role: 'worker' });
   const redis = new Redis(REDIS_URL);

@@ -12,6 +12,7 @@ import { SlackNotifier } from '../../../src/bot/slack-notifier.ts';
 import { createRedisApprovalStore } from '../../../src/jobs/redis-approval-store.ts';
 import { createRedisAuditLog } from '../../../src/jobs/redis-audit-log.ts';
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
+import { createRedisPoolStore } from '../../../src/jobs/redis-pool-store.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue } from '../../../src/jobs/run-queue.ts';
 import type { SlackSim } from '../../sim/slack/index.ts';
@@ -35,6 +36,8 @@ export async function startAlertBolt(options: { slack: SlackSim; runnerbot: Aler
     registry: { getRunner: notHere('getRunner') },
     upstream: notHere('upstream'),
     readAudit: notHere('readAudit'),
+    pools: createRedisPoolStore(redis, prefix),
+    poolSettings: { namePrefix: 'gitlab-runner' },
     dedupe: createDeliveryDedupe(redis, prefix),
     scrub: (text: string) => text,
     logger: runnerbot.logger,

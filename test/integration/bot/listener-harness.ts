@@ -18,6 +18,7 @@ import { createRedisApprovalStore } from '../../../src/jobs/redis-approval-store
 import { createRedisAuditLog, readAudit } from '../../../src/jobs/redis-audit-log.ts';
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
 import { createRedisUpstreamViewStore } from '../../../src/jobs/redis-fleet-view.ts';
+import { createRedisPoolStore } from '../../../src/jobs/redis-pool-store.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue } from '../../../src/jobs/run-queue.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
@@ -138,6 +139,8 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       upstream: sharedUpstream({ fleet, runs, hypervisor, registry, clock, store: createRedisUpstreamViewStore(redis, prefix) }),
       readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
       channel: OPS,
+      pools: createRedisPoolStore(redis, prefix),
+      poolSettings: { namePrefix: 'gitlab-runner' },
       dedupe: createDeliveryDedupe(redis, prefix),
       scrub: (text) => secrets.reduce((t, s) => t.split(s).join('[secret]'), text),
       logger,

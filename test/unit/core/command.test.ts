@@ -14,6 +14,9 @@ describe('parseCommandText: what users type', () => {
     ['status -h', { kind: 'help', topic: 'status' }],
     ['list', { kind: 'list' }],
     ['LIST', { kind: 'list' }],
+    ['scale build=3', { kind: 'scale', profile: 'build', count: 3 }],
+    ['scale build=0', { kind: 'scale', profile: 'build', count: 0 }],
+    ['pools', { kind: 'pools' }],
     ['status gitlab-runner-02', { kind: 'status', name: NAME }],
     ['audit', { kind: 'audit' }],
     ['audit gitlab-runner-02', { kind: 'audit', name: NAME }],
@@ -138,11 +141,24 @@ describe('parseCommandText: unknown subcommands', () => {
     ['rebuild gitlab-runner-02', 'unknown command `rebuild`; did you mean `reprovision`?'],
     ['create gitlab-runner-02', 'unknown command `create`; did you mean `provision`?'],
     ['ls', 'unknown command `ls`; did you mean `list`?'],
-    ['frobnicate', 'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, list, status, audit and help'],
-    ['gitlab-runner-02', 'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, list, status, audit and help'],
+    ['resize build=3', 'unknown command `resize`; did you mean `scale`?'],
+    ['frobnicate', 'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help'],
+    ['gitlab-runner-02', 'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help'],
     ['help provison', 'unknown command `provison`; did you mean `provision`?'],
   ])('%j -> %s', (text, message) => {
     expect(parseCommandText(text)).toEqual({ ok: false, error: { code: 'COMMAND.UNKNOWN', message, usage: USAGE } });
+  });
+});
+
+describe('parseCommandText: scale', () => {
+  it.each([
+    ['scale', '`scale` needs PROFILE=N (like build=3)'],
+    ['scale build', '`scale` expects PROFILE=N (like build=3), got `build`'],
+    ['scale build=3 deploy=1', 'unexpected `deploy=1`: `scale` takes one PROFILE=N'],
+    ['scale build=3 --dry-run', '`--dry-run` does not apply to `scale`'],
+  ])('%j -> %s', (text, message) => {
+    const parsed = parseCommandText(text, { namePattern: '^gitlab-runner-[a-z0-9-]+$' });
+    expect(parsed.ok ? null : { code: parsed.error.code, message: parsed.error.message }).toEqual({ code: 'COMMAND.USAGE', message });
   });
 });
 

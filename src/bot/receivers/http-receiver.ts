@@ -8,6 +8,8 @@ import type { Route } from '../http-server.ts';
 import type { RequestChecker } from './request-check.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Far above any payload Slack sends; a larger body is refused before it is verified (Bolt's default reads 4 MB). */
+export const MAX_SLACK_BODY_BYTES = 512 * 1024;
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];
@@ -31,19 +33,27 @@ export class SlackHttpReceiver implements Receiver {
     return { method: 'POST', path: SLACK_EVENTS_PATH, handler: (req, res) => this.handle(req, res) };
   }
 
+  private refuse(res: ServerResponse, status: number, reason: string): void {
+    this.logger.warn(`refused a request to ${SLACK_EVENTS_PATH}: ${reason}`);
+    // The unread rest of the body is not worth draining: close the connection instead.
+    res.setHeader('connection', 'close');
+    HTTPModuleFunctions.buildNoBodyResponse(res, status);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers = { signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
+    const early = this.checker.precheck(headers);
+    if (!early.ok) return this.refuse(res, 401, early.reason);
+    if (Number(header(req, 'content-length') ?? 0) > MAX_SLACK_BODY_BYTES) return this.refuse(res, 413, 'body too large');
     let buffered;
     try {
-      buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
+      buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, MAX_SLACK_BODY_BYTES);
     } catch {
-      return HTTPModuleFunctions.buildNoBodyResponse(res, 413);
+      return this.refuse(res, 413, 'body too large');
     }
     const raw = buffered.rawBody.toString();
-    const verdict = await this.checker.check(raw, { signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') });
-    if (!verdict.ok) {
-      this.logger.warn(`refused a request to ${SLACK_EVENTS_PATH}: ${verdict.reason}`);
-      return HTTPModuleFunctions.buildNoBodyResponse(res, 401);
-    }
+    const verdict = await this.checker.check(raw, headers);
+    if (!verdict.ok) return this.refuse(res, 401, verdict.reason);
     let body;
     try {
       body = HTTPModuleFunctions.parseHTTPRequestBody(buffered) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 // `runnerbot audit [--runner NAME] [--since 7d]`: the audit trail, oldest first, one line each.
 import type { Redis } from 'ioredis';
 import { readAudit, type StoredAuditEntry } from '../jobs/redis-audit-log.ts';
+import { oneLine } from './terminal-safe.ts';
 
 export interface AuditCommandDeps {
   redis: Redis;
@@ -35,7 +36,7 @@ export function formatAuditEntry(entry: StoredAuditEntry): string {
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(' ');
   const columns = [new Date(entry.at).toISOString(), entry.type.padEnd(12), entry.runner ?? '-', entry.runId ?? '-', entry.actor ?? '-', details];
-  return columns.join('  ').trimEnd();
+  return oneLine(columns.join('  ').trimEnd());
 }
 
 function parseArgs(argv: string[]): { runner?: string; sinceMs?: number } | string {

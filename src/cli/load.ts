@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions } from '../config.ts';
 import { scrubSecrets } from '../log.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
 
@@ -24,5 +25,5 @@ export function loadOrRefuse(env: Env, options: LoadOptions): LoadedConfig {
   throw new CliError(`the configuration has ${lines.length} problem(s) (runnerbot config check lists them):\n${lines.join('\n')}`);
 }
 
-/** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`. */
-export const scrubFor = (loaded: LoadedConfig) => (text: string) => scrubSecrets(text, knownSecretValues(loaded));
+/** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`, and makes it safe for a terminal. */
+export const scrubFor = (loaded: LoadedConfig) => (text: string) => terminalSafe(scrubSecrets(text, knownSecretValues(loaded)));

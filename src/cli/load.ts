@@ -1,10 +1,11 @@
 // Loading the configuration for a command, and the one way a command refuses to run.
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../bounded-read.ts';
 import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions } from '../config.ts';
 import { scrubSecrets } from '../log.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
-export const readText = (path: string): string => readFileSync(path, 'utf8');
+/** The config file, *_FILE secrets and the SSH key: regular files of bounded size only. */
+export const readText = (path: string): string => readBoundedFile(path);
 
 /** A refusal whose message is already free of secrets; main prints it and exits non-zero. */
 export class CliError extends Error {

@@ -1,7 +1,7 @@
 // The bot role's Slack side: the Bolt app over the configured transport, with its listeners
 // wired to the shared stores, the Notifier, and (when this process has their secrets) Proxmox
 // and GitLab for `list`, `status` and App Home. Returns the component and its HTTP routes.
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../bounded-read.ts';
 import type { Redis } from 'ioredis';
 import { WebClient } from '@slack/web-api';
 import { createBoltApp, type BoltApp, type ExtraAction } from '../bot/app.ts';
@@ -41,7 +41,7 @@ function fleetLookups(loaded: LoadedConfig): { hypervisor: Pick<Hypervisor, 'lis
   const hypervisor = secrets.proxmoxTokenSecret
     ? createProxmoxHypervisor({
         url: config.proxmox.url, tokenId: config.proxmox.tokenId, tokenSecret: secrets.proxmoxTokenSecret, insecure: config.proxmox.insecure, requestTimeoutMs: 5_000,
-        ...(config.proxmox.caFile ? { ca: readFileSync(config.proxmox.caFile, 'utf8') } : {}),
+        ...(config.proxmox.caFile ? { ca: readBoundedFile(config.proxmox.caFile) } : {}),
       })
     : { listVms: unconfigured('Proxmox', 'PROXMOX_TOKEN_SECRET') };
   const registry = secrets.gitlabToken

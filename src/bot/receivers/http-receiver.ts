@@ -16,6 +16,12 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+const isSlackBody = (body: unknown): body is Record<string, unknown> => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const b = body as Record<string, unknown>;
+  return typeof b.type === 'string' || typeof b.command === 'string' || b.ssl_check === '1';
+};
+
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
 
@@ -56,10 +62,13 @@ export class SlackHttpReceiver implements Receiver {
     if (!verdict.ok) return this.refuse(res, 401, verdict.reason);
     let body;
     try {
-      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered) as Record<string, unknown>;
+      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered) as unknown;
     } catch {
-      return HTTPModuleFunctions.buildNoBodyResponse(res, 400);
+      return this.refuse(res, 400, 'body is not a Slack payload');
     }
+    // Signed but not something Slack sends (payload=null, an array, an object without a type):
+    // refused here, before Bolt reads fields of it.
+    if (!isSlackBody(body)) return this.refuse(res, 400, 'body is not a Slack payload');
     if (body.ssl_check === '1') return HTTPModuleFunctions.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
     if (!this.app) return HTTPModuleFunctions.buildNoBodyResponse(res, 503);

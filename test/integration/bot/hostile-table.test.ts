@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { slackSignature } from '../../sim/slack/signing.ts';
-import { HOSTILE_TEXTS } from '../../unit/bot/hostile-text.test.ts';
+import { HOSTILE_TEXTS } from '../../support/hostile-texts.ts';
 import { ALICE, BOB, OPS, startBotHarness, until, type BotHarness } from './listener-harness.ts';
 
 let h: BotHarness;

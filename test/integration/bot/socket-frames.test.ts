@@ -7,7 +7,7 @@ import type { BotDeps } from '../../../src/bot/bot-deps.ts';
 import { startRawSocketMode } from '../../support/raw-socket-mode.ts';
 import { until } from './listener-harness.ts';
 
-export const BAD_FRAMES: [string, string | Buffer, boolean?][] = [
+const BAD_FRAMES: [string, string | Buffer, boolean?][] = [
   ['null', 'null'],
   ['empty', ''],
   ['not JSON', '{"type":'],

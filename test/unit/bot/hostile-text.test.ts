@@ -18,24 +18,9 @@ import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import type { FleetDescription } from '../../../src/app/describe-fleet.ts';
 import type { AlertmanagerPayload } from '../../../src/core/alert-payload.ts';
+import { HOSTILE_TEXTS } from '../../support/hostile-texts.ts';
 import { quoteInput } from '../../../src/core/command-echo.ts';
 
-export const HOSTILE_TEXTS = [
-  '<!channel>',
-  '<!here|here>',
-  '<!everyone>',
-  '<!subteam^S0ADMINS1>',
-  '<@U0ADMIN001>',
-  '<#C0GENERAL1>',
-  '<https://evil.example/login|Approve in GitLab>',
-  '<mailto:a@evil.example|mail>',
-  '&lt;!channel&gt;',
-  '``` <!channel> ```',
-  '`<!here>`',
-  '*bold* _it_ ~s~ >quote',
-  '\u202e<!channel>\u202c',
-  '<\u200b!channel>',
-];
 
 const run = (hostile: string, patch: Partial<RunRecord> = {}): RunRecord => ({
   id: 'r1', kind: 'reprovision', runner: 'gitlab-runner-02', plan: planFor('reprovision'), status: 'awaiting_approval', checkpoint: 1,

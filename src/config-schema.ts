@@ -1,6 +1,8 @@
 // The shape of runnerbot.yaml. Every key is documented in runnerbot.example.yaml.
 import { z } from 'zod';
 import { redisSchema } from './redis-config-schema.ts';
+import { parseMatcher } from './core/alert-matcher.ts';
+import { compileNamePattern } from './core/runner-name.ts';
 
 const userOrGroupId = z
   .string()
@@ -8,6 +10,17 @@ const userOrGroupId = z
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, G… or D…)');
 const duration = z.number().int().positive();
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'a CIDR such as 10.0.0.0/8');
+// Values that reach the VM's shell and apt's sources.list: nothing that could become an option,
+// a second word or a second line there (bootstrap.sh checks them again on the VM).
+const aptUrl = z.string().regex(/^https?:\/\/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/, 'an http(s) URL without spaces, quotes or control characters');
+const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9+.-]{1,62}$/, 'a Debian package name (lower-case letters, digits, + . -)');
+const imageReference = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, 'a container image such as gcr.io/cadvisor/cadvisor:v0.49.1');
+/** Checked when the config is loaded, so `config check` refuses what would fail every route or request. */
+const compiles = <T>(check: (value: string) => { ok: true; value: T } | { ok: false; error: { message: string } }) =>
+  (value: string, ctx: z.RefinementCtx) => {
+    const result = check(value);
+    if (!result.ok) ctx.addIssue({ code: 'custom', message: result.error.message });
+  };
 
 export const profileSchema = z.strictObject({
   cores: z.number().int().min(1).max(128),
@@ -84,11 +97,11 @@ export const configSchema = z.strictObject({
       onFailure: z.enum(['keep', 'destroy']).default('keep'),
       managementNetworks: z.array(cidr).default(['10.0.0.0/8']),
       prometheusNetworks: z.array(cidr).default(['10.0.0.0/8']),
-      aptMirror: z.string().default(''),
-      dockerAptRepo: z.string().default('https://download.docker.com/linux/debian'),
-      runnerAptRepo: z.string().default('https://packages.gitlab.com/runner/gitlab-runner/debian/'),
-      nodeExporterPackage: z.string().default('prometheus-node-exporter'),
-      cadvisorImage: z.string().default('gcr.io/cadvisor/cadvisor:v0.49.1'),
+      aptMirror: z.union([z.literal(''), aptUrl]).default(''),
+      dockerAptRepo: aptUrl.default('https://download.docker.com/linux/debian'),
+      runnerAptRepo: aptUrl.default('https://packages.gitlab.com/runner/gitlab-runner/debian/'),
+      nodeExporterPackage: debianPackage.default('prometheus-node-exporter'),
+      cadvisorImage: imageReference.default('gcr.io/cadvisor/cadvisor:v0.49.1'),
       timeouts: z
         .strictObject({
           taskSeconds: duration.default(600),
@@ -122,7 +135,7 @@ export const configSchema = z.strictObject({
   profiles: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'a lower-case profile name'), profileSchema).refine((p) => Object.keys(p).length > 0, 'at least one profile'),
   defaultProfile: z.string().min(1).default('default'),
   runners: z
-    .strictObject({ namePattern: z.string().default('^gitlab-runner-[a-z0-9-]+$') })
+    .strictObject({ namePattern: z.string().superRefine(compiles(compileNamePattern)).default('^gitlab-runner-[a-z0-9-]+$') })
     .prefault({}),
   pools: z
     .strictObject({
@@ -141,7 +154,7 @@ export const configSchema = z.strictObject({
       routes: z
         .array(
           z.strictObject({
-            matchers: z.array(z.string().min(1)).default([]),
+            matchers: z.array(z.string().min(1).superRefine(compiles(parseMatcher))).default([]),
             channel: channelId,
             continue: z.boolean().default(false),
           }),

@@ -1,5 +1,6 @@
 // A click on Approve or Deny: re-check the policy, move the approval atomically (one decision
 // counts, however many clicks race), then enqueue the run once or close it.
+import { quoteInput } from '../core/command-echo.ts';
 import { decideApproval } from '../core/approval.ts';
 import { err, ok, type Result } from '../core/errors.ts';
 import type { ApprovalStore, AuditLog, Clock, Directory, JobQueue, Notifier, RunStore } from '../core/ports.ts';
@@ -32,7 +33,7 @@ export interface DecisionOutcome {
 
 export async function decideApprovalForRun(deps: DecideApprovalDeps, input: DecideApprovalInput): Promise<Result<DecisionOutcome>> {
   const [approval, run] = await Promise.all([deps.approvals.get(input.runId), deps.runs.get(input.runId)]);
-  if (!approval || !run) return err({ code: 'RUN.NOT_FOUND', message: `there is no request ${input.runId} waiting for approval` });
+  if (!approval || !run) return err({ code: 'RUN.NOT_FOUND', message: `there is no request ${quoteInput(input.runId)} waiting for approval` });
 
   const now = deps.clock.now();
   const actor = { userId: input.userId, groups: await deps.directory.groupsOf(input.userId) };

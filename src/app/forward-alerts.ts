@@ -1,6 +1,7 @@
 // One Alertmanager notification -> the channels its routes name -> for each, the group's one
 // Slack message posted or updated (or its line in the channel's storm digest). Safe to run twice
 // for one delivery and for the same group from two Alertmanagers: the store's claim decides.
+import { silenceLabels } from '../core/alert-silence.ts';
 import { digestLine, digestResolved } from '../core/alert-digest.ts';
 import { notificationFingerprint } from '../core/alert-fingerprint.ts';
 import type { AlertmanagerPayload } from '../core/alert-payload.ts';
@@ -48,7 +49,7 @@ export async function forwardAlerts(deps: ForwardAlertsDeps, { payload, delivery
   for (const channel of channels) {
     const claim = await deps.store.claim({
       channel, groupKey, fingerprint, deliveryId, status: summary.status, now: deps.clock.now(), digest: deps.digest,
-      commonLabels: payload.commonLabels, externalURL: payload.externalURL,
+      commonLabels: silenceLabels(payload), externalURL: payload.externalURL,
     });
     if (claim.kind === 'duplicate') {
       outcomes.push({ channel, result: 'duplicate' });

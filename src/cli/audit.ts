@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import { usageOf } from '../core/command-usage.ts';
 import { readAudit, type StoredAuditEntry } from '../jobs/redis-audit-log.ts';
+import { oneLine } from './terminal-safe.ts';
 
 export interface AuditCommandDeps {
   redis: Redis;
@@ -36,7 +37,7 @@ export function formatAuditEntry(entry: StoredAuditEntry): string {
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(' ');
   const columns = [new Date(entry.at).toISOString(), entry.type.padEnd(12), entry.runner ?? '-', entry.runId ?? '-', entry.actor ?? '-', details];
-  return columns.join('  ').trimEnd();
+  return oneLine(columns.join('  ').trimEnd());
 }
 
 function parseArgs(argv: string[]): { runner?: string; sinceMs?: number } | string {

@@ -7,6 +7,7 @@ import { scrubSecrets } from '../log.ts';
 import { redactRedisUrl } from '../redis.ts';
 import { describeSecrets } from '../secrets.ts';
 import { CliError, readText } from './load.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 export const CONFIG_USAGE = 'config check [FILE] [--for bot|worker|all]';
 const ROLES: readonly string[] = ['bot', 'worker', 'all'];
@@ -35,7 +36,7 @@ export async function configCommand(argv: string[], env: Env): Promise<number> {
   if (!result.ok) {
     const lines = result.error.map((p) => formatProblem(shownFile, p));
     // Problems are scrubbed when made; token shapes are scrubbed again on the way out.
-    console.error(scrubSecrets(`${shownFile}: ${lines.length} problem(s)\n${lines.join('\n')}`, []));
+    console.error(terminalSafe(scrubSecrets(`${shownFile}: ${lines.length} problem(s)\n${lines.join('\n')}`, [])));
     return 1;
   }
   const loaded = result.value;
@@ -52,6 +53,6 @@ export async function configCommand(argv: string[], env: Env): Promise<number> {
     '# secrets, from the environment (NAME or NAME_FILE) and ssh.keyPath',
     stringify({ secrets: describeSecrets(loaded.secrets) }).trimEnd(),
   ].join('\n');
-  console.log(scrubSecrets(text, knownSecretValues(loaded)));
+  console.log(terminalSafe(scrubSecrets(text, knownSecretValues(loaded))));
   return 0;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Env } from '../config.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { scrubSecrets } from '../log.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { COMMANDS } from './commands.ts';
 import { CliError } from './load.ts';
 
@@ -50,7 +51,7 @@ export async function dispatch(argv: string[], env: Env): Promise<number> {
     return await (await command.load())(rest, env);
   } catch (error) {
     const message = error instanceof CliError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
-    console.error(`runnerbot ${name}: ${scrubSecrets(message, [])}`);
+    console.error(`runnerbot ${name}: ${terminalSafe(scrubSecrets(message, []))}`);
     return error instanceof CliError ? error.exitCode : 1;
   }
 }

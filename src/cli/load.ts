@@ -1,10 +1,12 @@
 // Loading the configuration for a command, and the one way a command refuses to run.
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../bounded-read.ts';
 import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions, type Role } from '../config.ts';
 import { checkFileAccess, filesOpened } from '../file-access.ts';
 import { scrubSecrets } from '../log.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
-export const readText = (path: string): string => readFileSync(path, 'utf8');
+/** The config file, *_FILE secrets and the SSH key: regular files of bounded size only. */
+export const readText = (path: string): string => readBoundedFile(path);
 
 /** A refusal whose message is already free of secrets; main prints it and exits non-zero. */
 export class CliError extends Error {
@@ -25,8 +27,8 @@ export function loadOrRefuse(env: Env, options: LoadOptions): LoadedConfig {
   throw new CliError(`the configuration has ${lines.length} problem(s) (runnerbot config check lists them):\n${lines.join('\n')}`);
 }
 
-/** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`. */
-export const scrubFor = (loaded: LoadedConfig) => (text: string) => scrubSecrets(text, knownSecretValues(loaded));
+/** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`, and makes it safe for a terminal. */
+export const scrubFor = (loaded: LoadedConfig) => (text: string) => terminalSafe(scrubSecrets(text, knownSecretValues(loaded)));
 
 /** Refuses to start when a file the process will open (CA, known hosts) cannot be opened as it will be. */
 export function refuseUnopenableFiles(loaded: LoadedConfig, role: Role): void {

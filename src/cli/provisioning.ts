@@ -1,5 +1,6 @@
 // The outbound adapters the steps use (Proxmox, GitLab, SSH), built from the configuration.
 import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../bounded-read.ts';
 import type { StepDeps } from '../app/steps/step.ts';
 import type { LoadedConfig } from '../config.ts';
 import type { Coordination, Fleet } from '../core/ports.ts';
@@ -52,7 +53,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
 
 function readConfiguredFile(key: string, path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readBoundedFile(path);
   } catch (error) {
     throw new CliError(`cannot read ${key} ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

@@ -2,7 +2,7 @@
 // wired to the shared stores, the Notifier, and (when this process has their secrets) Proxmox
 // and GitLab for `list`, `status` and App Home, read through the view all bot processes share
 // on Redis. Returns the component and its HTTP routes.
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../bounded-read.ts';
 import type { Redis } from 'ioredis';
 import { WebClient } from '@slack/web-api';
 import { localViewStore, sharedUpstream } from '../app/fleet-view.ts';
@@ -45,7 +45,7 @@ function fleetLookups(loaded: LoadedConfig): { hypervisor: Pick<Hypervisor, 'lis
   const hypervisor = secrets.proxmoxTokenSecret
     ? createProxmoxHypervisor({
         url: config.proxmox.url, tokenId: config.proxmox.tokenId, tokenSecret: secrets.proxmoxTokenSecret, insecure: config.proxmox.insecure, requestTimeoutMs: 5_000,
-        ...(config.proxmox.caFile ? { ca: readFileSync(config.proxmox.caFile, 'utf8') } : {}),
+        ...(config.proxmox.caFile ? { ca: readBoundedFile(config.proxmox.caFile) } : {}),
       })
     : { listVms: unconfigured('Proxmox', 'PROXMOX_TOKEN_SECRET') };
   const registry = secrets.gitlabToken

@@ -1,5 +1,8 @@
 // Alertmanager label matchers as Alertmanager writes them: `name="value"`, `name!="value"`,
 // `name=~"regex"`, `name!~"regex"`, values quoted or not; regexes anchored at both ends.
+// Regexes run on RE2 (re2js), as Alertmanager's Go regexps do: its syntax, and linear time, so an
+// alert label can never make a route backtrack for seconds.
+import { RE2JS } from 're2js';
 import { err, ok, type Result } from './errors.ts';
 import type { Labels } from './alert-payload.ts';
 
@@ -10,14 +13,12 @@ export interface Matcher {
   op: MatchOp;
   value: string;
   /** For `=~` and `!~`: the value, anchored as Alertmanager anchors it. */
-  regex?: RegExp;
+  regex?: RE2JS;
 }
 
 // Alertmanager's own grammar (pkg/labels/parse.go): name, operator, the rest is the value.
 const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
 const FORMS = 'name="value", name!="value", name=~"regex" or name!~"regex"';
-// Go regexps allow leading flags such as (?i); JavaScript wants them as RegExp flags.
-const LEADING_FLAGS = /^\(\?([ims]+)\)/;
 
 const bad = (text: string, why: string): Result<never> =>
   err({ code: 'CONFIG.INVALID', message: `matcher \`${text}\` ${why}` });
@@ -44,10 +45,10 @@ function unquote(raw: string): Result<string, string> {
   return closed || !quoted ? ok(value) : err('has an opening quote that is never closed');
 }
 
-function anchored(source: string): Result<RegExp, string> {
-  const flags = LEADING_FLAGS.exec(source)?.[1] ?? '';
+/** Compiled as Alertmanager compiles it (pkg/labels/matcher.go): `^(?:` + value + `)$`, RE2 syntax. */
+function anchored(source: string): Result<RE2JS, string> {
   try {
-    return ok(new RegExp(`^(?:${source.slice(flags ? flags.length + 3 : 0)})$`, flags));
+    return ok(RE2JS.compile(`^(?:${source})$`));
   } catch (e) {
     return err(`has an invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -109,8 +110,8 @@ export function matches(matcher: Matcher, labels: Labels): boolean {
     case '!=':
       return value !== matcher.value;
     case '=~':
-      return matcher.regex!.test(value);
+      return matcher.regex!.matches(value);
     case '!~':
-      return !matcher.regex!.test(value);
+      return !matcher.regex!.matches(value);
   }
 }

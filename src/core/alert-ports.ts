@@ -26,7 +26,7 @@ export interface GroupClaimInput {
   status: AlertStatus;
   now: number;
   digest: DigestPolicy;
-  /** Kept for the Silence button: the group's common labels and where its Alertmanager is. */
+  /** Kept for the Silence button: the labels every alert of the group shows (`silenceLabels`), and where its Alertmanager is. */
   commonLabels: Labels;
   externalURL: string;
 }

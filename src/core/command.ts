@@ -53,7 +53,13 @@ const POSITIONALS: Record<Subcommand, { min: number; max: number; takes: string;
   help: { min: 0, max: 1, takes: 'at most one command name' },
 };
 
+/** Far longer than any real command (a --reason included); longer text is refused before it is parsed. */
+export const MAX_COMMAND_CHARS = 2000;
+
 export function parseCommandText(text: string, options: ParseOptions = {}): Result<Command, CommandError> {
+  if (text.length > MAX_COMMAND_CHARS) {
+    return err({ code: 'COMMAND.USAGE', message: `the command is ${text.length} characters long; at most ${MAX_COMMAND_CHARS} are accepted`, usage: usageText('/runner') });
+  }
   return parseTokens(tokenizeText(text), '/runner', options);
 }
 
@@ -65,7 +71,8 @@ const isSubcommand = (word: string): word is Subcommand => (SUBCOMMANDS as reado
 const isOption = (token: Token): boolean => !token.quoted && /^-./.test(token.value) && !/^-\d/.test(token.value);
 
 function unknownCommand(word: string, prefix: UsagePrefix): Result<never, CommandError> {
-  const suggestion = SYNONYMS[word.toLowerCase()] ?? didYouMean(word, SUBCOMMANDS);
+  const synonym = word.toLowerCase();
+  const suggestion = Object.hasOwn(SYNONYMS, synonym) ? SYNONYMS[synonym] : didYouMean(word, SUBCOMMANDS);
   const hint = suggestion
     ? `did you mean \`${suggestion}\`?`
     : `the commands are ${SUBCOMMANDS.slice(0, -1).join(', ')} and ${SUBCOMMANDS.at(-1)}`;

@@ -26,8 +26,11 @@ export function editDistance(a: string, b: string): number {
  * Ties go to the earlier candidate.
  */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  // Edit distance is at least the difference in length, and the limit is 3: a word much longer
+  // than every candidate cannot be close, so it is not compared (a 1 MB word took 20 s).
+  const longest = Math.max(0, ...candidates.map((c) => c.length));
+  if (input === '' || input.length > longest + 3) return undefined;
   const word = input.toLowerCase();
-  if (word === '') return undefined;
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(word, candidate.toLowerCase());

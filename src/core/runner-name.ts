@@ -1,5 +1,6 @@
 // The name policy: a runner's name becomes a VM name, a hostname and a GitLab description, and
 // reaches shell scripts, so it must be an RFC 1123 label and match `runners.namePattern`.
+import { RE2JS } from 're2js';
 import { err, ok, type Result } from './errors.ts';
 import { quoteInput } from './command-echo.ts';
 
@@ -7,10 +8,13 @@ export const MAX_RUNNER_NAME_LENGTH = 63;
 
 const RFC1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Compiles `runners.namePattern`; a broken pattern is a configuration error, not the user's. */
-export function compileNamePattern(pattern: string): Result<RegExp> {
+/**
+ * Compiles `runners.namePattern` with RE2 (linear time, whatever name is typed); a broken pattern
+ * is a configuration error, not the user's. Like a JavaScript `test`, it may match anywhere: anchor it.
+ */
+export function compileNamePattern(pattern: string): Result<RE2JS> {
   try {
-    return ok(new RegExp(pattern));
+    return ok(RE2JS.compile(pattern));
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     return err({ code: 'CONFIG.INVALID', message: `runners.namePattern ${quoteInput(pattern)} is not a valid regular expression: ${reason}` });

@@ -100,7 +100,8 @@ describe('npm run sandbox, in a browser', () => {
     await ui.page.click('#fire-alert');
     await ui.openChannel('runner-alerts');
     const alert = await ui.message(/RunnerDown[^]*gitlab-runner-02/);
-    await ui.click(alert, 'Silence 1h');
+    const dialog = await ui.clickAndConfirm(alert, 'Silence 1h');
+    expect(dialog).toMatch(/alertname="RunnerDown"[^]*runner="gitlab-runner-02"/);
     const thread = await ui.thread(alert);
     await thread.locator('.message', { hasText: /@olivia silenced this group for 1h/ }).waitFor({ timeout: LONG });
     await ui.page.locator('#alertmanager .am-silence', { hasText: 'runner="gitlab-runner-02"' }).waitFor({ timeout: LONG });

@@ -1,8 +1,10 @@
 // The buttons on alert messages. Silence (operators only) creates a silence in Alertmanager for
-// the group's common labels and says so in the message's thread; Rebuild asks for the usual
+// the labels every alert of the group shows (as its confirm dialog says), refuses matchers wider
+// than the group, and says so in the message's thread; Rebuild asks for the usual
 // approval-gated reprovision of the runner, as `/runner reprovision` would.
 import { isMember, mention } from '../../core/approval.ts';
 import type { AlertStore } from '../../core/alert-ports.ts';
+import { checkSilence, matchersText } from '../../core/alert-silence.ts';
 import type { ExtraAction } from '../app.ts';
 import { refusalReply, type Reply } from '../answers/replies.ts';
 import type { BotDeps } from '../bot-deps.ts';
@@ -10,6 +12,7 @@ import { buttonHandler, type ButtonArgs } from '../listeners/approval.ts';
 import { requestChange } from '../listeners/command-handler.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { REBUILD_ACTION, SILENCE_ACTION, SILENCE_DURATIONS, silenceDurationOf } from './alert-actions.ts';
+import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import type { SilenceClient } from './silence-client.ts';
 
 export interface AlertActionDeps {
@@ -34,28 +37,28 @@ async function silence(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply |
   const group = await deps.store.group(channel, args.action.value ?? '');
   if (!group) return refusalReply({ code: 'AUTH.FORBIDDEN', message: 'runnerbot no longer knows this alert group; silence it in Alertmanager' });
   const url = deps.alertmanagerUrl ?? group.externalURL;
-  if (!url || Object.keys(group.commonLabels).length === 0) {
-    return refusalReply({ code: 'CONFIG.INVALID', message: 'cannot silence this group here (no Alertmanager URL or no common labels); set alerts.alertmanagerUrl' });
-  }
+  if (!url) return refusalReply({ code: 'CONFIG.INVALID', message: 'cannot silence this group here: no Alertmanager URL; set alerts.alertmanagerUrl' });
+  const matchers = checkSilence(group.commonLabels);
+  // Not refusalReply: the reason names label values, outside text to escape in full.
+  if (!matchers.ok) return { text: `:warning: ${escapeMrkdwn(matchers.error.message)}` };
   const now = bot.clock.now();
   const endsAt = new Date(now + SILENCE_DURATIONS[duration]);
   const createdBy = args.body.user.name ? `${args.body.user.name} (${userId})` : userId;
   const silenceId = await deps.silences.create(url, {
-    matchers: group.commonLabels, startsAt: new Date(now), endsAt, createdBy,
+    matchers: matchers.value, startsAt: new Date(now), endsAt, createdBy,
     comment: `Silenced for ${duration} from Slack by ${createdBy} (runnerbot)`,
   });
   await bot.audit.append({ type: 'alert-action', actor: userId, detail: { action: 'silence', duration, silenceId, channel } });
-  const matchers = Object.entries(group.commonLabels).map(([k, v]) => `${k}="${v}"`).join(', ');
   await deps.outbox.post({
     key: `${group.messageKey}:silence:${silenceId}`, channel, threadKey: group.messageKey,
-    text: `:no_bell: ${mention(userId)} silenced this group for ${duration}, until <!date^${Math.floor(endsAt.getTime() / 1000)}^{date_short_pretty} {time}|${endsAt.toISOString()}> (silence \`${silenceId}\`: ${matchers})`,
+    text: `:no_bell: ${mention(userId)} silenced this group for ${duration}, until <!date^${Math.floor(endsAt.getTime() / 1000)}^{date_short_pretty} {time}|${endsAt.toISOString()}> (silence ${code(silenceId)}: ${escapeMrkdwn(matchersText(matchers.value))})`,
   });
   return undefined;
 }
 
 function rebuild(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply> {
   const runner = args.action.value ?? '';
-  return requestChange(deps.bot, { kind: 'reprovision', name: runner, reason: `rebuild from an alert in <#${channelOf(args)}>`, dryRun: false }, args.body.user.id);
+  return requestChange(deps.bot, { kind: 'reprovision', name: runner, reason: `rebuild from an alert in channel ${channelOf(args)}`, dryRun: false }, args.body.user.id);
 }
 
 // Bolt types extra actions for any element; these ids are only ever on buttons.

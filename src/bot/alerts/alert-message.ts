@@ -5,7 +5,8 @@ import type { AlertmanagerAlert } from '../../core/alert-payload.ts';
 import type { AlertView } from '../../core/alert-ports.ts';
 import type { SlackBlock, SlackMessage } from '../blocks/types.ts';
 import { ALERT_ACTION_IDS, SILENCE_DURATIONS, type SilenceDuration } from './alert-actions.ts';
-import { escapeMrkdwn, link } from './mrkdwn.ts';
+import { checkSilence, matchersText, silenceLabels } from '../../core/alert-silence.ts';
+import { escapeMrkdwn, link } from '../mrkdwn.ts';
 
 /** Alerts shown one by one; with the headline, context and buttons this stays far below 50 blocks. */
 export const MAX_ALERTS_SHOWN = 10;
@@ -52,10 +53,19 @@ function commonContext({ payload }: AlertView): SlackBlock | null {
   return parts.length ? { type: 'context', elements: [{ type: 'mrkdwn', text: parts.join(' · ') }] } : null;
 }
 
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+/** The confirm dialog says exactly which matchers the click creates (plain text: nothing in it is live). */
+function silenceConfirm(view: AlertView, duration: SilenceDuration) {
+  const matchers = checkSilence(silenceLabels(view.payload));
+  const text = matchers.ok ? `Every alert matching ${matchersText(matchers.value)} will be silenced in Alertmanager for ${duration}.` : matchers.error.message;
+  return { title: plain(`Silence for ${duration}?`), text: plain(text.length > 300 ? `${text.slice(0, 299)}…` : text), confirm: plain('Silence'), deny: plain('Cancel') };
+}
+
 function buttons(view: AlertView): SlackBlock | null {
   if (view.summary.status !== 'firing') return null;
   const silence = (Object.keys(SILENCE_DURATIONS) as SilenceDuration[]).map((d) => ({
-    type: 'button' as const, action_id: ALERT_ACTION_IDS.silence(d), text: { type: 'plain_text' as const, text: `Silence ${d}` }, value: view.groupKey,
+    type: 'button' as const, action_id: ALERT_ACTION_IDS.silence(d), text: plain(`Silence ${d}`), value: view.groupKey, confirm: silenceConfirm(view, d),
   }));
   const rebuild = view.managedRunners.slice(0, MAX_REBUILD_BUTTONS).map((runner) => ({
     type: 'button' as const, action_id: ALERT_ACTION_IDS.rebuild(runner), style: 'danger' as const,

@@ -2,7 +2,7 @@
 // one message per group; updated as groups change and resolve.
 import type { DigestLine } from '../../core/alert-ports.ts';
 import type { SlackBlock, SlackMessage } from '../blocks/types.ts';
-import { escapeMrkdwn } from './mrkdwn.ts';
+import { escapeMrkdwn } from '../mrkdwn.ts';
 
 /** Lines per section and sections per message: well inside 3,000 chars and 12k of blocks. */
 const LINES_PER_SECTION = 10;

@@ -1,6 +1,7 @@
 // `list`, `status NAME` and the App Home: each runner's VM, GitLab state and last run.
 import type { FleetDescription, RunnerView } from '../../app/describe-fleet.ts';
 import { STATUS_EMOJI, STATUS_LABEL, type SlackBlock } from '../blocks/index.ts';
+import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import type { Reply } from './replies.ts';
 
 const ago = (iso: string | undefined, now: number): string => {
@@ -15,7 +16,7 @@ const ago = (iso: string | undefined, now: number): string => {
 export function vmText(view: RunnerView): string {
   if (view.vm === undefined) return 'VM unknown (Proxmox did not answer)';
   if (view.vm === null) return view.entry ? `VM ${view.entry.vmid} *missing*` : 'no VM';
-  return `VM ${view.vm.vmid} on ${view.vm.node}, ${view.vm.status}${view.entry?.ip ? `, ${view.entry.ip}` : ''}`;
+  return escapeMrkdwn(`VM ${view.vm.vmid} on ${view.vm.node}, ${view.vm.status}${view.entry?.ip ? `, ${view.entry.ip}` : ''}`);
 }
 
 export function gitlabText(view: RunnerView, now: number): string {
@@ -23,17 +24,17 @@ export function gitlabText(view: RunnerView, now: number): string {
   if (view.gitlab === null) return 'no GitLab runner';
   const g = view.gitlab;
   const state = g.paused ? 'paused' : g.online ? 'online' : g.status;
-  return `GitLab runner #${g.id} ${state}, last contact ${ago(g.contactedAt, now)}`;
+  return escapeMrkdwn(`GitLab runner #${g.id} ${state}, last contact ${ago(g.contactedAt, now)}`);
 }
 
 export function lastRunText(view: RunnerView): string {
   const run = view.lastRun;
   if (!run) return 'no runs';
-  return `last run ${STATUS_EMOJI[run.status]} ${run.kind} ${STATUS_LABEL[run.status]} (\`${run.id}\`)`;
+  return `last run ${STATUS_EMOJI[run.status]} ${run.kind} ${STATUS_LABEL[run.status]} (${code(run.id)})`;
 }
 
 export function runnerLine(view: RunnerView, now: number): string {
-  return `*${view.name}* · ${vmText(view)} · ${gitlabText(view, now)} · ${lastRunText(view)}`;
+  return `*${escapeMrkdwn(view.name)}* · ${vmText(view)} · ${gitlabText(view, now)} · ${lastRunText(view)}`;
 }
 
 /** "Proxmox and GitLab as of 3 s ago": the shared view is refreshed every few seconds, not per question. */
@@ -45,7 +46,7 @@ export function freshnessText(description: FleetDescription, now: number): strin
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): SlackBlock[] => (text ? [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] : []);
-const note = (problems: string[]): SlackBlock[] => context(problems.length ? `:warning: ${problems.join(' · ')}` : '');
+const note = (problems: string[]): SlackBlock[] => context(problems.length ? `:warning: ${escapeMrkdwn(problems.join(' · '))}` : '');
 
 /** One section per runner, at most `max` of them. */
 export function fleetBlocks(description: FleetDescription, now: number, max = 40): SlackBlock[] {
@@ -64,11 +65,11 @@ export function listReply(description: FleetDescription, now: number): Reply {
 
 export function statusReply(description: FleetDescription, name: string, now: number): Reply {
   const view = description.runners.find((v) => v.name === name);
-  if (!view) return { text: `runnerbot knows no runner called ${name}.` };
+  if (!view) return { text: `runnerbot knows no runner called ${code(name)}.` };
   const unknown = !view.entry && !view.vm && !view.gitlab && !view.lastRun;
-  if (unknown) return { text: `runnerbot knows no runner called \`${name}\`.`, blocks: [section(`runnerbot knows no runner called \`${name}\`.`), ...note(description.problems)] };
-  const profile = view.entry ? `profile ${view.entry.profile}, tags ${view.entry.tags.join(', ') || '(none)'}` : 'not in the fleet records';
-  const lines = [`*${name}*`, vmText(view), gitlabText(view, now), profile, lastRunText(view)];
+  if (unknown) return { text: `runnerbot knows no runner called ${code(name)}.`, blocks: [section(`runnerbot knows no runner called ${code(name)}.`), ...note(description.problems)] };
+  const profile = view.entry ? escapeMrkdwn(`profile ${view.entry.profile}, tags ${view.entry.tags.join(', ') || '(none)'}`) : 'not in the fleet records';
+  const lines = [`*${escapeMrkdwn(name)}*`, vmText(view), gitlabText(view, now), profile, lastRunText(view)];
   const freshness = freshnessText(description, now);
   return { text: [...lines, freshness].filter(Boolean).join('\n'), blocks: [section(lines.join('\n')), ...note(description.problems), ...context(freshness)] };
 }

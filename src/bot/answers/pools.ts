@@ -1,7 +1,7 @@
 // `/runner scale` and `/runner pools`: what was recorded, what will happen, and each pool's state.
 import type { PoolView } from '../../app/describe-pools.ts';
 import type { ScaleOutcome } from '../../app/scale-pool.ts';
-import { escapeMrkdwn } from '../alerts/mrkdwn.ts';
+import { escapeMrkdwn } from '../mrkdwn.ts';
 import type { Reply } from './replies.ts';
 
 const since = (at: number, now: number): string => {

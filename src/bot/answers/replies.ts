@@ -4,37 +4,38 @@ import { USAGE, usageOf, type CommandError, type Subcommand } from '../../core/c
 import type { RunnerbotErrorShape } from '../../core/errors.ts';
 import type { RunRecord } from '../../core/run.ts';
 import { fitMessage, runTitle, type SlackMessage } from '../blocks/index.ts';
+import { code as inline, escapeKeepingMentions, escapeMrkdwn } from '../mrkdwn.ts';
 
 export type Reply = SlackMessage;
 
-const code = (text: string) => `\`\`\`${text}\`\`\``;
+const code = (text: string) => `\`\`\`${escapeMrkdwn(text)}\`\`\``;
 
 export const ON_IT: Reply = { text: 'On it…' };
 
 export function usageReply(error: CommandError): Reply {
-  return { text: `:warning: ${error.message}\n${code(error.usage)}` };
+  return { text: `:warning: ${escapeMrkdwn(error.message)}\n${code(error.usage)}` };
 }
 
 export function helpReply(topic?: Subcommand): Reply {
   return { text: code(topic ? usageOf(topic) : USAGE) };
 }
 
-/** A refusal or failure, by code: what went wrong and what to do. Never carries a secret (scrubbed by the caller). */
+/** A refusal or failure, by code: what went wrong and what to do. Never carries a secret (scrubbed by the caller); outside text in it must be `quoteInput`-ed. */
 export function refusalReply(error: RunnerbotErrorShape): Reply {
   const emoji = error.code.startsWith('AUTH.') || error.code.startsWith('APPROVAL.') ? ':no_entry:' : ':warning:';
-  return { text: `${emoji} ${error.message}` };
+  return { text: `${emoji} ${escapeKeepingMentions(error.message)}` };
 }
 
 export function unexpectedReply(message: string): Reply {
-  return { text: `:x: runnerbot could not finish this: ${message}. Nothing more will happen; try again, and tell the runnerbot admins if it keeps failing.` };
+  return { text: `:x: runnerbot could not finish this: ${escapeMrkdwn(message)}. Nothing more will happen; try again, and tell the runnerbot admins if it keeps failing.` };
 }
 
 export function requestedReply(run: RunRecord, awaitingApproval: boolean, channel: string | undefined): Reply {
-  const where = channel ? ` Follow it in <#${channel}>.` : '';
+  const where = channel && /^[CG][A-Z0-9]+$/.test(channel) ? ` Follow it in <#${channel}>.` : '';
   const next = awaitingApproval
     ? 'is waiting for a second person to approve it'
     : 'is queued';
-  return { text: `${runTitle(run)} ${next} (run \`${run.id}\`).${where}` };
+  return { text: `${runTitle(run)} ${next} (run ${inline(run.id)}).${where}` };
 }
 
 /** Within Slack's limits, with every configured secret removed. */

@@ -2,7 +2,8 @@
 // its error, what was left behind, and Retry / Deprovision buttons.
 import type { RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from './actions.ts';
-import { compact, factsSection, type Fact } from './facts.ts';
+import { code, escapeMrkdwn } from '../mrkdwn.ts';
+import { compact, factsSection, optional, type Fact } from './facts.ts';
 import { formatDuration, runDuration, runTitle } from './status.ts';
 import type { SlackBlock, SlackMessage } from './types.ts';
 
@@ -16,9 +17,9 @@ export function summaryMessage(run: RunRecord): SlackMessage {
   const { vmid, node, ip, runnerId } = run.kind === 'deprovision' ? { ...run.outputs, ...run.outputs.previous } : run.outputs;
   const removed = run.kind === 'deprovision';
   const facts: Fact[] = [
-    ['VMID', vmid], ['Node', node], ['IP', ip],
+    ['VMID', vmid], ['Node', optional(node)], ['IP', optional(ip)],
     ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`],
-    ['Tags', removed ? undefined : run.spec.tags.join(', ')],
+    ['Tags', removed ? undefined : escapeMrkdwn(run.spec.tags.join(', '))],
     ['Removed', removedList(run)],
     ['Duration', took(run)],
   ];
@@ -38,7 +39,7 @@ export function removedList(run: RunRecord): string | undefined {
 function leftBehind(run: RunRecord): string {
   const { vmid, node, ip, runnerId } = run.outputs;
   const items = compact([
-    vmid !== undefined && `VM ${vmid}${node ? ` on ${node}` : ''}${ip ? ` (${ip})` : ''}`,
+    vmid !== undefined && escapeMrkdwn(`VM ${vmid}${node ? ` on ${node}` : ''}${ip ? ` (${ip})` : ''}`),
     runnerId !== undefined && `GitLab runner #${runnerId}`,
   ]);
   return items.length ? `*Left behind:* ${items.join(', ')}` : '*Left behind:* nothing';
@@ -46,7 +47,7 @@ function leftBehind(run: RunRecord): string {
 
 export function failureMessage(run: RunRecord): SlackMessage {
   const error = run.error ?? { code: 'STEP.UNRECOVERABLE', message: 'no error was recorded' };
-  const where = error.step ? ` at step \`${error.step}\`` : '';
+  const where = error.step ? ` at step ${code(error.step)}` : '';
   const headline = `❌ ${runTitle(run)} failed${where}.`;
   const buttons: SlackBlock = {
     type: 'actions',
@@ -57,10 +58,10 @@ export function failureMessage(run: RunRecord): SlackMessage {
     ],
   };
   return {
-    text: `${headline} ${error.code}: ${error.message}`,
+    text: `${headline} ${escapeMrkdwn(`${error.code}: ${error.message}`)}`,
     blocks: compact([
       section(headline),
-      section(`\`${error.code}\`\n\`\`\`${error.message}\`\`\``),
+      section(`${code(error.code)}\n\`\`\`${escapeMrkdwn(error.message).replace(/```/g, "'''")}\`\`\``),
       section(leftBehind(run)),
       factsSection([['Duration', took(run)]]),
       buttons,

@@ -2,6 +2,7 @@
 // duration), … (running), ✗ (failed) or ◦ (not yet).
 import type { StepName } from '../../core/plan.ts';
 import type { RunRecord } from '../../core/run.ts';
+import { escapeMrkdwn } from '../mrkdwn.ts';
 import { formatDuration } from './status.ts';
 import type { SlackMessage } from './types.ts';
 
@@ -21,7 +22,7 @@ function stepLine(run: RunRecord, progress: StepProgress, step: StepName, index:
   }
   if (index === run.checkpoint && progress.failed?.step === step) {
     const { code, message, willRetry } = progress.failed;
-    return `✗ ${step} — ${code}: ${message}${willRetry ? ' (retrying)' : ''}`;
+    return `✗ ${step} — ${escapeMrkdwn(`${code}: ${message}`)}${willRetry ? ' (retrying)' : ''}`;
   }
   if (index === run.checkpoint && run.status === 'running') return `… ${step}`;
   return `◦ ${step}`;
@@ -34,7 +35,7 @@ export function progressMessage(run: RunRecord, progress: StepProgress): SlackMe
   const lines = run.plan.map((step, i) => stepLine(run, progress, step, i));
   const where = done === total ? 'all steps done' : `step ${done + 1}/${total}${current ? ` (${current})` : ''}`;
   return {
-    text: `${run.runner}: ${done}/${total} steps done`,
+    text: `${escapeMrkdwn(run.runner)}: ${done}/${total} steps done`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*Progress* — ${done}/${total} steps, ${where}` } },
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },

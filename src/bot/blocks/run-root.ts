@@ -6,6 +6,7 @@ import { FINAL_STATUSES, type RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from './actions.ts';
 import { compact, factsSection, specFacts, targetFacts } from './facts.ts';
 import { STATUS_EMOJI, STATUS_LABEL, mention, runTitle } from './status.ts';
+import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import type { SlackBlock, SlackMessage } from './types.ts';
 
 export interface DecisionNote {
@@ -55,17 +56,17 @@ function approvalButtons(run: RunRecord): SlackBlock {
 export function rootMessage(run: RunRecord, decision?: DecisionNote): SlackMessage {
   const emoji = STATUS_EMOJI[run.status];
   const headline = `${emoji} ${runTitle(run)}: ${STATUS_LABEL[run.status]}`;
-  const asked = `Requested by ${mention(run.requester)} · run \`${run.id}\``;
+  const asked = `Requested by ${mention(run.requester)} · run ${code(run.id)}`;
   // What will happen is said while it still may: not on a denied, expired or finished card.
   const gated = (run.status === 'awaiting_approval' || decision !== undefined) && !FINAL_STATUSES.includes(run.status);
   const blocks = compact<SlackBlock>([
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
     gated && { type: 'section', text: { type: 'mrkdwn', text: WHAT_HAPPENS[run.kind] } },
     factsSection(run.kind === 'provision' ? specFacts(run) : targetFacts(run)),
-    Boolean(run.reason) && { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${run.reason ?? ''}` } },
+    Boolean(run.reason) && { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${escapeMrkdwn(run.reason ?? '')}` } },
     context(asked),
     decision && context(decisionText(decision)),
     run.status === 'awaiting_approval' && !decision && approvalButtons(run),
   ]);
-  return { text: `${emoji} ${run.kind} ${run.runner}: ${STATUS_LABEL[run.status]} (requested by ${mention(run.requester)})`, blocks };
+  return { text: `${emoji} ${run.kind} ${escapeMrkdwn(run.runner)}: ${STATUS_LABEL[run.status]} (requested by ${mention(run.requester)})`, blocks };
 }

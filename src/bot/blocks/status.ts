@@ -1,5 +1,6 @@
 // The small pieces every run message shares: status emoji and words, who asked, how long it took.
 import type { Requester, RunRecord, RunStatus } from '../../core/run.ts';
+import { code } from '../mrkdwn.ts';
 
 export const STATUS_EMOJI: Record<RunStatus, string> = {
   awaiting_approval: '✋',
@@ -24,7 +25,7 @@ export const STATUS_LABEL: Record<RunStatus, string> = {
 /** A Slack user as a mention; a terminal or alert requester as code. */
 export const mention = (requester: Requester | string): string => {
   const userId = typeof requester === 'string' ? requester : requester.userId;
-  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : `\`${userId}\``;
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : code(userId);
 };
 
 export function formatDuration(ms: number): string {
@@ -42,4 +43,4 @@ export const runDuration = (run: RunRecord): number | undefined =>
 const KIND_LABEL: Record<RunRecord['kind'], string> = { provision: 'Provision', deprovision: 'Deprovision', reprovision: 'Reprovision' };
 
 /** "Provision `gitlab-runner-02`" */
-export const runTitle = (run: RunRecord): string => `${KIND_LABEL[run.kind]} \`${run.runner}\``;
+export const runTitle = (run: RunRecord): string => `${KIND_LABEL[run.kind]} ${code(run.runner)}`;

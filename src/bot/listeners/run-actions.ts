@@ -2,6 +2,7 @@
 // user as requester, through the same request-job as `/runner` (so Deprovision waits for approval).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ChangeCommand } from '../../app/resolve-request.ts';
+import { quoteInput } from '../../core/command-echo.ts';
 import type { RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from '../blocks/index.ts';
 import { refusalReply, type Reply } from '../answers/replies.ts';
@@ -24,7 +25,7 @@ export function retryCommand(run: RunRecord): ChangeCommand {
 async function fromRun(deps: BotDeps, args: ButtonArgs, toCommand: (run: RunRecord) => ChangeCommand): Promise<Reply> {
   const runId = args.action.value ?? '';
   const run = await deps.runs.get(runId);
-  if (!run) return refusalReply({ code: 'RUN.NOT_FOUND', message: `there is no run ${runId}` });
+  if (!run) return refusalReply({ code: 'RUN.NOT_FOUND', message: `there is no run ${quoteInput(runId)}` });
   return requestChange(deps, toCommand(run), args.body.user.id);
 }
 

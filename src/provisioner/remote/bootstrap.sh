@@ -233,5 +233,15 @@ for required in "${DOCKER_APT_REPO:-}" "${DOCKER_APT_KEY_URL:-}" "${RUNNER_APT_R
 done
 APT_MIRROR=${APT_MIRROR:-}
 PROMETHEUS_NETWORKS=${PROMETHEUS_NETWORKS:-}
+# These reach apt's command line and sources.list unquoted: refuse anything that could become an
+# option, a second word or a second line there (`config check` refuses them first).
+case "$NODE_EXPORTER_PACKAGE" in
+  -* | *[!a-z0-9+.-]*) fail "NODE_EXPORTER_PACKAGE is not a Debian package name" ;;
+esac
+for url in "$APT_MIRROR" "$DOCKER_APT_REPO" "$RUNNER_APT_REPO"; do
+  case "$url" in
+    *[!A-Za-z0-9._~:/?#@!\$\&\'\(\)*+,\;=%-]*) fail "apt source URL has a character apt cannot take: $(printf %s "$url" | tr -c 'A-Za-z0-9._:/-' '?')" ;;
+  esac
+done
 
 "phase_$PHASE"

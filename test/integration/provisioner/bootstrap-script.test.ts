@@ -134,4 +134,15 @@ describe('bad input', () => {
     const out = await session.exec(shellCommand(['sudo', '-n', 'sh', BOOTSTRAP_SCRIPT_PATH, 'docker', '/etc/runnerbot/none.env']));
     expect(parsePhaseResult('docker', out.stdout)).toEqual({ result: 'failed', detail: 'env file /etc/runnerbot/none.env not readable' });
   });
+
+  it('refuses a package name that would be an apt option, and a mirror URL that would add a line, before any apt call', async () => {
+    const base = provisionSettings({ sshPort: PORT });
+    const option = await vm(404, { ...base, sources: { ...base.sources, nodeExporterPackage: '-oDpkg::Pre-Invoke::=touch /pwned' } });
+    expect(await option.phase('monitoring')).toMatchObject({ result: 'failed', detail: 'NODE_EXPORTER_PACKAGE is not a Debian package name', code: 1 });
+    const mirror = await vm(405, { ...base, sources: { ...base.sources, aptMirror: 'http://deb.example/debian\ndeb http://evil.example/ x main' } });
+    expect(await mirror.phase('docker')).toMatchObject({ result: 'failed', code: 1 });
+    expect(await option.writesSince(0)).toEqual([]);
+    expect(await mirror.writesSince(0)).toEqual([]);
+    expect(await farm.readFile(405, '/etc/apt/sources.list')).toBeNull();
+  });
 });

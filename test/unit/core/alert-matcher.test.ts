@@ -42,6 +42,10 @@ describe('parseMatcher', () => {
     expect(parseMatcher(text)).toEqual({ ok: false, error: { code: 'CONFIG.INVALID', message: `matcher \`${text}\` ${why}` } });
   });
 
+  it.each(['a=~"(?=b)"', 'a=~"(b)\\1"', 'a=~"b{1001}"'])('refuses %s, which RE2 (and so Alertmanager) rejects', (text) => {
+    expect(parseMatcher(text)).toMatchObject({ ok: false, error: { message: expect.stringContaining('has an invalid regular expression') } });
+  });
+
   it('refuses a regex that does not compile, saying why', () => {
     expect(parseMatcher('a=~"(b"')).toMatchObject({
       ok: false,
@@ -71,6 +75,10 @@ describe('matches', () => {
     ['instance=~"gitlab-runner-\\\\d+:9100"', { instance: 'gitlab-runner-02:9100' }, true],
     ['q="a\\"b"', { q: 'a"b' }, true],
     ['toString=""', {}, true], // no prototype properties
+    ['host=~"a.b"', { host: 'a.b\n' }, false], // RE2's $ is the end of the text, not before a final newline
+    ['host=~"\\Qa.b\\E"', { host: 'a.b' }, true], // RE2 syntax JavaScript lacks
+    ['host=~"\\Qa.b\\E"', { host: 'axb' }, false],
+    ['instance=~"(\\w+\\.?)+:9100"', { instance: `${'a'.repeat(5000)}!` }, false], // linear time: no backtracking blow-up
   ])('%s on %j -> %s', (text, labels, expected) => {
     expect(matches(parse(text), labels)).toBe(expected);
   });

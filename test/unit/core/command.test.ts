@@ -241,3 +241,16 @@ describe('USAGE', () => {
     }
   });
 });
+
+describe('hostile command text', () => {
+  it('refuses text past MAX_COMMAND_CHARS before parsing it, saying how long it was', () => {
+    expect(parseCommandText(`${'a'.repeat(1_000_000)} x`)).toMatchObject({
+      ok: false, error: { code: 'COMMAND.USAGE', message: 'the command is 1000002 characters long; at most 2000 are accepted' },
+    });
+  });
+
+  it.each(['constructor', '__proto__', 'hasOwnProperty'])('suggests no prototype property for %s', (word) => {
+    const result = parseCommandText(word);
+    expect(!result.ok && result.error.message).toBe(`unknown command \`${word}\`; the commands are provision, reprovision, deprovision, list, status, audit and help`);
+  });
+});

@@ -3,7 +3,7 @@ import type { Handler } from '../runtime.ts';
 import { nextid, listQemu, resources, taskStatus } from './cluster.ts';
 import { clone } from './vm-clone.ts';
 import { getConfig, postConfig, putConfig, resize } from './vm-config.ts';
-import { agentInterfaces, currentStatus, destroy, shutdown, start, stop } from './vm-power.ts';
+import { agentInterfaces, currentStatus, destroy, reboot, shutdown, start, stop } from './vm-power.ts';
 
 export const HANDLERS: Record<string, Handler> = {
   'GET /nodes/{node}/qemu': listQemu,
@@ -17,6 +17,7 @@ export const HANDLERS: Record<string, Handler> = {
   'POST /nodes/{node}/qemu/{vmid}/status/start': start,
   'POST /nodes/{node}/qemu/{vmid}/status/stop': stop,
   'POST /nodes/{node}/qemu/{vmid}/status/shutdown': shutdown,
+  'POST /nodes/{node}/qemu/{vmid}/status/reboot': reboot,
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces': agentInterfaces,
   'GET /nodes/{node}/tasks/{upid}/status': taskStatus,
   'GET /cluster/nextid': nextid,

@@ -7,6 +7,7 @@ const userOrGroupId = z
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, G… or D…)');
 const duration = z.number().int().positive();
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'a CIDR such as 10.0.0.0/8');
+const debianVersion = z.string().regex(/^([0-9][A-Za-z0-9.+~:-]*)?$/, "an apt package version such as 5:27.5.1-1~debian.12~bookworm, or ''");
 
 export const profileSchema = z.strictObject({
   cores: z.number().int().min(1).max(128),
@@ -86,8 +87,12 @@ export const configSchema = z.strictObject({
       managementNetworks: z.array(cidr).default(['10.0.0.0/8']),
       prometheusNetworks: z.array(cidr).default(['10.0.0.0/8']),
       aptMirror: z.string().default(''),
+      dockerSource: z.enum(['docker', 'debian']).default('docker'),
       dockerAptRepo: z.string().default('https://download.docker.com/linux/debian'),
+      dockerVersion: debianVersion.default(''),
       runnerAptRepo: z.string().default('https://packages.gitlab.com/runner/gitlab-runner/debian/'),
+      runnerVersion: debianVersion.default(''),
+      registryMirror: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
       nodeExporterPackage: z.string().default('prometheus-node-exporter'),
       cadvisorImage: z.string().default('gcr.io/cadvisor/cadvisor:v0.49.1'),
       timeouts: z

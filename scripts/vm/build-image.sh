@@ -4,6 +4,9 @@
 #
 #   scripts/vm/build-image.sh            -> prints the image directory (built when missing)
 #
+# RUNNERBOT_VM_EXTRA adds packages to the image (e.g. docker.io: installing it inside a TCG guest
+# took over 12 minutes on this 2-core machine, see docs/operations.md), each set its own image.
+#
 # The directory holds rootfs.raw (ext4, no partition table: the kernel mounts /dev/vda),
 # vmlinuz and initrd.img for QEMU's direct kernel boot. Needs root, mmdebstrap and e2fsprogs.
 set -euo pipefail
@@ -11,7 +14,8 @@ set -euo pipefail
 CACHE=${RUNNERBOT_VM_CACHE:-/var/cache/runnerbot-vm}
 MIRROR=${RUNNERBOT_VM_MIRROR:-http://deb.debian.org/debian}
 SIZE=${RUNNERBOT_VM_DISK:-8G}
-hash=$( { cat "$0"; echo "$MIRROR $SIZE"; } | sha256sum | cut -c1-16)
+EXTRA=${RUNNERBOT_VM_EXTRA:-}
+hash=$( { cat "$0"; echo "$MIRROR $SIZE $EXTRA"; } | sha256sum | cut -c1-16)
 out="$CACHE/debian12-$hash"
 if [ -f "$out/ready" ]; then
   echo "$out"
@@ -21,7 +25,7 @@ fi
 # The packages a Debian cloud image template on Proxmox carries, nothing of ours.
 packages=systemd-sysv,udev,linux-image-cloud-amd64,initramfs-tools,cloud-init,qemu-guest-agent
 packages=$packages,openssh-server,sudo,ifupdown,isc-dhcp-client,iproute2,ca-certificates,curl
-packages=$packages,gnupg,netbase,procps,less,kmod,iptables
+packages=$packages,gnupg,netbase,procps,less,kmod,iptables,locales${EXTRA:+,$EXTRA}
 
 mkdir -p "$CACHE"
 work=$(mktemp -d "$CACHE/build.XXXXXX")

@@ -1,7 +1,7 @@
 // A VmHost that backs each simulated VM with a real QEMU machine (TCG): a copy-on-write disk over
 // the Debian image from scripts/vm/build-image.sh, the NoCloud seed Proxmox would write for the
 // VM's config, a guest-agent channel, and user-mode networking with the guest's SSH forwarded to
-// 127.X.Y.N:sshPort. The simulator reports 127.X.Y.N as the VM's IP, as a NAT in front of the VM
+// 127.X.Y.N:sshPort (and :9100 :8080 :9252 to themselves). The simulator reports 127.X.Y.N as the VM's IP, as a NAT in front of the VM
 // would: the guest itself only knows its user-mode address (10.0.2.15).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -20,10 +20,17 @@ const run = promisify(execFile);
 export const GUEST_ADDRESS = '10.0.2.15';
 export const HOST_FROM_GUEST = '10.0.2.2';
 
+/** The guest ports the host side reaches: SSH on sshPort, the metrics ports on their own numbers. */
+const METRICS_PORTS = [9100, 8080, 9252];
+const forwards = (ip: string, sshPort: number): string =>
+  [`hostfwd=tcp:${ip}:${sshPort}-:22`, ...METRICS_PORTS.map((p) => `hostfwd=tcp:${ip}:${p}-:${p}`)].join(',');
+
 export interface QemuHostOptions {
   /** The port every VM's SSH is forwarded to, on its own loopback address. */
   sshPort: number;
   memoryMb?: number;
+  /** Packages baked into the image beyond a cloud template's (see scripts/vm/build-image.sh). */
+  imageExtra?: string;
   /** Parent of the VMs' directories (disks, seeds, sockets, consoles). Default: the temp dir. */
   baseDir?: string;
 }
@@ -56,7 +63,7 @@ async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 export async function createQemuHost(options: QemuHostOptions): Promise<QemuHost> {
-  const image = await ensureImage();
+  const image = await ensureImage(options.imageExtra);
   const base = await mkdtemp(join(options.baseDir ?? tmpdir(), 'rbt-qemu-'));
   const prefix = `127.${randomInt(16, 255)}.${randomInt(0, 256)}`;
   const vms = new Map<number, QemuVm>();
@@ -89,7 +96,7 @@ export async function createQemuHost(options: QemuHostOptions): Promise<QemuHost
       '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda console=ttyS0 net.ifnames=0 quiet',
       '-drive', `file=${vm.disk},if=virtio,format=qcow2,cache=unsafe`,
       '-drive', `file=${seed},if=virtio,format=raw,readonly=on`,
-      '-netdev', `user,id=net0,hostfwd=tcp:${vm.ip}:${options.sshPort}-:22`,
+      '-netdev', `user,id=net0,${forwards(vm.ip, options.sshPort)}`,
       '-device', `virtio-net-pci,netdev=net0,mac=${mac}`,
       '-chardev', `socket,id=qga0,path=${join(vm.dir, 'qga.sock')},server=on,wait=off`,
       '-device', 'virtio-serial', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',

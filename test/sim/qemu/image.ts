@@ -12,8 +12,10 @@ export interface VmImage {
   initrd: string;
 }
 
-export async function ensureImage(): Promise<VmImage> {
-  const { stdout } = await promisify(execFile)(SCRIPT, [], { maxBuffer: 1 << 20, timeout: 20 * 60_000 });
+/** `extra`: packages baked into the image on top of a cloud template's (each set is its own image). */
+export async function ensureImage(extra = ''): Promise<VmImage> {
+  const env = { ...process.env, RUNNERBOT_VM_EXTRA: extra };
+  const { stdout } = await promisify(execFile)(SCRIPT, [], { env, maxBuffer: 1 << 20, timeout: 20 * 60_000 });
   const dir = stdout.trim().split('\n').pop()!;
   return { rootfs: join(dir, 'rootfs.raw'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img') };
 }

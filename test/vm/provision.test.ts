@@ -42,6 +42,7 @@ async function connectFromOutside(port: number): Promise<number> {
 describe('a runner on a real Debian VM', () => {
   it('provisions through the CLI, surviving an apt mirror that fails once', async () => {
     const result = await world.runnerbot(['provision', NAME]);
+    console.log(result.stdout);
     expect(result.stderr).toBe('');
     expect(result.code, result.stdout).toBe(0);
     const vm = [...world.sims.proxmox.state.vms.values()].find((v) => v.config.name === NAME)!;
@@ -86,6 +87,7 @@ describe('a runner on a real Debian VM', () => {
 
   it('a second provision applies nothing', async () => {
     const result = await world.runnerbot(['provision', NAME]);
+    console.log(result.stdout);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).not.toMatch(/✓ /);
   }, 20 * MIN);
@@ -93,7 +95,7 @@ describe('a runner on a real Debian VM', () => {
   it('recovers from a dpkg killed mid-install', async () => {
     await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
     const kill = 'apt-get install -y -q --no-install-recommends prometheus-node-exporter >/dev/null 2>&1 & '
-      + 'until pgrep -f "dpkg.*--unpack" >/dev/null; do sleep 0.1; done; sleep 0.5; pkill -9 -f "dpkg.*--unpack"; pkill -9 apt-get; wait; ls /var/lib/dpkg/updates | wc -l';
+      + 'until pgrep -f "[d]pkg.*--unpack" >/dev/null; do sleep 0.1; done; sleep 0.5; pkill -9 -f "[d]pkg.*--unpack"; pkill -9 apt-get; wait; ls /var/lib/dpkg/updates | wc -l';
     expect(Number((await onVm(`sudo sh -c '${kill}'`)).stdout.trim())).toBeGreaterThan(0);
     const result = await world.runnerbot(['provision', NAME]);
     expect(result.code, result.stdout).toBe(0);

@@ -5,7 +5,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,17 +38,9 @@ export interface VmWorld {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export async function startVmWorld(): Promise<VmWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-vm-'));
-  const qemu = await createQemuHost({ sshPort: await freePort(), imageExtra: process.env.RUNNERBOT_VM_EXTRA ?? 'docker.io' });
+  const qemu = await createQemuHost({ imageExtra: process.env.RUNNERBOT_VM_EXTRA ?? 'docker.io' });
   const [proxmox, gitlab, slack] = await Promise.all([
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],

@@ -1,8 +1,9 @@
 // A VmHost that backs each simulated VM with a real QEMU machine (TCG): a copy-on-write disk over
 // the Debian image from scripts/vm/build-image.sh, the NoCloud seed Proxmox would write for the
-// VM's config, a guest-agent channel, and user-mode networking with the guest's SSH forwarded to
-// 127.X.Y.N:sshPort (and :9100 :8080 :9252 to themselves). The simulator reports 127.X.Y.N as the VM's IP, as a NAT in front of the VM
-// would: the guest itself only knows its user-mode address (10.0.2.15).
+// VM's config, a guest-agent channel, and user-mode networking with the guest's SSH (:22) and
+// metrics ports (:9100 :8080 :9252) forwarded from the same ports on 127.X.Y.N. The simulator
+// reports 127.X.Y.N as the VM's IP, as a NAT in front of the VM would: the guest itself only
+// knows its user-mode address (10.0.2.15).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,14 +21,14 @@ const run = promisify(execFile);
 export const GUEST_ADDRESS = '10.0.2.15';
 export const HOST_FROM_GUEST = '10.0.2.2';
 
-/** The guest ports the host side reaches: SSH on sshPort, the metrics ports on their own numbers. */
-const METRICS_PORTS = [9100, 8080, 9252];
-const forwards = (ip: string, sshPort: number): string =>
-  [`hostfwd=tcp:${ip}:${sshPort}-:22`, ...METRICS_PORTS.map((p) => `hostfwd=tcp:${ip}:${p}-:${p}`)].join(',');
+/**
+ * The guest ports the host side reaches, each on the same port of the VM's own loopback address:
+ * the port runnerbot connects to is the port the VM's firewall must open, as on a real network.
+ */
+const FORWARDED_PORTS = [22, 9100, 8080, 9252];
+const forwards = (ip: string): string => FORWARDED_PORTS.map((p) => `hostfwd=tcp:${ip}:${p}-:${p}`).join(',');
 
 export interface QemuHostOptions {
-  /** The port every VM's SSH is forwarded to, on its own loopback address. */
-  sshPort: number;
   memoryMb?: number;
   /** Packages baked into the image beyond a cloud template's (see scripts/vm/build-image.sh). */
   imageExtra?: string;
@@ -44,6 +45,7 @@ export interface QemuVm {
 }
 
 export interface QemuHost extends VmHost {
+  /** 22: each VM has its own loopback address, so they share the port as real VMs do. */
   readonly sshPort: number;
   readonly image: VmImage;
   vm(vmid: number): QemuVm | undefined;
@@ -62,7 +64,7 @@ async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   return done;
 }
 
-export async function createQemuHost(options: QemuHostOptions): Promise<QemuHost> {
+export async function createQemuHost(options: QemuHostOptions = {}): Promise<QemuHost> {
   const image = await ensureImage(options.imageExtra);
   const base = await mkdtemp(join(options.baseDir ?? tmpdir(), 'rbt-qemu-'));
   const prefix = `127.${randomInt(16, 255)}.${randomInt(0, 256)}`;
@@ -96,7 +98,7 @@ export async function createQemuHost(options: QemuHostOptions): Promise<QemuHost
       '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda console=ttyS0 net.ifnames=0 quiet',
       '-drive', `file=${vm.disk},if=virtio,format=qcow2,cache=unsafe`,
       '-drive', `file=${seed},if=virtio,format=raw,readonly=on`,
-      '-netdev', `user,id=net0,${forwards(vm.ip, options.sshPort)}`,
+      '-netdev', `user,id=net0,${forwards(vm.ip)}`,
       '-device', `virtio-net-pci,netdev=net0,mac=${mac}`,
       '-chardev', `socket,id=qga0,path=${join(vm.dir, 'qga.sock')},server=on,wait=off`,
       '-device', 'virtio-serial', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
@@ -139,7 +141,7 @@ export async function createQemuHost(options: QemuHostOptions): Promise<QemuHost
   }
 
   return {
-    sshPort: options.sshPort,
+    sshPort: 22,
     image,
     boot,
     halt,

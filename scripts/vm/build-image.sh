@@ -44,6 +44,10 @@ printf 'datasource_list: [NoCloud, None]\n' >"$root/etc/cloud/cloud.cfg.d/90-dat
 printf 'auto lo\niface lo inet loopback\nsource /etc/network/interfaces.d/*\n' >"$root/etc/network/interfaces"
 : >"$root/etc/machine-id"
 rm -f "$root/etc/hostname" "$root/var/lib/dbus/machine-id"
+# cloud-init's locale module sets LANG=en_US.UTF-8 by default; update-locale refuses a locale
+# that is not generated, and cloud-init then ends in `status: error`.
+sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' "$root/etc/locale.gen"
+chroot "$root" locale-gen >&2
 chroot "$root" systemctl enable qemu-guest-agent ssh >&2 || true
 
 cp -L "$root/vmlinuz" "$work/vmlinuz"

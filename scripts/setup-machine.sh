@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the tests drive (sshd, promtool, Prometheus, Alertmanager, the
-# ShellCheck linter, Chromium) from Debian's packages when missing, and starts Redis if none answers.
+# ShellCheck linter, Chromium, QEMU and the VM tier's tools) from Debian's packages when missing, and starts Redis if none answers.
 set -euo pipefail
 
 need=()
@@ -13,6 +13,17 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The Ansible baseline of `npm run bench -- ssh-phase` (the old role, replayed against a fake VM).
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v redis-sentinel >/dev/null 2>&1 || need+=(redis-sentinel)
+# The QEMU tier (npm run test:vm, not part of npm test): only with --vm.
+if [ "${1:-}" = "--vm" ]; then
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+  command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
+  command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
+  command -v cloud-localds >/dev/null 2>&1 || need+=(cloud-image-utils)
+  command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+  command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+  [ -x /bin/busybox ] || need+=(busybox-static)
+  command -v gpg >/dev/null 2>&1 || need+=(gpg)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

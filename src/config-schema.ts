@@ -21,6 +21,7 @@ const compiles = <T>(check: (value: string) => { ok: true; value: T } | { ok: fa
     const result = check(value);
     if (!result.ok) ctx.addIssue({ code: 'custom', message: result.error.message });
   };
+const debianVersion = z.string().regex(/^([0-9][A-Za-z0-9.+~:-]*)?$/, "an apt package version such as 5:27.5.1-1~debian.12~bookworm, or ''");
 
 export const profileSchema = z.strictObject({
   cores: z.number().int().min(1).max(128),
@@ -98,8 +99,12 @@ export const configSchema = z.strictObject({
       managementNetworks: z.array(cidr).default(['10.0.0.0/8']),
       prometheusNetworks: z.array(cidr).default(['10.0.0.0/8']),
       aptMirror: z.union([z.literal(''), aptUrl]).default(''),
+      dockerSource: z.enum(['docker', 'debian']).default('docker'),
       dockerAptRepo: aptUrl.default('https://download.docker.com/linux/debian'),
+      dockerVersion: debianVersion.default(''),
       runnerAptRepo: aptUrl.default('https://packages.gitlab.com/runner/gitlab-runner/debian/'),
+      runnerVersion: debianVersion.default(''),
+      registryMirror: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
       nodeExporterPackage: debianPackage.default('prometheus-node-exporter'),
       cadvisorImage: imageReference.default('gcr.io/cadvisor/cadvisor:v0.49.1'),
       timeouts: z

@@ -24,6 +24,7 @@ const USED: Record<string, string[]> = {
   '/nodes/{node}/qemu/{vmid}/status/start': ['POST'],
   '/nodes/{node}/qemu/{vmid}/status/stop': ['POST'],
   '/nodes/{node}/qemu/{vmid}/status/shutdown': ['POST'],
+  '/nodes/{node}/qemu/{vmid}/status/reboot': ['POST'],
   '/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces': ['GET'],
   '/nodes/{node}/tasks/{upid}/status': ['GET'],
   '/cluster/nextid': ['GET'],

@@ -27,7 +27,11 @@ export function toProvisionSettings(config: Config, sshPublicKey: string): Provi
     prometheusNetworks: provision.prometheusNetworks,
     sources: {
       aptMirror: provision.aptMirror,
+      dockerSource: provision.dockerSource,
       dockerAptRepo: provision.dockerAptRepo,
+      dockerVersion: provision.dockerVersion,
+      runnerVersion: provision.runnerVersion,
+      registryMirror: provision.registryMirror,
       runnerAptRepo: provision.runnerAptRepo,
       nodeExporterPackage: provision.nodeExporterPackage,
       cadvisorImage: provision.cadvisorImage,

@@ -22,6 +22,10 @@ export function bootstrapEnv(settings: ProvisionSettings): Record<string, string
   const { sources } = settings;
   return {
     APT_MIRROR: sources.aptMirror,
+    DOCKER_SOURCE: sources.dockerSource,
+    DOCKER_VERSION: sources.dockerVersion,
+    RUNNER_VERSION: sources.runnerVersion,
+    REGISTRY_MIRROR: sources.registryMirror,
     DOCKER_APT_REPO: sources.dockerAptRepo,
     DOCKER_APT_KEY_URL: dockerKeyUrl(sources.dockerAptRepo),
     RUNNER_APT_REPO: sources.runnerAptRepo,

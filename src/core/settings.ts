@@ -26,7 +26,11 @@ export interface ProvisionSettings {
   prometheusNetworks: string[];
   sources: {
     aptMirror: string;
+    dockerSource: 'docker' | 'debian';
     dockerAptRepo: string;
+    dockerVersion: string;
+    runnerVersion: string;
+    registryMirror: string;
     runnerAptRepo: string;
     nodeExporterPackage: string;
     cadvisorImage: string;

@@ -8,6 +8,8 @@ export interface BootRequest {
   /** cloud-init user and decoded authorized key, exactly as configured on the VM. */
   ciuser: string;
   sshPublicKey: string;
+  /** The VM's whole config (net0's MAC, ipconfig0, ciupgrade, ...), for a host that writes a cloud-init seed. */
+  config?: Record<string, string>;
 }
 
 export interface VmHost {
@@ -17,4 +19,8 @@ export interface VmHost {
   halt(vmid: number): Promise<void>;
   /** Removes everything the VM had. */
   destroy(vmid: number): Promise<void>;
+  /** Restarts the machine (`qm reboot`); a host without it keeps the VM running as it is. */
+  reboot?(req: BootRequest): Promise<void>;
+  /** Asks the machine's real guest agent for its interfaces; without it the simulator makes them up. */
+  agentInterfaces?(vmid: number): Promise<unknown[]>;
 }

@@ -54,13 +54,37 @@ finish() {
   fi
 }
 
+# installed PACKAGE[=VERSION]: installed (at exactly that version when one is pinned).
 installed() {
   # shellcheck disable=SC2016 # ${Status} is dpkg-query's format, not a shell expansion
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+  inst_status=$(dpkg-query -W -f='${Status} ${Version}' "${1%%=*}" 2>/dev/null) || return 1
+  case $1 in
+    *=*) [ "$inst_status" = "install ok installed ${1#*=}" ] ;;
+    *) case $inst_status in 'install ok installed '*) return 0 ;; *) return 1 ;; esac ;;
+  esac
 }
 
+# pinned PACKAGE VERSION: PACKAGE=VERSION, or PACKAGE when no version is pinned.
+pinned() {
+  printf '%s%s' "$1" "${2:+=$2}"
+}
+
+# Waits for another apt's lock (unattended-upgrades at first boot); retries a failing mirror.
 apt() {
-  apt-get -o DPkg::Lock::Timeout="$DPKG_LOCK_TIMEOUT" -y -q "$@"
+  apt-get -o DPkg::Lock::Timeout="$DPKG_LOCK_TIMEOUT" -o Acquire::Retries=3 -y -q "$@"
+}
+
+# repair_dpkg: finishes what a killed dpkg left half done (apt refuses to install until then),
+# waiting for the lock as apt does: dpkg itself gives up at once when another apt holds it.
+repair_dpkg() {
+  [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || return 0
+  todo 'dpkg --configure -a (dpkg was interrupted)' || return 0
+  repair_waited=0
+  until dpkg --configure -a >&2; do
+    [ "$repair_waited" -lt "$DPKG_LOCK_TIMEOUT" ] || fail 'dpkg --configure -a failed'
+    sleep 5
+    repair_waited=$((repair_waited + 5))
+  done
 }
 
 # ensure_packages PACKAGE...: installs the missing ones after one `apt-get update`.
@@ -71,9 +95,10 @@ ensure_packages() {
   done
   [ -n "$missing" ] || return 0
   todo "install$missing" || return 0
+  repair_dpkg
   run 'apt-get update' apt update
   # shellcheck disable=SC2086 # package names, split on purpose
-  run "apt-get install$missing" apt install --no-install-recommends $missing
+  run "apt-get install$missing" apt install --no-install-recommends --allow-downgrades $missing
 }
 
 ensure_service() {
@@ -120,10 +145,21 @@ deb $APT_MIRROR $(codename)-updates main"
         mv -f /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/debian.sources.disabled
     fi
   fi
-  ensure_download "$DOCKER_APT_KEY_URL" /etc/apt/keyrings/docker.asc
-  ensure_file /etc/apt/sources.list.d/docker.list 0644 \
-    "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.asc] $DOCKER_APT_REPO $(codename) stable"
-  ensure_packages docker-ce docker-ce-cli containerd.io
+  if [ "$DOCKER_SOURCE" = debian ]; then
+    ensure_packages "$(pinned docker.io "$DOCKER_VERSION")"
+  else
+    ensure_download "$DOCKER_APT_KEY_URL" /etc/apt/keyrings/docker.asc
+    ensure_file /etc/apt/sources.list.d/docker.list 0644 \
+      "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.asc] $DOCKER_APT_REPO $(codename) stable"
+    ensure_packages "$(pinned docker-ce "$DOCKER_VERSION")" "$(pinned docker-ce-cli "$DOCKER_VERSION")" containerd.io
+  fi
+  if [ -n "$REGISTRY_MIRROR" ]; then
+    daemon_before=$CHANGES
+    ensure_file /etc/docker/daemon.json 0644 "{\"registry-mirrors\": [\"$REGISTRY_MIRROR\"]}"
+    if [ "$CHANGES" != "$daemon_before" ] && systemctl is-active --quiet docker 2>/dev/null; then
+      run 'systemctl restart docker' systemctl restart docker
+    fi
+  fi
   ensure_service docker
   finish 'docker installed and running'
 }
@@ -132,7 +168,7 @@ phase_runner() {
   ensure_download "$RUNNER_APT_KEY_URL" /etc/apt/keyrings/gitlab-runner.asc
   ensure_file /etc/apt/sources.list.d/gitlab-runner.list 0644 \
     "deb [signed-by=/etc/apt/keyrings/gitlab-runner.asc] $RUNNER_APT_REPO $(codename) main"
-  ensure_packages gitlab-runner
+  ensure_packages "$(pinned gitlab-runner "$RUNNER_VERSION")"
   if [ ! -d /etc/gitlab-runner ]; then
     todo 'create /etc/gitlab-runner' && run 'create /etc/gitlab-runner' install -d -m 0700 /etc/gitlab-runner
   fi
@@ -232,6 +268,10 @@ for required in "${DOCKER_APT_REPO:-}" "${DOCKER_APT_KEY_URL:-}" "${RUNNER_APT_R
   [ -n "$required" ] || fail "env file $ENV_FILE lacks a required value"
 done
 APT_MIRROR=${APT_MIRROR:-}
+DOCKER_SOURCE=${DOCKER_SOURCE:-docker}
+DOCKER_VERSION=${DOCKER_VERSION:-}
+RUNNER_VERSION=${RUNNER_VERSION:-}
+REGISTRY_MIRROR=${REGISTRY_MIRROR:-}
 PROMETHEUS_NETWORKS=${PROMETHEUS_NETWORKS:-}
 # These reach apt's command line and sources.list unquoted: refuse anything that could become an
 # option, a second word or a second line there (`config check` refuses them first).

@@ -19,6 +19,14 @@ export const efiCertWarning = (vmid: number): string =>
     `shut down, run 'qm enroll-efi-keys ${vmid}' to enroll the new certificates.`,
   ].join('\n');
 
+const bootRequest = (vm: SimVm) => ({
+  vmid: vm.vmid,
+  name: vm.config.name ?? `vm${vm.vmid}`,
+  ciuser: vm.config.ciuser ?? 'root',
+  sshPublicKey: decodeURIComponent(vm.config.sshkeys ?? ''),
+  config: Object.fromEntries(Object.entries(vm.config).filter((e): e is [string, string] => typeof e[1] === 'string')),
+});
+
 /** Boots the guest; returns the start task's warnings. */
 export function bootGuest(rt: SimRuntime, vm: SimVm): string[] {
   vm.status = 'running';
@@ -31,13 +39,7 @@ export function bootGuest(rt: SimRuntime, vm: SimVm): string[] {
     return warnings;
   }
   const host = rt.vmHost;
-  const request = {
-    vmid: vm.vmid,
-    name: vm.config.name ?? `vm${vm.vmid}`,
-    ciuser: vm.config.ciuser ?? 'root',
-    sshPublicKey: decodeURIComponent(vm.config.sshkeys ?? ''),
-  };
-  host.boot(request).then(({ ip }) => {
+  host.boot(bootRequest(vm)).then(({ ip }) => {
     if (vm.status !== 'running') return host.halt(vm.vmid);
     vm.ip = ip;
     vm.agentReadyAt = Math.max(readyAt, Date.now());
@@ -49,6 +51,15 @@ export function haltGuest(rt: SimRuntime, vm: SimVm): void {
   vm.status = 'stopped';
   vm.agentReadyAt = undefined;
   rt.vmHost?.halt(vm.vmid).catch(recordFailure(rt, `halt ${vm.vmid}`));
+}
+
+/** `qm reboot`: the machine goes down and comes back with the same disk (a new boot of its agent). */
+export async function rebootGuest(rt: SimRuntime, vm: SimVm): Promise<void> {
+  if (vm.status !== 'running') throw new PveError(500, `VM ${vm.vmid} not running\n`);
+  if (!rt.vmHost?.reboot) return;
+  vm.agentReadyAt = undefined;
+  await rt.vmHost.reboot(bootRequest(vm));
+  vm.agentReadyAt = Date.now();
 }
 
 export function destroyGuest(rt: SimRuntime, vm: SimVm): void {
@@ -66,9 +77,15 @@ const iface = (name: string, mac: string, addresses: Array<[string, 'ipv4' | 'ip
 });
 
 /** The answer of `network-get-interfaces`, or the error the agent gives. */
-export function guestInterfaces(rt: SimRuntime, vm: SimVm): { result: unknown[] } {
+export async function guestInterfaces(rt: SimRuntime, vm: SimVm): Promise<{ result: unknown[] }> {
   if (vm.status !== 'running') throw new PveError(500, `VM ${vm.vmid} is not running\n`);
   if (!agentEnabled(vm)) throw new PveError(500, 'No QEMU guest agent configured\n');
+  if (rt.vmHost?.agentInterfaces && vm.agentReadyAt !== undefined) {
+    const result = await rt.vmHost.agentInterfaces(vm.vmid).catch(() => {
+      throw new PveError(500, 'QEMU guest agent is not running\n');
+    });
+    return { result };
+  }
   const now = Date.now();
   if (vm.agentReadyAt === undefined || now < vm.agentReadyAt || !vm.ip) throw new PveError(500, 'QEMU guest agent is not running\n');
   const mac = /=([0-9A-F:]{17})/i.exec(vm.config.net0 ?? '')?.[1]?.toLowerCase() ?? 'bc:24:11:00:00:01';

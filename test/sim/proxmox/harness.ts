@@ -22,7 +22,7 @@ export function testSettings(overrides: Partial<ProvisionSettings['proxmox']> = 
     onFailure: 'keep',
     managementNetworks: ['10.0.0.0/8'],
     prometheusNetworks: ['10.0.0.0/8'],
-    sources: { aptMirror: '', dockerAptRepo: '', runnerAptRepo: '', nodeExporterPackage: 'prometheus-node-exporter', cadvisorImage: 'gcr.io/cadvisor/cadvisor' },
+    sources: { aptMirror: '', dockerSource: 'docker', dockerAptRepo: '', dockerVersion: '', runnerVersion: '', registryMirror: '', runnerAptRepo: '', nodeExporterPackage: 'prometheus-node-exporter', cadvisorImage: 'gcr.io/cadvisor/cadvisor' },
     gitlabUrl: 'https://gitlab.example.com',
     timeouts: { taskMs: 10_000, lockMs: 10_000, agentMs: 10_000, sshMs: 10_000, cloudInitMs: 10_000, phaseMs: 10_000, drainJobsMs: 10_000 },
     pollMs: 10,

@@ -17,7 +17,11 @@ export function provisionSettings(overrides: { gitlabUrl?: string; sshPort?: num
     prometheusNetworks: ['10.30.0.0/24', '192.168.7.0/24'],
     sources: {
       aptMirror: '',
+      dockerSource: 'docker',
       dockerAptRepo: 'https://download.docker.com/linux/debian',
+      dockerVersion: '',
+      runnerVersion: '',
+      registryMirror: '',
       runnerAptRepo: 'https://packages.gitlab.com/runner/gitlab-runner/debian/',
       nodeExporterPackage: 'prometheus-node-exporter',
       cadvisorImage: overrides.cadvisorImage ?? 'gcr.io/cadvisor/cadvisor:v0.49.1',

@@ -97,7 +97,7 @@ export async function populateRoot(base: string, root: string, user: VmUser, hos
   await mkdir(root, { mode: 0o755 });
   await run('cp', ['-al', join(base, 'usr'), join(root, 'usr')]);
   for (const d of USR_MERGE) await symlink(`usr/${d}`, join(root, d));
-  const writable = ['etc/default', 'etc/apt/keyrings', 'etc/apt/sources.list.d', 'var/lib/sim', 'var/lib/dpkg', 'var/log/sim', 'run', `home/${user.name}/.ssh`];
+  const writable = ['etc/default', 'etc/apt/keyrings', 'etc/apt/sources.list.d', 'var/lib/sim', 'var/lib/dpkg/updates', 'var/log/sim', 'run', `home/${user.name}/.ssh`];
   for (const d of writable) await mkdir(join(root, d), { recursive: true });
   for (const d of ['tmp', 'var/tmp']) {
     await mkdir(join(root, d), { recursive: true });

@@ -4,7 +4,7 @@ import { nextid, listQemu, resources, taskLog, taskStatus } from './cluster.ts';
 import { accessPermissions, listPools, listStorage, nodeNetwork, nodeStorage } from './cluster-config.ts';
 import { clone } from './vm-clone.ts';
 import { getConfig, postConfig, putConfig, resize } from './vm-config.ts';
-import { agentInterfaces, currentStatus, destroy, shutdown, start, stop } from './vm-power.ts';
+import { agentInterfaces, currentStatus, destroy, reboot, shutdown, start, stop } from './vm-power.ts';
 
 export const HANDLERS: Record<string, Handler> = {
   'GET /nodes/{node}/qemu': listQemu,
@@ -18,6 +18,7 @@ export const HANDLERS: Record<string, Handler> = {
   'POST /nodes/{node}/qemu/{vmid}/status/start': start,
   'POST /nodes/{node}/qemu/{vmid}/status/stop': stop,
   'POST /nodes/{node}/qemu/{vmid}/status/shutdown': shutdown,
+  'POST /nodes/{node}/qemu/{vmid}/status/reboot': reboot,
   'GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces': agentInterfaces,
   'GET /nodes/{node}/tasks/{upid}/status': taskStatus,
   'GET /nodes/{node}/tasks/{upid}/log': taskLog,

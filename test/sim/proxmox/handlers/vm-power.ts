@@ -1,6 +1,6 @@
 // Power and lifetime of one VM: status/current, start, stop, shutdown, DELETE, and the guest agent.
 import { PveError } from '../errors.ts';
-import { bootGuest, destroyGuest, guestInterfaces, haltGuest } from '../guest.ts';
+import { bootGuest, destroyGuest, guestInterfaces, haltGuest, rebootGuest } from '../guest.ts';
 import type { Handler } from '../runtime.ts';
 import { diskBytes, isTemplate, memoryBytes, vmName } from '../state.ts';
 import { assertUnlocked, vmOf } from './vm-config.ts';
@@ -49,6 +49,13 @@ export const shutdown: Handler = (rt, ctx) => {
   assertUnlocked(vm, ctx.params);
   if (vm.status !== 'running') throw new PveError(500, `VM ${vm.vmid} not running\n`);
   return rt.tasks.start({ node: vm.node, type: 'qmshutdown', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => haltGuest(rt, vm));
+};
+
+export const reboot: Handler = (rt, ctx) => {
+  const vm = vmOf(rt, ctx);
+  assertUnlocked(vm, ctx.params);
+  if (vm.status !== 'running') throw new PveError(500, `VM ${vm.vmid} not running\n`);
+  return rt.tasks.start({ node: vm.node, type: 'qmreboot', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => rebootGuest(rt, vm));
 };
 
 export const destroy: Handler = (rt, ctx) => {

@@ -21,11 +21,17 @@ export const terminalIo = (): ConfirmIo => ({
 });
 
 /** Resolves when confirmed; throws CliError (exit 2) otherwise, before anything is changed. */
-export async function confirmDestruction(what: string, name: string, yes: boolean, io: ConfirmIo): Promise<void> {
+export async function confirmDestruction(
+  what: string,
+  name: string,
+  yes: boolean,
+  io: ConfirmIo,
+  consequence = 'its GitLab runner and its VM are destroyed',
+): Promise<void> {
   if (yes) return;
   if (!io.isTTY) {
     throw new CliError(`refusing to ${what} ${name} without confirmation: stdin is not a terminal. Pass --yes to confirm from a script.`, 2);
   }
-  const answer = await io.ask(`This will ${what} ${name}: its GitLab runner and its VM are destroyed. Type the runner's name to confirm: `);
+  const answer = await io.ask(`This will ${what} ${name}: ${consequence}. Type "${name}" to confirm: `);
   if (answer.trim() !== name) throw new CliError(`not confirmed (expected "${name}"); nothing was changed`, 2);
 }

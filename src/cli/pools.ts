@@ -9,6 +9,8 @@ import type { Env } from '../config.ts';
 import { checkRedis, createRedis } from '../redis.ts';
 import { redisEndpoint } from '../redis-endpoint.ts';
 import { systemClock, systemIds } from '../system.ts';
+import { memberIndex } from '../core/pool.ts';
+import { confirmDestruction, terminalIo } from './confirm.ts';
 import { CliError, loadOrRefuse, scrubFor } from './load.ts';
 import { toRequestPolicy } from './request-policy.ts';
 import { buildStores } from './stores.ts';
@@ -26,8 +28,9 @@ function poolLine(view: PoolView): string {
 
 export function poolsCommand(kind: 'scale' | 'pools') {
   return async (argv: string[], env: Env): Promise<number> => {
+    const yes = argv.includes('--yes');
     const loaded = loadOrRefuse(env, { role: 'worker' });
-    const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
+    const parsed = parseCommandArgv([kind, ...argv.filter((a) => a !== '--yes')], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const { config } = loaded;
     const endpoint = redisEndpoint(config.redis, loaded.secrets);
@@ -43,12 +46,17 @@ export function poolsCommand(kind: 'scale' | 'pools') {
         for (const view of views) out(scrub(poolLine(view)));
         return 0;
       }
+      const { profile, count } = parsed.value;
+      const members = (await stores.fleet.list()).filter((e) => memberIndex(config.pools.namePrefix, profile, e.name) !== null).length;
+      if (count < members) {
+        await confirmDestruction(`shrink to ${count} the pool`, profile, yes, terminalIo(), `${members - count} of its runners are drained, then their GitLab runners and VMs destroyed`);
+      }
       const requester = { userId: `cli:${userInfo().username}@${hostname()}`, via: 'cli' as const };
       const deps = { ...stores, poolSettings, notifier: silent, directory: { groupsOf: async () => [] }, clock: systemClock, ids: systemIds, policy: toRequestPolicy(config) };
-      const scaled = await scalePool(deps, { profile: parsed.value.profile, count: parsed.value.count, requester });
+      const scaled = await scalePool(deps, { profile, count, requester });
       if (!scaled.ok) throw new CliError(scrub(`${scaled.error.code}: ${scaled.error.message}`), 2);
       const { previous, desired, retiring, refused } = scaled.value;
-      out(`pool ${parsed.value.profile}: ${previous ?? 'unset'} -> ${desired}`);
+      out(`pool ${profile}: ${previous ?? 'unset'} -> ${desired}`);
       for (const run of retiring) out(`retiring ${run.runner}: run ${run.id} queued`);
       for (const reason of refused) console.error(scrub(`could not retire ${reason}`));
       return refused.length === 0 ? 0 : 1;

@@ -44,6 +44,8 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
   },
   scale: {
     args: 'PROFILE=N',
+    terminalArgs: 'PROFILE=N [--yes]',
+    inTerminal: 'shrinking asks first; --yes for scripts',
     what: 'keep N runners of a profile (gitlab-runner-PROFILE-01, …); removing runners needs a second person',
   },
   pools: { args: '', what: 'each pool: desired and actual runners, and what the reconciler is doing' },

@@ -41,7 +41,7 @@ describe('Prometheus with runnerbot', () => {
 
   it('drops the runner from discovery once it is deprovisioned', async () => {
     // Asynchronously: the simulators live in this process and must keep answering.
-    const result = await promisify(execFile)(process.execPath, [new URL('../../bin/runnerbot.js', import.meta.url).pathname, 'deprovision', 'gitlab-runner-07'], { env: { PATH: process.env.PATH ?? '', ...s.env } });
+    const result = await promisify(execFile)(process.execPath, [new URL('../../bin/runnerbot.js', import.meta.url).pathname, 'deprovision', 'gitlab-runner-07', '--yes'], { env: { PATH: process.env.PATH ?? '', ...s.env } });
     expect(result.stdout).toMatch(/deprovision of gitlab-runner-07 succeeded/);
     await until(async () => (await runnerTargets('gitlab-runner-07')).length === 0, 30_000, 'the runner targets to disappear');
   }, 90_000);

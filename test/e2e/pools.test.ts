@@ -109,6 +109,19 @@ describe('a pool kept at its size by the workers', () => {
     expect(pool('default').vms).toHaveLength(2);
   });
 
+  it('asks before a terminal shrink, and refuses without --yes when there is no terminal to ask on', async () => {
+    await world.stores.fleet.upsert({ name: 'gitlab-runner-build-50', vmid: 1, node: 'pve1', ip: '127.0.0.9', profile: 'build', runnerId: 0, tags: [], provisionedAt: 1 });
+    try {
+      const before = await world.stores.pools.desires();
+      const result = await runnerbotCli(['scale', 'build=0'], world.env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/refusing to shrink to 0 the pool build without confirmation: stdin is not a terminal\. Pass --yes/);
+      expect(await world.stores.pools.desires()).toEqual(before);
+    } finally {
+      await world.stores.fleet.remove('gitlab-runner-build-50');
+    }
+  });
+
   it('refuses a profile that does not exist and changes nothing', async () => {
     const result = await runnerbotCli(['scale', 'nosuch=2'], world.env);
     expect(result.code).toBe(2);

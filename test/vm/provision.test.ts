@@ -115,7 +115,7 @@ describe('a runner on a real Debian VM', () => {
   it('deprovision ends the QEMU process and removes its disk', async () => {
     const disk = world.qemu.vm(vmid)!.disk;
     const proc = world.qemu.vm(vmid)!.process!;
-    const result = await world.runnerbot(['deprovision', NAME]);
+    const result = await world.runnerbot(['deprovision', NAME, '--yes']);
     expect(result.code, result.stdout).toBe(0);
     expect(proc.exitCode !== null || proc.signalCode !== null).toBe(true);
     expect(existsSync(disk)).toBe(false);

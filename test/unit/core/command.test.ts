@@ -251,6 +251,6 @@ describe('hostile command text', () => {
 
   it.each(['constructor', '__proto__', 'hasOwnProperty'])('suggests no prototype property for %s', (word) => {
     const result = parseCommandText(word);
-    expect(!result.ok && result.error.message).toBe(`unknown command \`${word}\`; the commands are provision, reprovision, deprovision, list, status, audit and help`);
+    expect(!result.ok && result.error.message).toBe(`unknown command \`${word}\`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help`);
   });
 });

@@ -1,6 +1,6 @@
 // The sandbox's Slack workspace: three people with different rights, the user groups runnerbot's
 // configuration names, and the channels it posts to.
-import type { SimChannel, SimUser, SimUserGroup } from '../test/sim/slack/index.ts';
+import type { SimChannel, SimUser, SimUserGroup } from '../sim/slack/index.ts';
 
 export type Role = 'operator' | 'approver' | 'stranger';
 

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { generateSshKeyPair } from '../test/sim/vm/index.ts';
+import { generateSshKeyPair } from '../sim/vm/index.ts';
 import { CHANNELS, GROUPS } from './people.ts';
 import { PROXMOX_LAYOUT, type Simulators } from './simulators.ts';
 

@@ -1,9 +1,9 @@
 // The vendor simulators the sandbox (and `npm run sim`) runs: Proxmox VE with fake runner VMs
 // where sshd can run, GitLab, and a Slack workspace with the sandbox's people and channels.
-import { startGitlabSim, type GitlabSim } from '../test/sim/gitlab/index.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../test/sim/proxmox/index.ts';
-import { startSlackSim, type SlackSim } from '../test/sim/slack/index.ts';
-import { createVmFarm, type VmFarm } from '../test/sim/vm/index.ts';
+import { startGitlabSim, type GitlabSim } from '../sim/gitlab/index.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../sim/proxmox/index.ts';
+import { startSlackSim, type SlackSim } from '../sim/slack/index.ts';
+import { createVmFarm, type VmFarm } from '../sim/vm/index.ts';
 import { slackWorkspace } from './people.ts';
 
 export const PROXMOX_LAYOUT = {

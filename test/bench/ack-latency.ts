@@ -6,9 +6,9 @@
 // Run: npm run bench -- ack
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { testApp } from '../sim/slack/bolt-app.ts';
+import { testApp } from '../../sim/slack/bolt-app.ts';
 import { OPS, ALICE, startBotHarness } from '../integration/bot/listener-harness.ts';
-import type { SlackSim } from '../sim/slack/index.ts';
+import type { SlackSim } from '../../sim/slack/index.ts';
 
 const PER_SECOND = 200;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

@@ -15,10 +15,10 @@ import { createRedisAlertIntake } from '../../src/jobs/alert-intake.ts';
 import { createProducerRedis } from '../../src/jobs/redis-connection.ts';
 import { createLogger } from '../../src/log.ts';
 import { createMetrics } from '../../src/metrics.ts';
-import { startSlackSim } from '../sim/slack/index.ts';
+import { startSlackSim } from '../../sim/slack/index.ts';
 import { startAlertRunnerbot } from '../integration/alerts/alert-runnerbot.ts';
 import { ALICE, OPS, startBotHarness } from '../integration/bot/listener-harness.ts';
-import type { SlackSim } from '../sim/slack/index.ts';
+import type { SlackSim } from '../../sim/slack/index.ts';
 import { REDIS_URL, deletePrefix, drained, newPrefix } from '../integration/alerts/support.ts';
 import { workspace } from '../integration/alerts/workspace.ts';
 

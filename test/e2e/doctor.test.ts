@@ -15,11 +15,11 @@ import { parse, stringify } from 'yaml';
 import { slackWorkspace } from '../../sandbox/people.ts';
 import { writeRunnerbotConfig, type WrittenConfig } from '../../sandbox/runnerbot-config.ts';
 import { PROXMOX_LAYOUT, type Simulators } from '../../sandbox/simulators.ts';
-import { startGitlabSim } from '../sim/gitlab/index.ts';
-import { startProxmoxSim } from '../sim/proxmox/index.ts';
-import { seedTemplate } from '../sim/proxmox/seed.ts';
-import { startSlackSim } from '../sim/slack/index.ts';
-import { createVmFarm } from '../sim/vm/index.ts';
+import { startGitlabSim } from '../../sim/gitlab/index.ts';
+import { startProxmoxSim } from '../../sim/proxmox/index.ts';
+import { seedTemplate } from '../../sim/proxmox/seed.ts';
+import { startSlackSim } from '../../sim/slack/index.ts';
+import { createVmFarm } from '../../sim/vm/index.ts';
 
 const BIN = new URL('../../bin/runnerbot.js', import.meta.url).pathname;
 const GiB = 1024 ** 3;

@@ -2,7 +2,7 @@
 // (not JSON, binary, no type, no envelope id, an unknown type, an events_api envelope whose payload is null), keeps running on
 // the same connection, and still answers the next slash command.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MalformedFrame } from '../sim/slack/socket-mode.ts';
+import type { MalformedFrame } from '../../sim/slack/socket-mode.ts';
 import { CHANNEL, OPERATOR, startService, until, type Service } from './slack-harness.ts';
 
 let s: Service;

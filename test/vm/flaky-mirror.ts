@@ -3,7 +3,7 @@
 // later one through. The VM uses it as runnerbot's provision.aptMirror.
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HOST_FROM_GUEST } from '../sim/qemu/host.ts';
+import { HOST_FROM_GUEST } from '../../sim/qemu/host.ts';
 
 export interface FlakyMirror {
   /** The mirror as the VM reaches it. */

@@ -3,7 +3,7 @@
 // the guest kernel's netfilter, a reboot, re-runs that change nothing, real-world apt hiccups.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawClient, waitForTask } from '../sim/proxmox/test-client.ts';
+import { rawClient, waitForTask } from '../../sim/proxmox/test-client.ts';
 import { CADVISOR_IMAGE, MANAGEMENT, sleep, startVmWorld, type VmWorld } from './world.ts';
 
 const NAME = 'gitlab-runner-vm';

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HOST_FROM_GUEST } from '../sim/qemu/host.ts';
+import { HOST_FROM_GUEST } from '../../sim/qemu/host.ts';
 
 const run = promisify(execFile);
 const digest = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;

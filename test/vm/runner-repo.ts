@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HOST_FROM_GUEST } from '../sim/qemu/host.ts';
+import { HOST_FROM_GUEST } from '../../sim/qemu/host.ts';
 import { serveDir, type Served } from './serve-dir.ts';
 
 const run = promisify(execFile);

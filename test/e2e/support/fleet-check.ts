@@ -1,9 +1,9 @@
 // What an operator would count after any number of crashes: in the VMID range, every VM has
 // exactly one GitLab runner of its name and every runner a VM; nothing exists twice.
 import { PROXMOX_LAYOUT } from '../../../sandbox/simulators.ts';
-import type { GitlabSim, SimRunner } from '../../sim/gitlab/index.ts';
-import type { ProxmoxSim, SimVm } from '../../sim/proxmox/index.ts';
-import type { VmFarm } from '../../sim/vm/index.ts';
+import type { GitlabSim, SimRunner } from '../../../sim/gitlab/index.ts';
+import type { ProxmoxSim, SimVm } from '../../../sim/proxmox/index.ts';
+import type { VmFarm } from '../../../sim/vm/index.ts';
 
 export interface FleetView {
   vms: SimVm[];

@@ -3,11 +3,11 @@
 // prepare a VM's disk before anything connects to it (see vm-holds.ts).
 import { PROXMOX_LAYOUT, type Simulators } from '../../../sandbox/simulators.ts';
 import { slackWorkspace } from '../../../sandbox/people.ts';
-import { startGitlabSim } from '../../sim/gitlab/index.ts';
-import { startProxmoxSim } from '../../sim/proxmox/index.ts';
-import { startSlackSim } from '../../sim/slack/index.ts';
-import { createVmFarm, type SimVm, type VmFarm } from '../../sim/vm/index.ts';
-import type { VmHost } from '../../sim/vm-host.ts';
+import { startGitlabSim } from '../../../sim/gitlab/index.ts';
+import { startProxmoxSim } from '../../../sim/proxmox/index.ts';
+import { startSlackSim } from '../../../sim/slack/index.ts';
+import { createVmFarm, type SimVm, type VmFarm } from '../../../sim/vm/index.ts';
+import type { VmHost } from '../../../sim/vm-host.ts';
 
 /** Runs after the farm boots a VM and before the guest agent reports its address. */
 export type BootHook = (vm: SimVm) => Promise<void>;

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { chown, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SimVm } from '../../sim/vm/index.ts';
+import type { SimVm } from '../../../sim/vm/index.ts';
 import type { JobsSimulators } from './jobs-sims.ts';
 
 export interface Hold {

@@ -15,7 +15,7 @@ import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
 import { createRedisPoolStore } from '../../../src/jobs/redis-pool-store.ts';
 import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue } from '../../../src/jobs/run-queue.ts';
-import type { SlackSim } from '../../sim/slack/index.ts';
+import type { SlackSim } from '../../../sim/slack/index.ts';
 import type { AlertRunnerbot } from './alert-runnerbot.ts';
 import { OPS, policy } from './workspace.ts';
 

@@ -17,7 +17,7 @@ import { createProducerRedis, createStoreRedis, createWorkerRedis } from '../../
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createMetrics } from '../../../src/metrics.ts';
-import type { SlackSim } from '../../sim/slack/index.ts';
+import type { SlackSim } from '../../../sim/slack/index.ts';
 import { DEFAULT, routes } from './workspace.ts';
 
 export interface AlertRunnerbotOptions {

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlertmanager, type RunningAlertmanager } from '../monitoring/alertmanager-harness.ts';
 import { waitUntil } from '../monitoring/wait-until.ts';
-import { startSlackSim, type SlackSim } from '../../sim/slack/index.ts';
+import { startSlackSim, type SlackSim } from '../../../sim/slack/index.ts';
 import { startAlertRunnerbot, type AlertRunnerbot } from './alert-runnerbot.ts';
 import { REDIS_URL, deletePrefix, drained, messageAbout, messagesIn, newPrefix, render, repliesTo } from './support.ts';
 import { CRITICAL, DEFAULT, OPS, workspace } from './workspace.ts';

@@ -7,7 +7,7 @@ import { alertKeys } from '../../../src/jobs/alert-keys.ts';
 import { startRedisServer, type OwnRedisServer } from '../jobs/harness/redis-server.ts';
 import { startAlertmanager } from '../monitoring/alertmanager-harness.ts';
 import { waitUntil } from '../monitoring/wait-until.ts';
-import { startSlackSim, type SlackSim } from '../../sim/slack/index.ts';
+import { startSlackSim, type SlackSim } from '../../../sim/slack/index.ts';
 import { startAlertRunnerbot, type AlertRunnerbot } from './alert-runnerbot.ts';
 import { deletePrefix, messageAbout, messagesIn, newPrefix } from './support.ts';
 import { OPS, workspace } from './workspace.ts';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ALERT_CONSUMER_GROUP, alertKeys } from '../../../src/jobs/alert-keys.ts';
 import { outboxKeys } from '../../../src/bot/outbox/keys.ts';
-import type { SimMessage, SlackSim } from '../../sim/slack/index.ts';
+import type { SimMessage, SlackSim } from '../../../sim/slack/index.ts';
 
 export const REDIS_URL = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const newPrefix = (): string => `rbt-${randomBytes(6).toString('hex')}`;

@@ -1,6 +1,6 @@
 // The Slack workspace, routes and policy the alert tests run against.
 import type { RequestPolicy } from '../../../src/app/request-policy.ts';
-import type { SlackSimOptions } from '../../sim/slack/index.ts';
+import type { SlackSimOptions } from '../../../sim/slack/index.ts';
 
 export const ALICE = 'U0ALICE001'; // operator, through the operators group
 export const DAVE = 'U0DAVE0001'; // not an operator

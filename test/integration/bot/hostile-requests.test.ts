@@ -4,7 +4,7 @@
 // not make the next one vanish.
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slackSignature } from '../../sim/slack/signing.ts';
+import { slackSignature } from '../../../sim/slack/signing.ts';
 import { ALICE, OPS, startBotHarness, until, type BotHarness } from './listener-harness.ts';
 
 let h: BotHarness;

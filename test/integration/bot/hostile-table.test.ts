@@ -6,7 +6,7 @@
 // (perf_hooks.monitorEventLoopDelay with each late tick charged the CPU time it used: see
 // test/support/loop-blocking.ts).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { slackSignature } from '../../sim/slack/signing.ts';
+import { slackSignature } from '../../../sim/slack/signing.ts';
 import { HOSTILE_TEXTS } from '../../support/hostile-texts.ts';
 import { watchLoopBlocking, type LoopWatch } from '../../support/loop-blocking.ts';
 import { ALICE, BOB, OPS, startBotHarness, until, type BotHarness } from './listener-harness.ts';

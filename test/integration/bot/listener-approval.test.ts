@@ -2,7 +2,7 @@
 // decision however many clicks race, expiry, and the card rewritten to show the outcome.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../../src/bot/blocks/index.ts';
-import type { SimMessage } from '../../sim/slack/index.ts';
+import type { SimMessage } from '../../../sim/slack/index.ts';
 import { ALICE, BOB, CAROL, DAVE, OPS, startBotHarness, until, type BotHarness } from './listener-harness.ts';
 
 let h: BotHarness;

@@ -1,7 +1,7 @@
 // `/runner` through the real Bolt app on the HTTP receiver: what the user sees, what is stored
 // and queued, against real Redis and the Proxmox and GitLab simulators.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { slackSignature } from '../../sim/slack/signing.ts';
+import { slackSignature } from '../../../sim/slack/signing.ts';
 import { ALICE, DAVE, OPS, startBotHarness, until, type BotHarness } from './listener-harness.ts';
 
 let h: BotHarness;

@@ -23,9 +23,9 @@ import { createRedisRunStore } from '../../../src/jobs/redis-run-store.ts';
 import { createRunQueue } from '../../../src/jobs/run-queue.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import { createProxmoxHypervisor } from '../../../src/provisioner/proxmox.ts';
-import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
-import { startSlackSim, type SlackSim, type SlackSimOptions } from '../../sim/slack/index.ts';
+import { startGitlabSim, type GitlabSim } from '../../../sim/gitlab/index.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
+import { startSlackSim, type SlackSim, type SlackSimOptions } from '../../../sim/slack/index.ts';
 import { CardNotifier } from './card-notifier.ts';
 
 export const ALICE = 'U0ALICE001'; // operator (through the operators group)

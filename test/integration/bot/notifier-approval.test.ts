@@ -3,7 +3,7 @@ import { SlackNotifier, runMessageKeys } from '../../../src/bot/slack-notifier.t
 import type { RunRecord } from '../../../src/core/run.ts';
 import { runRecord } from '../../support/run-record.ts';
 import { createLogger } from '../../../src/log.ts';
-import { ALICE, OPS } from '../../sim/slack/test-support.ts';
+import { ALICE, OPS } from '../../../sim/slack/test-support.ts';
 import { outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
 
 let h: Harness;

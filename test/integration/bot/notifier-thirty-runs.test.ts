@@ -9,7 +9,7 @@ import type { ApprovalDecision, ProgressEvent } from '../../../src/core/ports.ts
 import type { RunKind, RunRecord } from '../../../src/core/run.ts';
 import { runRecord } from '../../support/run-record.ts';
 import { createLogger } from '../../../src/log.ts';
-import { ALICE, BOB, OPS } from '../../sim/slack/test-support.ts';
+import { ALICE, BOB, OPS } from '../../../sim/slack/test-support.ts';
 import { FAKE_SECRET, acceptedPosts, outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
 
 let h: Harness;

@@ -5,7 +5,7 @@ import { SlackNotifier } from '../../../src/bot/slack-notifier.ts';
 import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import { createLogger } from '../../../src/log.ts';
-import { ALICE, OPS } from '../../sim/slack/test-support.ts';
+import { ALICE, OPS } from '../../../sim/slack/test-support.ts';
 import { outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
 
 let h: Harness;

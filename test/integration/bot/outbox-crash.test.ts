@@ -5,7 +5,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { OPS } from '../../sim/slack/test-support.ts';
+import { OPS } from '../../../sim/slack/test-support.ts';
 import { outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
 
 const SPEED = 20;

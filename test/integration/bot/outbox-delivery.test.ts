@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALICE, ALERTS, OPS } from '../../sim/slack/test-support.ts';
+import { ALICE, ALERTS, OPS } from '../../../sim/slack/test-support.ts';
 import { FAKE_SECRET, outboxDrained, storedText, startHarness, waitFor, type Harness } from './outbox-harness.ts';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALERTS, OPS } from '../../sim/slack/test-support.ts';
+import { ALERTS, OPS } from '../../../sim/slack/test-support.ts';
 import { acceptedPosts, outboxDrained, startHarness, waitFor, type Harness } from './outbox-harness.ts';
 
 let h: Harness;

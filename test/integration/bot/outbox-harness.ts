@@ -9,8 +9,8 @@ import { createOutbox, createOutboxWebClient, startOutboxDelivery, type Outbox, 
 import type { Clock } from '../../../src/core/ports.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createMetrics } from '../../../src/metrics.ts';
-import { startSlackSim, type SlackSim, type SlackSimOptions } from '../../sim/slack/index.ts';
-import { testWorkspace } from '../../sim/slack/test-support.ts';
+import { startSlackSim, type SlackSim, type SlackSimOptions } from '../../../sim/slack/index.ts';
+import { testWorkspace } from '../../../sim/slack/test-support.ts';
 
 export const FAKE_SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
 

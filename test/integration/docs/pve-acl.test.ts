@@ -9,8 +9,8 @@ import { parse } from 'yaml';
 import { cloneVm, configure, confirmVm, deleteVm, findVm, reserveVmid, resizeDisk, startVm, stopVm, waitIp } from '../../../src/app/steps/vm-steps.ts';
 import { missingPrivileges, requiredPrivileges } from '../../../src/core/pve-privileges.ts';
 import { createProxmoxInspector } from '../../../src/provisioner/proxmox-inspect.ts';
-import { startProxmoxSim, type ProxmoxSim, type SimToken } from '../../sim/proxmox/index.ts';
-import { runSteps, testDeps, testRun, testSettings } from '../../sim/proxmox/harness.ts';
+import { startProxmoxSim, type ProxmoxSim, type SimToken } from '../../../sim/proxmox/index.ts';
+import { runSteps, testDeps, testRun, testSettings } from '../../../sim/proxmox/harness.ts';
 import { codeItems } from './markdown.ts';
 import { REPO } from './source-text.ts';
 

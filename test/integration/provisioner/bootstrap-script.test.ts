@@ -11,8 +11,8 @@ import type { RemoteSession } from '../../../src/core/ports.ts';
 import { shellCommand } from '../../../src/core/shell-quote.ts';
 import { parsePhaseResult } from '../../../src/app/steps/remote-steps.ts';
 import { createSshShell } from '../../../src/provisioner/ssh.ts';
-import { INJECTED_IMAGE, provisionSettings } from '../../sim/vm/fixtures.ts';
-import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../sim/vm/index.ts';
+import { INJECTED_IMAGE, provisionSettings } from '../../../sim/vm/fixtures.ts';
+import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../../sim/vm/index.ts';
 
 const SCRIPT_FILE = new URL('../../../src/provisioner/remote/bootstrap.sh', import.meta.url);
 const PORT = 2222;

@@ -9,8 +9,8 @@ import type { RemoteSession } from '../../../src/core/ports.ts';
 import { shellCommand } from '../../../src/core/shell-quote.ts';
 import { parsePhaseResult } from '../../../src/app/steps/remote-steps.ts';
 import { createSshShell } from '../../../src/provisioner/ssh.ts';
-import { provisionSettings } from '../../sim/vm/fixtures.ts';
-import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../sim/vm/index.ts';
+import { provisionSettings } from '../../../sim/vm/fixtures.ts';
+import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../../sim/vm/index.ts';
 
 const PORT = 2222;
 let farm: VmFarm;

@@ -13,10 +13,10 @@ import { createRunner } from '../../../src/app/steps/runner-steps.ts';
 import type { JobMemory, Step, StepContext, StepDeps } from '../../../src/app/steps/step.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import { createSshShell } from '../../../src/provisioner/ssh.ts';
-import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
-import { provisionSettings, runnerSpec } from '../../sim/vm/fixtures.ts';
+import { startGitlabSim, type GitlabSim } from '../../../sim/gitlab/index.ts';
+import { provisionSettings, runnerSpec } from '../../../sim/vm/fixtures.ts';
 import { runRecord } from '../../support/run-record.ts';
-import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../sim/vm/index.ts';
+import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../../sim/vm/index.ts';
 
 const PORT = 2222;
 const ORDER = ['wait-ssh', 'bootstrap-docker', 'bootstrap-runner', 'bootstrap-firewall', 'bootstrap-monitoring', 'create-runner', 'write-config', 'verify'] as const;

@@ -10,7 +10,7 @@ import type { ProvisionSettings } from '../../../src/core/settings.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import { systemClock } from '../../../src/system.ts';
 import { eventually } from '../../support/eventually.ts';
-import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
+import { startGitlabSim, type GitlabSim } from '../../../sim/gitlab/index.ts';
 
 let sim: GitlabSim;
 beforeEach(async () => {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunnerbotError } from '../../../src/core/errors.ts';
 import { createGitlabRegistry, type GitlabRegistryConfig } from '../../../src/provisioner/gitlab.ts';
-import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
+import { startGitlabSim, type GitlabSim } from '../../../sim/gitlab/index.ts';
 
 const ADMIN = 'glpat-registry-admin-1234';
 let sim: GitlabSim;

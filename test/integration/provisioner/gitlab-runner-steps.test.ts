@@ -8,7 +8,7 @@ import type { ProvisionSettings } from '../../../src/core/settings.ts';
 import { createRunner, deleteRunner, isRunnerOnline, pauseRunner, runnerToken } from '../../../src/app/steps/runner-steps.ts';
 import type { JobMemory, Step, StepContext, StepDeps } from '../../../src/app/steps/step.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
-import { startGitlabSim, type GitlabSim } from '../../sim/gitlab/index.ts';
+import { startGitlabSim, type GitlabSim } from '../../../sim/gitlab/index.ts';
 import { runRecord } from '../../support/run-record.ts';
 
 let sim: GitlabSim;

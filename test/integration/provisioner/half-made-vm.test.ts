@@ -4,8 +4,8 @@
 // runner's name for good (RUNNER.NOT_OURS from both).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloneVm, configure, confirmVm, deleteVm, findVm, reserveVmid, resizeDisk, startVm, stopVm, waitIp } from '../../../src/app/steps/vm-steps.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
-import { runSteps, testDeps, testRun } from '../../sim/proxmox/harness.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
+import { runSteps, testDeps, testRun } from '../../../sim/proxmox/harness.ts';
 
 const PROVISION = [findVm, reserveVmid, cloneVm, configure, resizeDisk, startVm, waitIp];
 const DEPROVISION = [confirmVm, stopVm, deleteVm];

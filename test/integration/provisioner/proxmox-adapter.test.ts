@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxmoxHypervisor, encodeSshKeys } from '../../../src/provisioner/proxmox.ts';
-import { startProxmoxSim } from '../../sim/proxmox/index.ts';
-import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
-import { TEST_KEY, proxmoxFor } from '../../sim/proxmox/harness.ts';
+import { startProxmoxSim } from '../../../sim/proxmox/index.ts';
+import type { ProxmoxSim } from '../../../sim/proxmox/index.ts';
+import { TEST_KEY, proxmoxFor } from '../../../sim/proxmox/harness.ts';
 
 const settings = { cores: 2, memoryMiB: 2048, tags: ['gitlab-runner', 'runnerbot'], ciuser: 'runnerbot', sshPublicKey: `${TEST_KEY}+extra/=`, ipconfig0: 'ip=dhcp' };
 

@@ -3,10 +3,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cloneDescription } from '../../../src/app/steps/vm-ownership.ts';
 import { cloneVm, configure, confirmVm, deleteVm, findVm, reserveVmid, resizeDisk, startVm, stopVm, waitIp } from '../../../src/app/steps/vm-steps.ts';
-import { startProxmoxSim } from '../../sim/proxmox/index.ts';
-import type { ProxmoxSim, ProxmoxSimOptions } from '../../sim/proxmox/index.ts';
-import { Faults } from '../../sim/faults.ts';
-import { MemoryCoordination, TEST_KEY, proxmoxFor, runSteps, seededRandom, testDeps, testRun, testSettings } from '../../sim/proxmox/harness.ts';
+import { startProxmoxSim } from '../../../sim/proxmox/index.ts';
+import type { ProxmoxSim, ProxmoxSimOptions } from '../../../sim/proxmox/index.ts';
+import { Faults } from '../../../sim/faults.ts';
+import { MemoryCoordination, TEST_KEY, proxmoxFor, runSteps, seededRandom, testDeps, testRun, testSettings } from '../../../sim/proxmox/harness.ts';
 
 const PROVISION = [findVm, reserveVmid, cloneVm, configure, resizeDisk, startVm, waitIp];
 const DEPROVISION = [confirmVm, stopVm, deleteVm];

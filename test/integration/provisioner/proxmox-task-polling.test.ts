@@ -3,7 +3,7 @@
 // often than the interval allows once the first quick polls are spent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxmoxHypervisor } from '../../../src/provisioner/proxmox.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 
 describe('waitTask polling', () => {
   let sim: ProxmoxSim;

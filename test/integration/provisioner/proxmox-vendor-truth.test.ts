@@ -4,9 +4,9 @@
 // and placement never sends a clone where Proxmox would refuse it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cloneVm, findVm, reserveVmid, startVm } from '../../../src/app/steps/vm-steps.ts';
-import { startProxmoxSim } from '../../sim/proxmox/index.ts';
-import type { ProxmoxSim, ProxmoxSimOptions } from '../../sim/proxmox/index.ts';
-import { proxmoxFor, runSteps, testDeps, testRun, testSettings } from '../../sim/proxmox/harness.ts';
+import { startProxmoxSim } from '../../../sim/proxmox/index.ts';
+import type { ProxmoxSim, ProxmoxSimOptions } from '../../../sim/proxmox/index.ts';
+import { proxmoxFor, runSteps, testDeps, testRun, testSettings } from '../../../sim/proxmox/harness.ts';
 
 const GiB = 1024 ** 3;
 const EXAMPLE_LAYOUT: ProxmoxSimOptions = {

@@ -4,8 +4,8 @@
 // that names the cause.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimAccessToken } from '../../sim/gitlab/index.ts';
-import type { SimToken } from '../../sim/proxmox/index.ts';
+import type { SimAccessToken } from '../../../sim/gitlab/index.ts';
+import type { SimToken } from '../../../sim/proxmox/index.ts';
 import { requestProvision, runToEnd } from './support/drive.ts';
 import { startWorld, type World } from './support/world.ts';
 import { LAYOUT } from './support/world-config.ts';

@@ -5,8 +5,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../../src/core/ports.ts';
-import { Faults } from '../../sim/faults.ts';
-import { seededRandom } from '../../sim/proxmox/harness.ts';
+import { Faults } from '../../../sim/faults.ts';
+import { seededRandom } from '../../../sim/proxmox/harness.ts';
 import { requestProvision, runToEnd, type DriveOptions } from './support/drive.ts';
 import { endState, healthy } from './support/end-state.ts';
 import { startWorld, type World } from './support/world.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunnerbotError } from '../../../src/core/errors.ts';
 import { createSshShell } from '../../../src/provisioner/ssh.ts';
-import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../sim/vm/index.ts';
+import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../../sim/vm/index.ts';
 
 const PORT = 2222;
 let farm: VmFarm;

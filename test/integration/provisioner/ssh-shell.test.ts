@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunnerbotError } from '../../../src/core/errors.ts';
 import type { RemoteSession } from '../../../src/core/ports.ts';
 import { createSshShell, type SshShellOptions } from '../../../src/provisioner/ssh.ts';
-import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../sim/vm/index.ts';
+import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../../sim/vm/index.ts';
 
 const PORT = 2222;
 let farm: VmFarm;

@@ -5,7 +5,7 @@ import type { StepContext } from '../../../src/app/steps/step.ts';
 import { choosePlacement, judgeNodes } from '../../../src/app/steps/placement.ts';
 import { configMatches, diskSizeGiB, wantedSettings } from '../../../src/app/steps/vm-configure.ts';
 import { notManagedBecause } from '../../../src/app/steps/vm-ownership.ts';
-import { TEST_KEY, testRun, testSettings } from '../../sim/proxmox/harness.ts';
+import { TEST_KEY, testRun, testSettings } from '../../../sim/proxmox/harness.ts';
 
 const GiB = 1024 ** 3;
 const ctxFor = (settings = testSettings(), node?: string) => ({ run: testRun('gitlab-runner-01', node ? { node } : {}), deps: { settings } }) as unknown as StepContext;

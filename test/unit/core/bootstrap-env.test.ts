@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootstrapEnv, dockerKeyUrl, renderBootstrapEnv, runnerKeyUrl } from '../../../src/core/bootstrap-env.ts';
-import { INJECTED_IMAGE, provisionSettings } from '../../sim/vm/fixtures.ts';
+import { INJECTED_IMAGE, provisionSettings } from '../../../sim/vm/fixtures.ts';
 
 /** The variables `sh` holds after sourcing the file (as bootstrap.sh does), out of its environment. */
 function sourced(file: string, keys: string[]): Record<string, string> {

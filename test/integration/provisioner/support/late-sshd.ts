@@ -1,8 +1,8 @@
 // A VmHost in front of the fake-VM farm whose guests bring sshd up late: the machine boots (its
 // address is known, the guest agent reports it), then sshd stays down for `sshdDelayMs` — every
 // SSH connection in that window is refused, as on a VM that is still running cloud-init.
-import type { BootRequest, VmHost } from '../../../sim/vm-host.ts';
-import type { VmFarm } from '../../../sim/vm/index.ts';
+import type { BootRequest, VmHost } from '../../../../sim/vm-host.ts';
+import type { VmFarm } from '../../../../sim/vm/index.ts';
 
 export interface LateSshdHost extends VmHost {
   /** Changeable while running; 0 boots sshd at once. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readText } from '../../../../src/cli/load.ts';
 import { formatProblem, loadConfig, type LoadedConfig } from '../../../../src/config.ts';
-import { generateSshKeyPair } from '../../../sim/vm/index.ts';
+import { generateSshKeyPair } from '../../../../sim/vm/index.ts';
 
 const EXAMPLE = new URL('../../../../runnerbot.example.yaml', import.meta.url);
 

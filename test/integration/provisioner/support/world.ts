@@ -10,9 +10,9 @@ import type { StepDeps } from '../../../../src/app/steps/step.ts';
 import { buildStepDeps } from '../../../../src/cli/provisioning.ts';
 import { buildStores, type Stores } from '../../../../src/cli/stores.ts';
 import type { LoadedConfig } from '../../../../src/config.ts';
-import { startGitlabSim, type GitlabSim, type GitlabSimOptions, type SimAccessToken } from '../../../sim/gitlab/index.ts';
-import { startProxmoxSim, type ProxmoxSim, type ProxmoxSimOptions, type SimToken } from '../../../sim/proxmox/index.ts';
-import { createVmFarm, type VmFarm } from '../../../sim/vm/index.ts';
+import { startGitlabSim, type GitlabSim, type GitlabSimOptions, type SimAccessToken } from '../../../../sim/gitlab/index.ts';
+import { startProxmoxSim, type ProxmoxSim, type ProxmoxSimOptions, type SimToken } from '../../../../sim/proxmox/index.ts';
+import { createVmFarm, type VmFarm } from '../../../../sim/vm/index.ts';
 import { lateSshd, type LateSshdHost } from './late-sshd.ts';
 import { LAYOUT, writeWorldConfig, type WorldSettings } from './world-config.ts';
 

@@ -1,15 +1,15 @@
 // For tests of the Proxmox steps: settings, a run, StepDeps with the real Proxmox adapter and
 // simple fakes for the ports the VM steps do not use, an in-memory Coordination, and runSteps:
 // the plan's step loop, saving in memory.
-import { isRunnerbotError } from '../../../src/core/errors.ts';
-import type { Clock, Coordination, Fleet, FleetEntry, Hypervisor, RemoteShell, RunnerRegistry } from '../../../src/core/ports.ts';
-import type { RunRecord } from '../../../src/core/run.ts';
-import type { ProvisionSettings } from '../../../src/core/settings.ts';
-import type { RunnerSpec } from '../../../src/core/spec.ts';
-import type { Step, StepDeps } from '../../../src/app/steps/step.ts';
-import { runPlan, saveInMemory, type PlanHooks } from '../../../src/app/steps/run-plan.ts';
-import { createProxmoxHypervisor } from '../../../src/provisioner/proxmox.ts';
-import { runRecord } from '../../support/run-record.ts';
+import { isRunnerbotError } from '../../src/core/errors.ts';
+import type { Clock, Coordination, Fleet, FleetEntry, Hypervisor, RemoteShell, RunnerRegistry } from '../../src/core/ports.ts';
+import type { RunRecord } from '../../src/core/run.ts';
+import type { ProvisionSettings } from '../../src/core/settings.ts';
+import type { RunnerSpec } from '../../src/core/spec.ts';
+import type { Step, StepDeps } from '../../src/app/steps/step.ts';
+import { runPlan, saveInMemory, type PlanHooks } from '../../src/app/steps/run-plan.ts';
+import { createProxmoxHypervisor } from '../../src/provisioner/proxmox.ts';
+import { runRecord } from '../../test/support/run-record.ts';
 import type { ProxmoxSim } from './index.ts';
 
 export const TEST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJ1bm5lcmJvdC10ZXN0LWtleS1ub3QtYS1zZWNyZXQ runnerbot@test';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildFixture } from '../../../scripts/specs/gen-gitlab.ts';
+import { buildFixture } from '../../scripts/specs/gen-gitlab.ts';
 import fixture from './openapi-runners.json' with { type: 'json' };
 
 const source = path.resolve(import.meta.dirname, '../../../../shared/specs/gitlab/gitlab-openapi-v2-runners-subset.yaml');

@@ -2,9 +2,9 @@
 // ended with, read back from proxmox-api's error (status, message, parameter errors).
 import proxmoxApi from 'proxmox-api';
 import type { Proxmox, ProxmoxEngineOptions } from 'proxmox-api';
-import { fetchTrusting } from '../../../src/provisioner/proxmox/https-fetch.ts';
-import { parseFailure } from '../../../src/provisioner/proxmox/errors.ts';
-import type { PveFailure } from '../../../src/provisioner/proxmox/errors.ts';
+import { fetchTrusting } from '../../src/provisioner/proxmox/https-fetch.ts';
+import { parseFailure } from '../../src/provisioner/proxmox/errors.ts';
+import type { PveFailure } from '../../src/provisioner/proxmox/errors.ts';
 import type { ProxmoxSim } from './index.ts';
 
 export function rawClient(sim: ProxmoxSim, token: { id: string; secret: string } = sim.token): Proxmox.Api {

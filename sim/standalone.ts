@@ -4,9 +4,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHANNELS, GROUPS, PEOPLE } from '../../sandbox/people.ts';
-import { detectCapabilities } from '../../sandbox/prerequisites.ts';
-import { PROXMOX_LAYOUT, startSimulators } from '../../sandbox/simulators.ts';
+import { CHANNELS, GROUPS, PEOPLE } from '../sandbox/people.ts';
+import { detectCapabilities } from '../sandbox/prerequisites.ts';
+import { PROXMOX_LAYOUT, startSimulators } from '../sandbox/simulators.ts';
 
 const caps = detectCapabilities();
 if (!caps.vmFarm.ok) console.log(`skipped: ${caps.vmFarm.note}`);

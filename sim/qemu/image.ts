@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const SCRIPT = new URL('../../../scripts/vm/build-image.sh', import.meta.url).pathname;
+const SCRIPT = new URL('../../scripts/vm/build-image.sh', import.meta.url).pathname;
 
 export interface VmImage {
   rootfs: string;

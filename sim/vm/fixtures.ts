@@ -1,6 +1,6 @@
 // Settings and specs for tests that run the bootstrap and the remote steps against fake VMs.
-import type { ProvisionSettings } from '../../../src/core/settings.ts';
-import type { RunnerSpec } from '../../../src/core/spec.ts';
+import type { ProvisionSettings } from '../../src/core/settings.ts';
+import type { RunnerSpec } from '../../src/core/spec.ts';
 
 export const INJECTED_IMAGE = 'registry.example.com/ci/$(reboot):"x y"';
 

@@ -25,5 +25,5 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/main.ts', 'src/cli/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'bin/**/*.js'], rules: { 'no-console': 'off' } },
+  { files: ['src/main.ts', 'src/composition/**/*.ts', 'sim/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'bin/**/*.js'], rules: { 'no-console': 'off' } },
 );

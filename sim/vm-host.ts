@@ -1,5 +1,5 @@
 // How the Proxmox simulator boots and halts the fake machine behind a simulated VM.
-// test/sim/vm/ implements it with a real sshd per VM; a simulator without a host keeps its VMs
+// sim/vm/ implements it with a real sshd per VM; a simulator without a host keeps its VMs
 // imaginary (the agent then reports no eth0 address).
 
 export interface BootRequest {

@@ -1,7 +1,7 @@
 // The shape of runnerbot.yaml. Every key is documented in runnerbot.example.yaml.
 import { z } from 'zod';
 import { redisSchema } from './redis-config-schema.ts';
-import { parseMatcher } from './core/alert-matcher.ts';
+import { parseMatcher } from './core/alerts/matcher.ts';
 import { compileNamePattern } from './core/runner-name.ts';
 
 const userOrGroupId = z

@@ -1,4 +1,4 @@
-// Writes test/sim/gitlab/openapi-runners.json: the runner endpoints runnerbot uses, trimmed from
+// Writes sim/gitlab/openapi-runners.json: the runner endpoints runnerbot uses, trimmed from
 // GitLab's OpenAPI v2 excerpt in ../shared/specs, with GitLab's real parameter rules encoded where
 // the generated spec gets them wrong. Run: node --import tsx scripts/specs/gen-gitlab.ts
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const specsRoot = path.resolve(repoRoot, '../shared/specs');
 const SOURCE = 'gitlab/gitlab-openapi-v2-runners-subset.yaml';
-const OUTPUT = path.join(repoRoot, 'test/sim/gitlab/openapi-runners.json');
+const OUTPUT = path.join(repoRoot, 'sim/gitlab/openapi-runners.json');
 
 const USED: Record<string, string[]> = {
   '/api/v4/user/runners': ['post'],

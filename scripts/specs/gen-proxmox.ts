@@ -1,4 +1,4 @@
-// Writes test/sim/proxmox/pve-schema.json: the Proxmox VE API methods runnerbot uses, trimmed from
+// Writes sim/proxmox/pve-schema.json: the Proxmox VE API methods runnerbot uses, trimmed from
 // the PVE API schema in ../shared/specs (descriptions dropped; every parameter rule kept: type,
 // format, optional, enum, pattern, minimum, maximum, maxLength, property-string sub-keys).
 // Run: node --import tsx scripts/specs/gen-proxmox.ts
@@ -12,7 +12,7 @@ const specsRoot = process.env.SPECS_DIR ?? path.resolve(repoRoot, '../shared/spe
 const SOURCE = 'proxmox/pve-api-schema-qemu-tasks-cluster.json';
 // Endpoints outside that subset (storage, network, permissions, task logs) come from the full schema.
 const FULL_SOURCE = 'proxmox/pve-api-schema-full.json';
-const OUTPUT = path.join(repoRoot, 'test/sim/proxmox/pve-schema.json');
+const OUTPUT = path.join(repoRoot, 'sim/proxmox/pve-schema.json');
 
 const USED: Record<string, string[]> = {
   '/nodes/{node}/qemu': ['GET'],

@@ -1,4 +1,4 @@
-// Writes test/sim/slack/web-api.json: the Slack Web API methods runnerbot uses, trimmed from
+// Writes sim/slack/web-api.json: the Slack Web API methods runnerbot uses, trimmed from
 // Slack's OpenAPI v2 description (../shared/specs/slack). The simulator validates against it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const specPath = path.join(path.resolve(repoRoot, '../shared/specs'), 'slack/slack_web_openapi_v2.json');
-const outPath = path.join(repoRoot, 'test/sim/slack/web-api.json');
+const outPath = path.join(repoRoot, 'sim/slack/web-api.json');
 
 const METHODS = [
   'auth.test', 'chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.delete',

@@ -1,12 +1,12 @@
 // One Alertmanager notification -> the channels its routes name -> for each, the group's one
 // Slack message posted or updated (or its line in the channel's storm digest). Safe to run twice
 // for one delivery and for the same group from two Alertmanagers: the store's claim decides.
-import { silenceLabels } from '../core/alert-silence.ts';
-import { digestLine, digestResolved } from '../core/alert-digest.ts';
-import { notificationFingerprint } from '../core/alert-fingerprint.ts';
-import type { AlertmanagerPayload } from '../core/alert-payload.ts';
-import type { AlertMessenger, AlertStore, AlertView, DigestPolicy } from '../core/alert-ports.ts';
-import { alertGroupKey, routeAlertGroup, summarizeGroup, type AlertRoute } from '../core/alert-routing.ts';
+import { silenceLabels } from '../core/alerts/silence.ts';
+import { digestLine, digestResolved } from '../core/alerts/digest.ts';
+import { notificationFingerprint } from '../core/alerts/fingerprint.ts';
+import type { AlertmanagerPayload } from '../core/alerts/payload.ts';
+import type { AlertMessenger, AlertStore, AlertView, DigestPolicy } from '../core/alerts/ports.ts';
+import { alertGroupKey, routeAlertGroup, summarizeGroup, type AlertRoute } from '../core/alerts/routing.ts';
 import type { Clock, Fleet } from '../core/ports.ts';
 
 export interface ForwardAlertsDeps {

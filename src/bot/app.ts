@@ -3,7 +3,7 @@
 // root add (the alerts' Silence and Rebuild buttons).
 import { App, type Middleware, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Redis } from 'ioredis';
-import type { Route } from './http-server.ts';
+import type { Route } from '../http/server.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { registerApproval } from './listeners/approval.ts';

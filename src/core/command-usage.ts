@@ -1,5 +1,5 @@
 // The one usage text of `/runner` and of the `runnerbot` CLI, which takes the same commands
-// (src/cli/commands.ts reads its rows from here).
+// (src/composition/commands.ts reads its rows from here).
 
 export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'scale', 'pools', 'list', 'status', 'audit', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];

@@ -1,4 +1,4 @@
-// What the steps need to know from configuration, as plain data (src/cli/provision-settings.ts maps the config here).
+// What the steps need to know from configuration, as plain data (src/composition/provision-settings.ts maps the config here).
 
 export interface ProvisionSettings {
   proxmox: {

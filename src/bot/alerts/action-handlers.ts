@@ -3,8 +3,8 @@
 // than the group, and says so in the message's thread; Rebuild asks for the usual
 // approval-gated reprovision of the runner, as `/runner reprovision` would.
 import { isMember, mention } from '../../core/approval.ts';
-import type { AlertStore } from '../../core/alert-ports.ts';
-import { checkSilence, matchersText } from '../../core/alert-silence.ts';
+import type { AlertStore } from '../../core/alerts/ports.ts';
+import { checkSilence, matchersText } from '../../core/alerts/silence.ts';
 import type { ExtraAction } from '../app.ts';
 import { refusalReply, type Reply } from '../answers/replies.ts';
 import type { BotDeps } from '../bot-deps.ts';
@@ -13,7 +13,7 @@ import { requestChange } from '../listeners/command-handler.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { REBUILD_ACTION, SILENCE_ACTION, SILENCE_DURATIONS, silenceDurationOf } from './alert-actions.ts';
 import { code, escapeMrkdwn } from '../mrkdwn.ts';
-import type { SilenceClient } from './silence-client.ts';
+import type { SilenceClient } from '../../core/alerts/ports.ts';
 
 export interface AlertActionDeps {
   bot: BotDeps;

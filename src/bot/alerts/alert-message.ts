@@ -1,11 +1,11 @@
 // One alert group as one Slack message: a headline with the severity emoji and counts, each alert
 // (summary, description, the labels that matter, runbook and source links) up to a limit and then
 // "and N more", a link to Alertmanager, and the Silence / Rebuild buttons while it fires.
-import type { AlertmanagerAlert } from '../../core/alert-payload.ts';
-import type { AlertView } from '../../core/alert-ports.ts';
+import type { AlertmanagerAlert } from '../../core/alerts/payload.ts';
+import type { AlertView } from '../../core/alerts/ports.ts';
 import type { SlackBlock, SlackMessage } from '../blocks/types.ts';
 import { ALERT_ACTION_IDS, SILENCE_DURATIONS, type SilenceDuration } from './alert-actions.ts';
-import { checkSilence, matchersText, silenceLabels } from '../../core/alert-silence.ts';
+import { checkSilence, matchersText, silenceLabels } from '../../core/alerts/silence.ts';
 import { escapeMrkdwn, link } from '../mrkdwn.ts';
 
 /** Alerts shown one by one; with the headline, context and buttons this stays far below 50 blocks. */

@@ -1,6 +1,6 @@
 // The AlertMessenger on the shared Slack outbox: a message key is posted once and updated after;
 // thread replies are keyed too, so forwarding one notification twice says nothing twice.
-import type { AlertMessenger } from '../../core/alert-ports.ts';
+import type { AlertMessenger } from '../../core/alerts/ports.ts';
 import type { SlackMessage } from '../blocks/types.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { alertGroupMessage, resolvedReply } from './alert-message.ts';

@@ -1,6 +1,6 @@
 // A storm digest: one message listing many alert groups of one channel, one line each, instead of
 // one message per group; updated as groups change and resolve.
-import type { DigestLine } from '../../core/alert-ports.ts';
+import type { DigestLine } from '../../core/alerts/ports.ts';
 import type { SlackBlock, SlackMessage } from '../blocks/types.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 

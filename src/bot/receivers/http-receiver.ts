@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPResponseAck, type App, type Receiver } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/bolt';
-import type { Route } from '../http-server.ts';
+import type { Route } from '../../http/server.ts';
 import type { RequestChecker } from './request-check.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';

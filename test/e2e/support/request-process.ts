@@ -6,9 +6,9 @@
 import { Redis } from 'ioredis';
 import { GROUPS } from '../../../sandbox/people.ts';
 import { requestJob } from '../../../src/app/request-job.ts';
-import { loadOrRefuse } from '../../../src/cli/load.ts';
-import { toRequestPolicy } from '../../../src/cli/request-policy.ts';
-import { buildStores } from '../../../src/cli/stores.ts';
+import { loadOrRefuse } from '../../../src/composition/load.ts';
+import { toRequestPolicy } from '../../../src/composition/request-policy.ts';
+import { buildStores } from '../../../src/composition/stores.ts';
 import type { Notifier } from '../../../src/core/ports.ts';
 import { systemClock, systemIds } from '../../../src/system.ts';
 import { staticDirectory } from '../../support/memory-ports.ts';

@@ -4,7 +4,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { alertActions } from '../../../src/bot/alerts/action-handlers.ts';
-import { createSilenceClient } from '../../../src/bot/alerts/silence-client.ts';
+import { createSilenceClient } from '../../../src/alertmanager/silence-client.ts';
 import { createBoltApp } from '../../../src/bot/app.ts';
 import { createDeliveryDedupe } from '../../../src/bot/dedupe.ts';
 import { createSlackDirectory } from '../../../src/bot/directory.ts';

@@ -3,7 +3,7 @@
 // real Alertmanager's retry delivers the alert.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertKeys } from '../../../src/jobs/alert-keys.ts';
+import { alertKeys } from '../../../src/jobs/alerts/keys.ts';
 import { startRedisServer, type OwnRedisServer } from '../jobs/harness/redis-server.ts';
 import { startAlertmanager } from '../monitoring/alertmanager-harness.ts';
 import { waitUntil } from '../monitoring/wait-until.ts';

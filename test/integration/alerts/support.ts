@@ -1,7 +1,7 @@
 // Shared plumbing of the alert tests: a fresh prefix, the intake stream's state, and what Slack shows.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ALERT_CONSUMER_GROUP, alertKeys } from '../../../src/jobs/alert-keys.ts';
+import { ALERT_CONSUMER_GROUP, alertKeys } from '../../../src/jobs/alerts/keys.ts';
 import { outboxKeys } from '../../../src/bot/outbox/keys.ts';
 import type { SimMessage, SlackSim } from '../../../sim/slack/index.ts';
 

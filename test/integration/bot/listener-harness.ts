@@ -12,7 +12,7 @@ import type { RequestPolicy } from '../../../src/app/request-policy.ts';
 import { createBoltApp, type BoltApp } from '../../../src/bot/app.ts';
 import { createDeliveryDedupe } from '../../../src/bot/dedupe.ts';
 import { createSlackDirectory } from '../../../src/bot/directory.ts';
-import { createHttpServer } from '../../../src/bot/http-server.ts';
+import { createHttpServer } from '../../../src/http/server.ts';
 import type { Clock, FleetEntry, Ids, Notifier } from '../../../src/core/ports.ts';
 import { createRedisApprovalStore } from '../../../src/jobs/redis-approval-store.ts';
 import { createRedisAuditLog, readAudit } from '../../../src/jobs/redis-audit-log.ts';

@@ -24,7 +24,7 @@ function passes(check: Check, granted: Set<string>): boolean {
 
 /** Each endpoint of the fixture whose check the granted privileges fail, with what it asks for. */
 export function refusedEndpoints(granted: Set<string>): string[] {
-  const fixture = JSON.parse(readFileSync(join(REPO, 'test/sim/proxmox/pve-schema.json'), 'utf8')) as {
+  const fixture = JSON.parse(readFileSync(join(REPO, 'sim/proxmox/pve-schema.json'), 'utf8')) as {
     endpoints: Record<string, { permissions?: { check?: Check } }>;
   };
   return Object.entries(fixture.endpoints)

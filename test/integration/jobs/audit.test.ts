@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { auditCommand } from '../../../src/cli/audit.ts';
+import { auditCommand } from '../../../src/composition/audit.ts';
 import { createRedisAuditLog, readAudit } from '../../../src/jobs/redis-audit-log.ts';
 import { withTestRedis } from './harness/test-redis.ts';
 

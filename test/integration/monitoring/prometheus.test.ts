@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdRunnersHandler } from '../../../src/bot/sd-runners.ts';
+import { sdRunnersHandler } from '../../../src/http/sd-runners.ts';
 import { PROVISION_STEPS } from '../../../src/core/plan.ts';
 import type { FleetEntry } from '../../../src/core/ports.ts';
 import { createMetrics } from '../../../src/metrics.ts';

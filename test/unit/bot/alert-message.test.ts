@@ -1,13 +1,13 @@
 // The alert message builders, the payload schema and the intake's credential check.
 import { describe, expect, it } from 'vitest';
-import { isAuthorized } from '../../../src/bot/alerts/alert-auth.ts';
+import { isAuthorized } from '../../../src/alertmanager/auth.ts';
 import { alertGroupMessage, MAX_ALERTS_SHOWN } from '../../../src/bot/alerts/alert-message.ts';
 import { digestMessage, MAX_DIGEST_LINES } from '../../../src/bot/alerts/digest-message.ts';
-import { parseAlertmanagerPayload } from '../../../src/bot/alerts/payload-schema.ts';
+import { parseAlertmanagerPayload } from '../../../src/alertmanager/payload-schema.ts';
 import { fitMessage } from '../../../src/bot/blocks/limits.ts';
-import { notificationFingerprint } from '../../../src/core/alert-fingerprint.ts';
-import type { AlertmanagerPayload } from '../../../src/core/alert-payload.ts';
-import { summarizeGroup } from '../../../src/core/alert-routing.ts';
+import { notificationFingerprint } from '../../../src/core/alerts/fingerprint.ts';
+import type { AlertmanagerPayload } from '../../../src/core/alerts/payload.ts';
+import { summarizeGroup } from '../../../src/core/alerts/routing.ts';
 
 const alert = (i: number, extra: Record<string, string> = {}) => ({
   status: 'firing' as const, labels: { alertname: 'RunnerDown', severity: 'critical', runner: `gitlab-runner-${i}`, ...extra },

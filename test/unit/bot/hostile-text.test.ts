@@ -13,11 +13,11 @@ import { refusalReply, requestedReply, unexpectedReply, usageReply } from '../..
 import { failureMessage, progressMessage, rootMessage, summaryMessage, type SlackMessage } from '../../../src/bot/blocks/index.ts';
 import { homeView } from '../../../src/bot/listeners/app-home.ts';
 import { fleetBlocks } from '../../../src/bot/answers/fleet.ts';
-import { summarizeGroup } from '../../../src/core/alert-summary.ts';
+import { summarizeGroup } from '../../../src/core/alerts/summary.ts';
 import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import type { FleetDescription } from '../../../src/app/describe-fleet.ts';
-import type { AlertmanagerPayload } from '../../../src/core/alert-payload.ts';
+import type { AlertmanagerPayload } from '../../../src/core/alerts/payload.ts';
 import { HOSTILE_TEXTS } from '../../support/hostile-texts.ts';
 import { quoteInput } from '../../../src/core/command-echo.ts';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sdRunnersHandler } from '../../../src/bot/sd-runners.ts';
+import { sdRunnersHandler } from '../../../src/http/sd-runners.ts';
 import type { Fleet, FleetEntry } from '../../../src/core/ports.ts';
 
 function fleetOf(entries: FleetEntry[]): Fleet {

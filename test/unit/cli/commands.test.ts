@@ -1,7 +1,7 @@
 // The terminal and Slack take the same commands; their usage comes from one text, so it cannot
 // drift apart again.
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands.ts';
+import { COMMANDS } from '../../../src/composition/commands.ts';
 import { SUBCOMMANDS, usageOf } from '../../../src/core/command.ts';
 
 describe('the command table', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MANIFEST_BOT_SCOPES } from '../../../src/cli/doctor/slack-checks.ts';
+import { MANIFEST_BOT_SCOPES } from '../../../src/composition/doctor/slack-checks.ts';
 
 describe('runnerbot doctor: Slack scopes', () => {
   it('match the manifest', () => {

@@ -1,7 +1,7 @@
 // Terminal output helpers: aligned tables, relative times, and the confirmation of a destructive command.
 import { describe, expect, it } from 'vitest';
-import { confirmDestruction } from '../../../src/cli/confirm.ts';
-import { ago, table } from '../../../src/cli/text-table.ts';
+import { confirmDestruction } from '../../../src/composition/confirm.ts';
+import { ago, table } from '../../../src/composition/text-table.ts';
 
 describe('table', () => {
   it('aligns every column on the widest cell, without trailing blanks', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matches, parseMatcher, parseMatchers, type Matcher } from '../../../src/core/alert-matcher.ts';
+import { matches, parseMatcher, parseMatchers, type Matcher } from '../../../src/core/alerts/matcher.ts';
 
 const parse = (text: string): Matcher => {
   const result = parseMatcher(text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRoutes, routeAlertGroup, type AlertGroup, type AlertRoute } from '../../../src/core/alert-routing.ts';
+import { compileRoutes, routeAlertGroup, type AlertGroup, type AlertRoute } from '../../../src/core/alerts/routing.ts';
 
 const routes: AlertRoute[] = [
   { matchers: ['alertname=~"Watchdog|InfoInhibitor"'], channel: 'CNULL' },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../src/core/alert-hash.ts';
-import type { AlertmanagerAlert } from '../../../src/core/alert-payload.ts';
-import { alertGroupKey, runnerNameFromInstance, summarizeGroup } from '../../../src/core/alert-summary.ts';
+import { sha256Hex } from '../../../src/core/alerts/hash.ts';
+import type { AlertmanagerAlert } from '../../../src/core/alerts/payload.ts';
+import { alertGroupKey, runnerNameFromInstance, summarizeGroup } from '../../../src/core/alerts/summary.ts';
 
 const alert = (status: 'firing' | 'resolved', labels: Record<string, string>): AlertmanagerAlert => ({
   status,

@@ -6,7 +6,7 @@ import { runJob } from '../../../../src/app/run-job.ts';
 import { runInProcess } from '../../../../src/app/run-in-process.ts';
 import { STEPS } from '../../../../src/app/steps/index.ts';
 import type { StepDeps } from '../../../../src/app/steps/step.ts';
-import { toRequestPolicy } from '../../../../src/cli/request-policy.ts';
+import { toRequestPolicy } from '../../../../src/composition/request-policy.ts';
 import { parseCommandArgv } from '../../../../src/core/command.ts';
 import type { RunnerbotError } from '../../../../src/core/errors.ts';
 import type { StepName } from '../../../../src/core/plan.ts';

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { readText } from '../../../../src/cli/load.ts';
+import { readText } from '../../../../src/composition/load.ts';
 import { formatProblem, loadConfig, type LoadedConfig } from '../../../../src/config.ts';
 import { generateSshKeyPair } from '../../../../sim/vm/index.ts';
 

@@ -1,19 +1,6 @@
 // Alertmanager's API v2: POST /api/v2/silences. Equality matchers only, as the Silence button
 // silences exactly the group it is on.
-import type { Labels } from '../../core/alert-payload.ts';
-
-export interface SilenceRequest {
-  matchers: Labels;
-  startsAt: Date;
-  endsAt: Date;
-  createdBy: string;
-  comment: string;
-}
-
-export interface SilenceClient {
-  /** Returns the new silence's id; throws with Alertmanager's answer when it refuses. */
-  create(alertmanagerUrl: string, silence: SilenceRequest): Promise<string>;
-}
+import type { SilenceClient } from '../core/alerts/ports.ts';
 
 export function createSilenceClient(fetchImpl: typeof fetch = fetch, timeoutMs = 10_000): SilenceClient {
   return {

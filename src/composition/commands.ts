@@ -1,4 +1,4 @@
-// The command table: a command is a file in src/cli exporting a handler, plus one row here.
+// The command table: a command is a file in src/composition exporting a handler, plus one row here.
 // The commands Slack has too take their usage from src/core/command-usage.ts.
 import type { Env } from '../config.ts';
 import { synopsisOf, type Subcommand } from '../core/command-usage.ts';

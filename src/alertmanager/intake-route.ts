@@ -3,10 +3,10 @@
 // and only those); 4xx for bad credentials or a bad payload, which retrying cannot fix.
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { AlertIntake } from '../../core/alert-ports.ts';
-import type { Metrics } from '../../metrics.ts';
-import { sendJson, type Route } from '../http-server.ts';
-import { isAuthorized, type AlertCredentials } from './alert-auth.ts';
+import type { AlertIntake } from '../core/alerts/ports.ts';
+import type { Metrics } from '../metrics.ts';
+import { sendJson, type Route } from '../http/server.ts';
+import { isAuthorized, type AlertCredentials } from './auth.ts';
 import { parseAlertmanagerPayload } from './payload-schema.ts';
 import { readLimitedBody } from './read-body.ts';
 

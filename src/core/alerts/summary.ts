@@ -1,7 +1,7 @@
 // What an alert group is about, for the Slack message and the Rebuild button: counts, names,
 // the worst severity, the runners it concerns; and the stable key of the group.
-import { sha256Hex } from './alert-hash.ts';
-import type { AlertmanagerPayload } from './alert-payload.ts';
+import { sha256Hex } from './hash.ts';
+import type { AlertmanagerPayload } from './payload.ts';
 
 export interface AlertGroupSummary {
   status: 'firing' | 'resolved';

@@ -3,8 +3,8 @@
 // Regexes run on RE2 (re2js), as Alertmanager's Go regexps do: its syntax, and linear time, so an
 // alert label can never make a route backtrack for seconds.
 import { RE2JS } from 're2js';
-import { err, ok, type Result } from './errors.ts';
-import type { Labels } from './alert-payload.ts';
+import { err, ok, type Result } from '../errors.ts';
+import type { Labels } from './payload.ts';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 

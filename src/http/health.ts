@@ -1,6 +1,6 @@
 // GET /healthz (200 when the process' dependencies answer, 503 otherwise) and GET /metrics.
 import type { Registry } from 'prom-client';
-import { sendJson, type Route } from './http-server.ts';
+import { sendJson, type Route } from './server.ts';
 
 const FACTS_TIMEOUT_MS = 1000;
 

@@ -1,10 +1,10 @@
 // The durable intake: one XADD per accepted notification. Give it a connection without an offline
 // queue (`createProducerRedis`), so a Redis outage fails the request at once and Alertmanager retries.
 import type { Redis } from 'ioredis';
-import type { AlertmanagerPayload } from '../core/alert-payload.ts';
-import type { AlertIntake } from '../core/alert-ports.ts';
-import { alertKeys } from './alert-keys.ts';
-import { NO_REPLICA_ACK, replicasHolding, type ReplicaAck } from './replica-ack.ts';
+import type { AlertmanagerPayload } from '../../core/alerts/payload.ts';
+import type { AlertIntake } from '../../core/alerts/ports.ts';
+import { alertKeys } from './keys.ts';
+import { NO_REPLICA_ACK, replicasHolding, type ReplicaAck } from '../replica-ack.ts';
 
 /** With `ack.replicas`, a notification counts as accepted (202) only once that many replicas hold it. */
 export function createRedisAlertIntake(redis: Redis, prefix: string, ack: ReplicaAck = NO_REPLICA_ACK): AlertIntake {

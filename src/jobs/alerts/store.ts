@@ -1,9 +1,9 @@
 // The AlertStore on Redis: per (channel, group) state in one hash, claimed by one Lua script so
 // two Alertmanagers or two workers never both post; storm digests as a hash of lines plus an order list.
 import type { Redis } from 'ioredis';
-import type { AlertGroupRecord, AlertStatus, AlertStore, DigestLine, GroupClaim } from '../core/alert-ports.ts';
-import { ALERT_STATE_TTL_SECONDS, alertKeys, digestMessageKeyPrefix, groupMessageKey } from './alert-keys.ts';
-import { luaScript } from '../lua.ts';
+import type { AlertGroupRecord, AlertStatus, AlertStore, DigestLine, GroupClaim } from '../../core/alerts/ports.ts';
+import { ALERT_STATE_TTL_SECONDS, alertKeys, digestMessageKeyPrefix, groupMessageKey } from './keys.ts';
+import { luaScript } from '../../lua.ts';
 
 const CLAIM = luaScript(`
 local h = KEYS[1]

@@ -1,8 +1,8 @@
 // What `runnerbot bot | worker | all` runs: the list of components, in start order.
 // Each adapter contributes components (and routes on the shared HTTP server) for the roles it serves.
-import { createHttpServer, type Route } from '../bot/http-server.ts';
-import { healthRoute, metricsRoute, type Degradable } from '../bot/health.ts';
-import { sdRunnersHandler } from '../bot/sd-runners.ts';
+import { createHttpServer, type Route } from '../http/server.ts';
+import { healthRoute, metricsRoute, type Degradable } from '../http/health.ts';
+import { sdRunnersHandler } from '../http/sd-runners.ts';
 import type { LoadedConfig, Role } from '../config.ts';
 import { runsBot, runsWorker } from '../secrets.ts';
 import type { Logger } from '../log.ts';

@@ -3,9 +3,9 @@
 // pending are taken over with XAUTOCLAIM. Entries of one group run in order; groups in parallel.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { isRunnerbotError } from '../core/errors.ts';
-import type { AlertmanagerPayload } from '../core/alert-payload.ts';
-import { ALERT_CONSUMER_GROUP, alertKeys } from './alert-keys.ts';
+import { isRunnerbotError } from '../../core/errors.ts';
+import type { AlertmanagerPayload } from '../../core/alerts/payload.ts';
+import { ALERT_CONSUMER_GROUP, alertKeys } from './keys.ts';
 
 export interface AlertDelivery {
   payload: AlertmanagerPayload;

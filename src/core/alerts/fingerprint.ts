@@ -1,8 +1,8 @@
 // What a notification shows, as one hash: a repeat (`repeat_interval`) or the same group from an
 // HA peer hashes the same, so it changes nothing; any change of status, alerts or text does not.
 // Peers stamp their own startsAt and externalURL, which the message does not depend on for identity.
-import { sha256Hex } from './alert-hash.ts';
-import type { AlertmanagerAlert, AlertmanagerPayload, Labels } from './alert-payload.ts';
+import { sha256Hex } from './hash.ts';
+import type { AlertmanagerAlert, AlertmanagerPayload, Labels } from './payload.ts';
 
 const sortedEntries = (labels: Labels): [string, string][] => Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 

@@ -1,7 +1,7 @@
 // One alert group as a line of a storm digest, and whether the whole digest is over.
-import type { AlertmanagerPayload } from './alert-payload.ts';
-import type { DigestLine } from './alert-ports.ts';
-import type { AlertGroupSummary } from './alert-summary.ts';
+import type { AlertmanagerPayload } from './payload.ts';
+import type { DigestLine } from './ports.ts';
+import type { AlertGroupSummary } from './summary.ts';
 
 export function digestLine(groupKey: string, payload: Pick<AlertmanagerPayload, 'groupLabels' | 'commonAnnotations'>, summary: AlertGroupSummary): DigestLine {
   const labels = Object.entries(payload.groupLabels)

@@ -1,11 +1,11 @@
 // Which Slack channel(s) an alert group goes to: routes of label matchers, tried in order; the
 // first that matches wins unless it says `continue`; the default channel when none matches.
-import { err, ok, permanent, type Result } from './errors.ts';
-import { matches, parseMatcher, type Matcher } from './alert-matcher.ts';
-import type { AlertmanagerPayload, Labels } from './alert-payload.ts';
+import { err, ok, permanent, type Result } from '../errors.ts';
+import { matches, parseMatcher, type Matcher } from './matcher.ts';
+import type { AlertmanagerPayload, Labels } from './payload.ts';
 
-export { parseMatcher, parseMatchers, matches, type Matcher, type MatchOp } from './alert-matcher.ts';
-export { alertGroupKey, summarizeGroup, runnerNameFromInstance, type AlertGroupSummary } from './alert-summary.ts';
+export { parseMatcher, parseMatchers, matches, type Matcher, type MatchOp } from './matcher.ts';
+export { alertGroupKey, summarizeGroup, runnerNameFromInstance, type AlertGroupSummary } from './summary.ts';
 
 export interface AlertRoute {
   /** Matcher strings as in the config, or matchers already parsed by `compileRoutes`. */

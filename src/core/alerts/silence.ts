@@ -1,8 +1,8 @@
 // What the Silence button on an alert message silences: the labels every alert of the group shows,
 // computed from the alerts themselves rather than taken from the payload's `commonLabels` (which a
 // crafted payload can set to `{severity: "critical"}` and so mute every critical alert).
-import type { AlertmanagerPayload, Labels } from './alert-payload.ts';
-import { err, ok, type Result } from './errors.ts';
+import type { AlertmanagerPayload, Labels } from './payload.ts';
+import { err, ok, type Result } from '../errors.ts';
 
 /** The labels (name and value) that every alert in the group carries. */
 export function silenceLabels(payload: Pick<AlertmanagerPayload, 'alerts'>): Labels {

@@ -1,7 +1,7 @@
 // Alertmanager's webhook payload, version 4, as zod: what runnerbot reads must be there and have
 // the right type; anything else Alertmanager adds (now or in later versions) passes through.
 import { z } from 'zod';
-import type { AlertmanagerPayload } from '../../core/alert-payload.ts';
+import type { AlertmanagerPayload } from '../core/alerts/payload.ts';
 
 const labels = z.record(z.string(), z.string());
 const status = z.enum(['firing', 'resolved']);

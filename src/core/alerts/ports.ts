@@ -1,7 +1,7 @@
 // The ports the alert use case depends on: the durable intake queue, the per-group state (which
 // Slack message shows a group, what it last showed) and the Slack side that renders it.
-import type { AlertmanagerPayload, Labels } from './alert-payload.ts';
-import type { AlertGroupSummary } from './alert-summary.ts';
+import type { AlertmanagerPayload, Labels } from './payload.ts';
+import type { AlertGroupSummary } from './summary.ts';
 
 export type AlertStatus = 'firing' | 'resolved';
 
@@ -83,4 +83,18 @@ export interface AlertMessenger {
   replyResolved(channel: string, messageKey: string, view: AlertView, fingerprint: string): Promise<void>;
   showDigest(channel: string, messageKey: string, lines: DigestLine[]): Promise<void>;
   replyDigestResolved(channel: string, messageKey: string, lines: DigestLine[]): Promise<void>;
+}
+
+/** Alertmanager's silences (API v2), as the Silence button uses them. */
+export interface SilenceRequest {
+  matchers: Labels;
+  startsAt: Date;
+  endsAt: Date;
+  createdBy: string;
+  comment: string;
+}
+
+export interface SilenceClient {
+  /** Returns the new silence's id; throws with Alertmanager's answer when it refuses. */
+  create(alertmanagerUrl: string, silence: SilenceRequest): Promise<string>;
 }

@@ -3,7 +3,8 @@ module.exports = {
   forbidden: [
     {
       name: 'core-is-pure',
-      comment: 'src/core imports nothing outside src/core (no node built-ins, no packages but re2js, a pure regex engine)',
+      comment:
+        'src/core imports nothing outside src/core (no node built-ins, no packages but re2js, a pure regex engine)',
       severity: 'error',
       from: { path: '^src/core/' },
       to: { pathNot: '^(src/core/|node_modules/re2js/)' },

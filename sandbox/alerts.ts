@@ -23,7 +23,11 @@ function runnerDown(target: RunnerDownTarget) {
     description: `Prometheus has not scraped node_exporter or gitlab-runner on ${target.runner}${labels.vmid ? ` (VM ${labels.vmid} on ${labels.node})` : ''} for 5 minutes; it is not taking CI jobs.`,
     runbook_url: 'https://runnerbot.example/docs/operations#runnerdown',
   };
-  return { labels, annotations, generatorURL: `http://prometheus.sandbox/graph?g0.expr=up%7Brunner%3D%22${target.runner}%22%7D` };
+  return {
+    labels,
+    annotations,
+    generatorURL: `http://prometheus.sandbox/graph?g0.expr=up%7Brunner%3D%22${target.runner}%22%7D`,
+  };
 }
 
 async function ensureOk(res: Response, what: string): Promise<void> {
@@ -36,7 +40,11 @@ export function alertmanagerSender(alertmanagerUrl: string): AlertSender {
     const startsAt = startedAt.get(target.runner) ?? new Date().toISOString();
     startedAt.set(target.runner, startsAt);
     const body = [{ ...runnerDown(target), startsAt, ...(endsAt ? { endsAt } : {}) }];
-    const res = await fetch(`${alertmanagerUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${alertmanagerUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await ensureOk(res, 'Alertmanager');
   };
   return {
@@ -57,14 +65,30 @@ export function webhookSender(runnerbotUrl: string, token: string, externalURL: 
     startedAt.set(target.runner, startsAt);
     const groupLabels = { alertname: 'RunnerDown', runner: target.runner };
     const payload = {
-      version: '4', groupKey: `{}:{alertname="RunnerDown", runner="${target.runner}"}`, truncatedAlerts: 0, status, receiver: 'runnerbot',
-      groupLabels, commonLabels: alert.labels, commonAnnotations: alert.annotations, externalURL,
-      alerts: [{
-        status, ...alert, startsAt, endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-        fingerprint: createHash('sha256').update(JSON.stringify(alert.labels)).digest('hex').slice(0, 16),
-      }],
+      version: '4',
+      groupKey: `{}:{alertname="RunnerDown", runner="${target.runner}"}`,
+      truncatedAlerts: 0,
+      status,
+      receiver: 'runnerbot',
+      groupLabels,
+      commonLabels: alert.labels,
+      commonAnnotations: alert.annotations,
+      externalURL,
+      alerts: [
+        {
+          status,
+          ...alert,
+          startsAt,
+          endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
+          fingerprint: createHash('sha256').update(JSON.stringify(alert.labels)).digest('hex').slice(0, 16),
+        },
+      ],
     };
-    const res = await fetch(`${runnerbotUrl}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(payload) });
+    const res = await fetch(`${runnerbotUrl}/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(payload),
+    });
     await ensureOk(res, "runnerbot's /alerts");
     if (status === 'resolved') startedAt.delete(target.runner);
   };

@@ -20,24 +20,44 @@ async function getJson(url: string): Promise<unknown> {
 function vms({ sims }: FleetSources) {
   return [...sims.proxmox.state.vms.values()]
     .map((vm) => ({
-      vmid: vm.vmid, name: vm.config.name ?? '', node: vm.node, status: vm.status, ip: vm.ip ?? null,
-      template: vm.config.template === '1', tags: (vm.config.tags ?? '').split(/[;,]/).filter(Boolean),
-      pool: vm.pool ?? null, lock: vm.config.lock ?? null,
-      cores: Number(vm.config.cores ?? 0), memoryMiB: Number(/\d+/.exec(vm.config.memory ?? '')?.[0] ?? 0),
+      vmid: vm.vmid,
+      name: vm.config.name ?? '',
+      node: vm.node,
+      status: vm.status,
+      ip: vm.ip ?? null,
+      template: vm.config.template === '1',
+      tags: (vm.config.tags ?? '').split(/[;,]/).filter(Boolean),
+      pool: vm.pool ?? null,
+      lock: vm.config.lock ?? null,
+      cores: Number(vm.config.cores ?? 0),
+      memoryMiB: Number(/\d+/.exec(vm.config.memory ?? '')?.[0] ?? 0),
     }))
     .sort((a, b) => a.vmid - b.vmid);
 }
 
 function runners({ sims }: FleetSources) {
   return sims.gitlab.runners().map((r) => ({
-    id: r.id, description: r.description, tags: r.tagList, paused: r.paused,
+    id: r.id,
+    description: r.description,
+    tags: r.tagList,
+    paused: r.paused,
     contactedAt: r.contactedAt === null ? null : new Date(r.contactedAt).toISOString(),
     runningJobs: r.jobs.filter((j) => j.status === 'running').length,
   }));
 }
 
-interface AmAlert { labels: Record<string, string>; status: { state: string } }
-interface AmSilence { id: string; createdBy: string; comment: string; endsAt: string; status: { state: string }; matchers: { name: string; value: string; isEqual?: boolean; isRegex: boolean }[] }
+interface AmAlert {
+  labels: Record<string, string>;
+  status: { state: string };
+}
+interface AmSilence {
+  id: string;
+  createdBy: string;
+  comment: string;
+  endsAt: string;
+  status: { state: string };
+  matchers: { name: string; value: string; isEqual?: boolean; isRegex: boolean }[];
+}
 
 async function alertmanager(url: string | undefined) {
   if (!url) return null;
@@ -47,14 +67,23 @@ async function alertmanager(url: string | undefined) {
     silences: ((silences as AmSilence[] | undefined) ?? [])
       .filter((s) => s.status.state !== 'expired')
       .map((s) => ({
-        id: s.id, createdBy: s.createdBy, comment: s.comment, endsAt: s.endsAt, state: s.status.state,
-        matchers: s.matchers.map((m) => `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}"${m.value}"`),
+        id: s.id,
+        createdBy: s.createdBy,
+        comment: s.comment,
+        endsAt: s.endsAt,
+        state: s.status.state,
+        matchers: s.matchers.map(
+          (m) => `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}"${m.value}"`,
+        ),
       })),
   };
 }
 
 export async function fleetState(sources: FleetSources) {
-  const health = await fetch(`${sources.runnerbotUrl}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+  const health = await fetch(`${sources.runnerbotUrl}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   return {
     runnerbot: { healthy: health, socketConnections: sources.sims.slack.socket.connections() },
     vms: vms(sources),

@@ -12,14 +12,25 @@ export interface Person extends SimUser {
 
 export const PEOPLE: Person[] = [
   { id: 'U0OLIVIA01', name: 'olivia', real_name: 'Olivia (operator)', role: 'operator', rights: 'may ask for changes' },
-  { id: 'U0ARJUN001', name: 'arjun', real_name: 'Arjun (approver)', role: 'approver', rights: 'may ask for and approve changes' },
+  {
+    id: 'U0ARJUN001',
+    name: 'arjun',
+    real_name: 'Arjun (approver)',
+    role: 'approver',
+    rights: 'may ask for and approve changes',
+  },
   { id: 'U0SAM00001', name: 'sam', real_name: 'Sam (stranger)', role: 'stranger', rights: 'may do nothing' },
 ];
 
 const idOf = (role: Role) => PEOPLE.find((p) => p.role === role)!.id;
 
 export const GROUPS = {
-  operators: { id: 'S0OPERATORS', handle: 'runner-operators', name: 'Runner operators', users: [idOf('operator'), idOf('approver')] },
+  operators: {
+    id: 'S0OPERATORS',
+    handle: 'runner-operators',
+    name: 'Runner operators',
+    users: [idOf('operator'), idOf('approver')],
+  },
   approvers: { id: 'S0APPROVERS', handle: 'runner-approvers', name: 'Runner approvers', users: [idOf('approver')] },
 } satisfies Record<string, SimUserGroup>;
 

@@ -26,7 +26,8 @@ const executable = (path: string) => {
   }
 };
 
-const onPath = (name: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && executable(join(dir, name)));
+const onPath = (name: string) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => dir && executable(join(dir, name)));
 
 function vmFarm(): Capability {
   const missing: string[] = [];
@@ -45,9 +46,15 @@ export function detectCapabilities(): Capabilities {
     vmFarm: vmFarm(),
     alertmanager: executable(ALERTMANAGER)
       ? { ok: true }
-      : { ok: false, note: `${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager); alerts go straight to runnerbot's /alerts and the Silence button has no Alertmanager to talk to` },
+      : {
+          ok: false,
+          note: `${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager); alerts go straight to runnerbot's /alerts and the Silence button has no Alertmanager to talk to`,
+        },
     redisServer: onPath('redis-server')
       ? { ok: true }
-      : { ok: false, note: 'redis-server is not installed (apt-get install redis-server); set REDIS_URL to a Redis with appendonly yes and maxmemory-policy noeviction' },
+      : {
+          ok: false,
+          note: 'redis-server is not installed (apt-get install redis-server); set REDIS_URL to a Redis with appendonly yes and maxmemory-policy noeviction',
+        },
   };
 }

@@ -15,7 +15,12 @@ export interface SandboxRedis {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -31,12 +36,30 @@ async function startRedisServer(dir: string): Promise<SandboxRedis> {
   const port = await freePort();
   const dataDir = join(dir, 'redis');
   await mkdir(dataDir, { recursive: true });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore', detached: true });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore', detached: true },
+  );
   process.once('exit', () => child.kill('SIGKILL'));
   const exited = once(child, 'exit');
   const url = `redis://127.0.0.1:${port}`;
   while (!(await answers(url))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before answering on ${url}`);
+    if (child.exitCode !== null)
+      throw new Error(`redis-server exited with ${child.exitCode} before answering on ${url}`);
     await sleep(50);
   }
   return {
@@ -55,7 +78,11 @@ async function startRedisServer(dir: string): Promise<SandboxRedis> {
 export async function provideRedis(envUrl: string | undefined, canStart: boolean, dir: string): Promise<SandboxRedis> {
   if (envUrl && (await answers(envUrl))) return { url: envUrl, origin: 'REDIS_URL', stop: async () => undefined };
   if (!canStart) {
-    throw new Error(envUrl ? `REDIS_URL does not answer and redis-server is not installed` : 'REDIS_URL is not set and redis-server is not installed (apt-get install redis-server)');
+    throw new Error(
+      envUrl
+        ? `REDIS_URL does not answer and redis-server is not installed`
+        : 'REDIS_URL is not set and redis-server is not installed (apt-get install redis-server)',
+    );
   }
   return startRedisServer(dir);
 }

@@ -27,7 +27,15 @@ export interface WrittenConfig {
   env: Record<string, string>;
 }
 
-const SECONDS = { taskSeconds: 30, lockSeconds: 30, agentSeconds: 30, sshSeconds: 30, cloudInitSeconds: 30, phaseSeconds: 60, drainJobsSeconds: 10 };
+const SECONDS = {
+  taskSeconds: 30,
+  lockSeconds: 30,
+  agentSeconds: 30,
+  sshSeconds: 30,
+  cloudInitSeconds: 30,
+  phaseSeconds: 60,
+  drainJobsSeconds: 10,
+};
 
 async function writeSecrets(dir: string, secrets: Record<string, string>): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
@@ -52,23 +60,54 @@ export async function writeRunnerbotConfig(input: ConfigInput): Promise<WrittenC
   Object.assign(config, {
     http: { host: '127.0.0.1', port: input.httpPort },
     redis: input.redis,
-    slack: { ...config.slack, mode: 'socket', apiUrl: sims.slack.apiUrl, channel: CHANNELS.runners.id, operators: [GROUPS.operators.id], approvers: [GROUPS.approvers.id] },
+    slack: {
+      ...config.slack,
+      mode: 'socket',
+      apiUrl: sims.slack.apiUrl,
+      channel: CHANNELS.runners.id,
+      operators: [GROUPS.operators.id],
+      approvers: [GROUPS.approvers.id],
+    },
     proxmox: {
-      ...config.proxmox, url: `${sims.proxmox.url}/api2/json`, caFile, tokenId: sims.proxmox.token.id,
-      nodes: [PROXMOX_LAYOUT.node], templateVmid: PROXMOX_LAYOUT.template.vmid, templateNode: PROXMOX_LAYOUT.node,
-      pool: PROXMOX_LAYOUT.pool, vmidRange: PROXMOX_LAYOUT.vmidRange, storage: undefined,
+      ...config.proxmox,
+      url: `${sims.proxmox.url}/api2/json`,
+      caFile,
+      tokenId: sims.proxmox.token.id,
+      nodes: [PROXMOX_LAYOUT.node],
+      templateVmid: PROXMOX_LAYOUT.template.vmid,
+      templateNode: PROXMOX_LAYOUT.node,
+      pool: PROXMOX_LAYOUT.pool,
+      vmidRange: PROXMOX_LAYOUT.vmidRange,
+      storage: undefined,
     },
     gitlab: { url: sims.gitlab.url, runnerType: 'instance_type' },
-    ssh: { ...config.ssh, keyPath, publicKeyPath: `${keyPath}.pub`, port: sims.farm?.sshPort ?? 22, knownHostsFile: join(dir, 'known_hosts') },
-    provision: { ...config.provision, managementNetworks: ['127.0.0.0/8'], prometheusNetworks: ['127.0.0.0/8'], timeouts: SECONDS, pollMs: 25 },
+    ssh: {
+      ...config.ssh,
+      keyPath,
+      publicKeyPath: `${keyPath}.pub`,
+      port: sims.farm?.sshPort ?? 22,
+      knownHostsFile: join(dir, 'known_hosts'),
+    },
+    provision: {
+      ...config.provision,
+      managementNetworks: ['127.0.0.0/8'],
+      prometheusNetworks: ['127.0.0.0/8'],
+      timeouts: SECONDS,
+      pollMs: 25,
+    },
     worker: { ...config.worker, attempts: 3, backoffMs: 250, maxBackoffMs: 2000, drainSeconds: 5 },
     alerts: {
-      ...config.alerts, defaultChannel: CHANNELS.alerts.id, routes: [],
+      ...config.alerts,
+      defaultChannel: CHANNELS.alerts.id,
+      routes: [],
       ...(input.alertmanagerUrl ? { alertmanagerUrl: input.alertmanagerUrl } : { alertmanagerUrl: undefined }),
     },
   });
   const file = join(dir, 'runnerbot.yaml');
-  await writeFile(file, `# Written by the sandbox (npm run sandbox); see runnerbot.example.yaml for every key.\n${stringify(config)}`);
+  await writeFile(
+    file,
+    `# Written by the sandbox (npm run sandbox); see runnerbot.example.yaml for every key.\n${stringify(config)}`,
+  );
 
   const secretEnv = await writeSecrets(dir, {
     SLACK_BOT_TOKEN: sims.slack.botToken,

@@ -31,7 +31,12 @@ async function healthy(url: string): Promise<boolean> {
 
 const tail = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
 
-export async function startRunnerbot(options: { env: Record<string, string>; port: number; logFile: string; readyTimeoutMs?: number }): Promise<RunnerbotProcess> {
+export async function startRunnerbot(options: {
+  env: Record<string, string>;
+  port: number;
+  logFile: string;
+  readyTimeoutMs?: number;
+}): Promise<RunnerbotProcess> {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   await once(log, 'open');
   const child = spawn(process.execPath, [BIN, 'all'], {
@@ -48,7 +53,10 @@ export async function startRunnerbot(options: { env: Record<string, string>; por
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   let ready = false;
   while (!(ready = await healthy(url)) && Date.now() < deadline) {
-    if (!running()) throw new Error(`runnerbot exited (${child.exitCode ?? child.signalCode}) before answering /healthz; its log (${options.logFile}) ends with:\n${await tail(options.logFile)}`);
+    if (!running())
+      throw new Error(
+        `runnerbot exited (${child.exitCode ?? child.signalCode}) before answering /healthz; its log (${options.logFile}) ends with:\n${await tail(options.logFile)}`,
+      );
     await sleep(100);
   }
   return {

@@ -40,7 +40,9 @@ async function simulatorsWithFallback(wantFarm: boolean, skipped: string[]): Pro
   try {
     return await startSimulators({ vmFarm: true });
   } catch (error) {
-    skipped.push(`the fake runner VMs could not start (${(error as Error).message.split('\n')[0]}); provisions stop at "wait for the guest's IP"`);
+    skipped.push(
+      `the fake runner VMs could not start (${(error as Error).message.split('\n')[0]}); provisions stop at "wait for the guest's IP"`,
+    );
     return startSimulators({ vmFarm: false });
   }
 }
@@ -52,7 +54,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dir = await mkdtemp(join(tmpdir(), 'runnerbot-sandbox-'));
   const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => console.error(`sandbox: ${String(e)}`));
+    for (const cleanup of cleanups.splice(0).reverse())
+      await cleanup().catch((e: unknown) => console.error(`sandbox: ${String(e)}`));
   };
   try {
     say('starting the Proxmox VE, GitLab and Slack simulators');
@@ -65,18 +68,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const httpPort = await freePort();
     const alertsToken = randomBytes(18).toString('base64url');
-    const alertmanager = caps.alertmanager.ok ? await startAlertmanager({ runnerbot: `127.0.0.1:${httpPort}`, token: alertsToken }) : undefined;
+    const alertmanager = caps.alertmanager.ok
+      ? await startAlertmanager({ runnerbot: `127.0.0.1:${httpPort}`, token: alertsToken })
+      : undefined;
     if (alertmanager) cleanups.push(() => alertmanager.stop());
 
-    const config = await writeRunnerbotConfig({ dir, sims, redis: { url: redis.url, prefix }, httpPort, alertsToken, ...(alertmanager ? { alertmanagerUrl: alertmanager.url } : {}) });
+    const config = await writeRunnerbotConfig({
+      dir,
+      sims,
+      redis: { url: redis.url, prefix },
+      httpPort,
+      alertsToken,
+      ...(alertmanager ? { alertmanagerUrl: alertmanager.url } : {}),
+    });
     say('starting runnerbot all');
     const logFile = join(dir, 'runnerbot.log');
     const runnerbot = await startRunnerbot({ env: config.env, port: httpPort, logFile });
     cleanups.push(() => runnerbot.stop());
     if (!runnerbot.ready) skipped.push(`runnerbot did not answer /healthz within a minute; see ${logFile}`);
 
-    const alerts = alertmanager ? alertmanagerSender(alertmanager.url) : webhookSender(runnerbot.url, alertsToken, 'http://alertmanager.sandbox');
-    const page = await startPageServer({ sims, runnerbotUrl: runnerbot.url, ...(alertmanager ? { alertmanagerUrl: alertmanager.url } : {}), alerts, skipped }, options.port ?? 0);
+    const alerts = alertmanager
+      ? alertmanagerSender(alertmanager.url)
+      : webhookSender(runnerbot.url, alertsToken, 'http://alertmanager.sandbox');
+    const page = await startPageServer(
+      {
+        sims,
+        runnerbotUrl: runnerbot.url,
+        ...(alertmanager ? { alertmanagerUrl: alertmanager.url } : {}),
+        alerts,
+        skipped,
+      },
+      options.port ?? 0,
+    );
     cleanups.push(() => page.close());
     return { url: page.url, dir, logFile, skipped, redis: redis.origin, stop };
   } catch (error) {

@@ -9,8 +9,15 @@ import { CHANNELS, PEOPLE } from './people.ts';
 
 const PAGE_DIR = new URL('./page/', import.meta.url);
 const PAGE_FILES: Record<string, string> = {
-  '/': 'index.html', '/style.css': 'style.css', '/app.js': 'app.js', '/blocks.js': 'blocks.js',
-  '/mrkdwn.js': 'mrkdwn.js', '/fleet.js': 'fleet.js', '/slack.js': 'slack.js', '/dialog.js': 'dialog.js', '/messages.js': 'messages.js',
+  '/': 'index.html',
+  '/style.css': 'style.css',
+  '/app.js': 'app.js',
+  '/blocks.js': 'blocks.js',
+  '/mrkdwn.js': 'mrkdwn.js',
+  '/fleet.js': 'fleet.js',
+  '/slack.js': 'slack.js',
+  '/dialog.js': 'dialog.js',
+  '/messages.js': 'messages.js',
 };
 const TYPES: Record<string, string> = { html: 'text/html', css: 'text/css', js: 'text/javascript' };
 const RUNNER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -37,7 +44,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 function alertTarget(options: PageServerOptions, runner: string): RunnerDownTarget {
-  const vm = [...options.sims.proxmox.state.vms.values()].find((v) => v.config.name === runner && v.config.template !== '1');
+  const vm = [...options.sims.proxmox.state.vms.values()].find(
+    (v) => v.config.name === runner && v.config.template !== '1',
+  );
   return { runner, ...(vm ? { vmid: vm.vmid, node: vm.node } : {}) };
 }
 
@@ -55,7 +64,10 @@ async function route(options: PageServerOptions, req: IncomingMessage, res: Serv
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
   const file = PAGE_FILES[path];
   if (req.method === 'GET' && file) {
-    res.writeHead(200, { 'content-type': `${TYPES[file.split('.').pop()!]}; charset=utf-8`, 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': `${TYPES[file.split('.').pop()!]}; charset=utf-8`,
+      'cache-control': 'no-store',
+    });
     return void res.end(await readFile(new URL(file, PAGE_DIR)));
   }
   if (req.method === 'GET' && path === '/api/sandbox') return json(res, 200, describe(options));
@@ -63,7 +75,8 @@ async function route(options: PageServerOptions, req: IncomingMessage, res: Serv
   const alert = /^\/api\/alerts\/(fire|resolve)$/.exec(path);
   if (req.method === 'POST' && alert) {
     const runner = String((await readJson(req)).runner ?? '');
-    if (!RUNNER_NAME.test(runner)) return json(res, 400, { ok: false, error: 'runner must be a runner name such as gitlab-runner-02' });
+    if (!RUNNER_NAME.test(runner))
+      return json(res, 400, { ok: false, error: 'runner must be a runner name such as gitlab-runner-02' });
     const target = alertTarget(options, runner);
     await (alert[1] === 'fire' ? options.alerts.fire(target) : options.alerts.resolve(target));
     return json(res, 200, { ok: true, via: options.alerts.via });
@@ -71,7 +84,10 @@ async function route(options: PageServerOptions, req: IncomingMessage, res: Serv
   json(res, 404, { ok: false, error: 'not_found' });
 }
 
-export async function startPageServer(options: PageServerOptions, port = 0): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startPageServer(
+  options: PageServerOptions,
+  port = 0,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     route(options, req, res).catch((error: unknown) => json(res, 502, { ok: false, error: (error as Error).message }));
   });
@@ -79,9 +95,10 @@ export async function startPageServer(options: PageServerOptions, port = 0): Pro
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -28,14 +28,19 @@ export async function startSimulators(options: { vmFarm: boolean }): Promise<Sim
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],
       pools: [PROXMOX_LAYOUT.pool],
-      templates: [{ vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name }],
+      templates: [
+        { vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name },
+      ],
       ...(farm ? { vmHost: farm } : {}),
     }),
     startGitlabSim(),
     startSlackSim({ ...slackWorkspace, transport: 'socket' }),
   ]);
   return {
-    proxmox, gitlab, slack, ...(farm ? { farm } : {}),
+    proxmox,
+    gitlab,
+    slack,
+    ...(farm ? { farm } : {}),
     stop: async () => {
       await Promise.allSettled([slack.close(), gitlab.close(), proxmox.close()]);
       await farm?.close();

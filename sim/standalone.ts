@@ -25,9 +25,13 @@ Slack       Web API ${sims.slack.apiUrl} (slack.apiUrl), Socket Mode
             SLACK_BOT_TOKEN ${sims.slack.botToken}
             SLACK_APP_TOKEN ${sims.slack.appToken}
             SLACK_SIGNING_SECRET ${sims.slack.signingSecret}
-            channels ${Object.values(CHANNELS).map((c) => `#${c.name} ${c.id}`).join(', ')}
+            channels ${Object.values(CHANNELS)
+              .map((c) => `#${c.name} ${c.id}`)
+              .join(', ')}
             users ${PEOPLE.map((p) => `${p.name} ${p.id} (${p.role})`).join(', ')}
-            groups ${Object.values(GROUPS).map((g) => `@${g.handle} ${g.id}`).join(', ')}
+            groups ${Object.values(GROUPS)
+              .map((g) => `@${g.handle} ${g.id}`)
+              .join(', ')}
             state ${sims.slack.url}/_sim/state, live changes ${sims.slack.url}/_sim/events
 
 Ctrl-C stops the simulators.`);

@@ -46,33 +46,53 @@ type Path = readonly PropertyKey[];
 type Raw = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const valueAt = (root: unknown, path: Path): unknown => path.reduce<unknown>((node, key) => (isObject(node) || Array.isArray(node) ? (node as Raw)[key as string] : undefined), root);
+const valueAt = (root: unknown, path: Path): unknown =>
+  path.reduce<unknown>(
+    (node, key) => (isObject(node) || Array.isArray(node) ? (node as Raw)[key as string] : undefined),
+    root,
+  );
 const dotted = (path: Path) => path.map(String).join('.');
 
-export function loadConfig(env: Env, readFile: ReadFile, options: LoadOptions = {}): Result<LoadedConfig, ConfigProblem[]> {
+export function loadConfig(
+  env: Env,
+  readFile: ReadFile,
+  options: LoadOptions = {},
+): Result<LoadedConfig, ConfigProblem[]> {
   const file = options.file ?? env.RUNNERBOT_CONFIG ?? DEFAULT_CONFIG_FILE;
   let text: string;
   try {
     text = readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return err([{ message: `cannot read the config file ${file} (${code}); pass its path or set RUNNERBOT_CONFIG (runnerbot.example.yaml is a starting point)` }]);
+    return err([
+      {
+        message: `cannot read the config file ${file} (${code}); pass its path or set RUNNERBOT_CONFIG (runnerbot.example.yaml is a starting point)`,
+      },
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  if (doc.errors.length > 0) return err(doc.errors.map((e) => ({ line: e.linePos?.[0].line, message: `YAML syntax: ${e.message.split('\n')[0]}` })));
+  if (doc.errors.length > 0)
+    return err(
+      doc.errors.map((e) => ({ line: e.linePos?.[0].line, message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+    );
   const raw: unknown = doc.toJS() ?? {};
   if (!isObject(raw)) return err([{ message: 'the file must hold a mapping of sections (slack:, proxmox:, …)' }]);
 
   const problems: ConfigProblem[] = takeSecretsOut(raw);
   const overridden = applyEnvOverrides(raw, env);
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...withoutTypoEchoes(parsed.error.issues.flatMap((issue) => describeIssue(issue, raw, overridden))));
+  if (!parsed.success)
+    problems.push(...withoutTypoEchoes(parsed.error.issues.flatMap((issue) => describeIssue(issue, raw, overridden))));
 
   const slack = isObject(raw.slack) ? raw.slack : {};
   const ssh = isObject(raw.ssh) ? raw.ssh : {};
   const keyPath = typeof ssh.keyPath === 'string' ? ssh.keyPath : undefined;
-  const { secrets, problems: secretProblems } = readSecrets(env, readFile, { role: options.role, slackMode: slack.mode === 'http' ? 'http' : 'socket', sshKeyPath: keyPath });
+  const { secrets, problems: secretProblems } = readSecrets(env, readFile, {
+    role: options.role,
+    slackMode: slack.mode === 'http' ? 'http' : 'socket',
+    sshKeyPath: keyPath,
+  });
   problems.push(...secretProblems.map((message) => ({ message })));
   let sshPublicKey: string | undefined;
   if (runsWorker(options.role) && keyPath) {
@@ -80,13 +100,20 @@ export function loadConfig(env: Env, readFile: ReadFile, options: LoadOptions = 
     try {
       sshPublicKey = readFile(publicPath).trim();
     } catch (error) {
-      problems.push({ path: 'ssh.publicKeyPath', message: `cannot read the public key ${publicPath} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the VMs authorize it through cloud-init` });
+      problems.push({
+        path: 'ssh.publicKeyPath',
+        message: `cannot read the public key ${publicPath} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the VMs authorize it through cloud-init`,
+      });
     }
   }
 
   const known = secretValues(secrets);
   const inFile = (p: ConfigProblem) => p.path !== undefined && !/^[A-Z_]+$/.test(p.path);
-  const located = problems.map((p) => ({ ...p, line: p.line ?? (inFile(p) ? lineOf(doc, lines, p.path!.split('.')) : undefined), message: scrubSecrets(p.message, known) }));
+  const located = problems.map((p) => ({
+    ...p,
+    line: p.line ?? (inFile(p) ? lineOf(doc, lines, p.path!.split('.')) : undefined),
+    message: scrubSecrets(p.message, known),
+  }));
   located.sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity));
   if (located.length > 0 || !parsed.success) return err(located);
   return ok({ file, config: parsed.data, secrets, sshPublicKey });
@@ -141,14 +168,16 @@ function takeSecretsOut(raw: Raw, prefix: string[] = []): ConfigProblem[] {
     const path = dotted([...prefix, key]);
     const secretKey = SECRET_KEY_NAME.test(key.replace(/[-_]/g, '')) && key.toLowerCase() !== 'tokenid';
     if (typeof value === 'string' && URL_CREDENTIALS.test(value)) {
-      const how = path === 'redis.url' ? 'set the whole URL in REDIS_URL instead' : 'remove the user and password from it';
+      const how =
+        path === 'redis.url' ? 'set the whole URL in REDIS_URL instead' : 'remove the user and password from it';
       problems.push({ path, message: `secrets do not belong in the config file: this URL carries a password; ${how}` });
       raw[key] = value.replace(URL_CREDENTIALS, '$1');
     } else if (secretKey || (typeof value === 'string' && SECRET_VALUE.test(value))) {
       problems.push({ path, message: `secrets do not belong in the config file: remove it and ${secretHome(path)}` });
       delete raw[key];
     } else if (isObject(value)) problems.push(...takeSecretsOut(value, [...prefix, key]));
-    else if (Array.isArray(value)) value.forEach((item, i) => isObject(item) && problems.push(...takeSecretsOut(item, [...prefix, key, String(i)])));
+    else if (Array.isArray(value))
+      value.forEach((item, i) => isObject(item) && problems.push(...takeSecretsOut(item, [...prefix, key, String(i)])));
   }
   return problems;
 }
@@ -179,7 +208,15 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const KIND: Record<string, string> = { number: 'a number', int: 'an integer', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a mapping', record: 'a mapping' };
+const KIND: Record<string, string> = {
+  number: 'a number',
+  int: 'an integer',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
 
 function expectation(issue: Issue): string {
   switch (issue.code) {
@@ -190,7 +227,8 @@ function expectation(issue: Issue): string {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const sign = issue.code === 'too_small' ? (issue.inclusive ? '≥' : '>') : issue.inclusive ? '≤' : '<';
       if (issue.origin === 'array') return `${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} item(s)`;
-      if (issue.origin === 'string') return `${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} character(s)`;
+      if (issue.origin === 'string')
+        return `${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} character(s)`;
       return `a number ${sign} ${bound}`;
     }
     case 'invalid_value':
@@ -221,12 +259,17 @@ function describeIssue(issue: Issue, raw: Raw, overridden: Map<string, string>):
     const known = knownKeysAt(issue.path);
     return issue.keys.map((key) => {
       const guess = didYouMean(key, known);
-      return { path: dotted([...issue.path, key]), message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}`, suggests: guess && dotted([...issue.path, guess]) };
+      return {
+        path: dotted([...issue.path, key]),
+        message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        suggests: guess && dotted([...issue.path, guess]),
+      };
     });
   }
   if (issue.code === 'custom') return [{ path, message: issue.message }];
   const value = valueAt(raw, issue.path);
-  if (issue.code === 'invalid_type' && value === undefined) return [{ path, message: `required: expected ${expectation(issue)}`, missing: true }];
+  if (issue.code === 'invalid_type' && value === undefined)
+    return [{ path, message: `required: expected ${expectation(issue)}`, missing: true }];
   const message = `expected ${expectation(issue)}, got ${show(value)}`;
   return [variable ? { path: variable, message: `${message} (overrides ${path})` } : { path, message }];
 }
@@ -242,7 +285,14 @@ function knownKeysAt(path: Path): string[] {
   };
   for (const key of path) {
     const d = def(unwrap(schema));
-    schema = d.type === 'object' ? (d.shape as Record<string, unknown>)[String(key)] : d.type === 'array' ? d.element : d.type === 'record' ? d.valueType : undefined;
+    schema =
+      d.type === 'object'
+        ? (d.shape as Record<string, unknown>)[String(key)]
+        : d.type === 'array'
+          ? d.element
+          : d.type === 'record'
+            ? d.valueType
+            : undefined;
     if (!schema) return [];
   }
   const d = def(unwrap(schema));

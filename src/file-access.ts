@@ -23,9 +23,15 @@ export function filesOpened(loaded: Pick<LoadedConfig, 'config'>, role: Role | u
   const { proxmox, ssh } = loaded.config;
   const worker = runsWorker(role);
   const needs: FileNeed[] = [];
-  if (proxmox.caFile && (worker || runsBot(role))) needs.push({ key: 'proxmox.caFile', path: proxmox.caFile, access: 'read', maxBytes: 1024 * KIB });
+  if (proxmox.caFile && (worker || runsBot(role)))
+    needs.push({ key: 'proxmox.caFile', path: proxmox.caFile, access: 'read', maxBytes: 1024 * KIB });
   if (worker && ssh.knownHosts !== 'off' && ssh.knownHostsFile) {
-    needs.push({ key: 'ssh.knownHostsFile', path: ssh.knownHostsFile, access: ssh.knownHosts === 'strict' ? 'read' : 'read-write', maxBytes: 16 * 1024 * KIB });
+    needs.push({
+      key: 'ssh.knownHostsFile',
+      path: ssh.knownHostsFile,
+      access: ssh.knownHosts === 'strict' ? 'read' : 'read-write',
+      maxBytes: 16 * 1024 * KIB,
+    });
   }
   return needs;
 }
@@ -57,7 +63,8 @@ function problemOf(need: FileNeed, fs: FileSystem): string | undefined {
   const dir = dirname(need.path);
   if (need.access === 'read-write') {
     const dirStat = fs.stat(dir);
-    if (!dirStat?.isDirectory) return `${need.path}: its directory ${dir} does not exist; runnerbot writes this file, so mount a writable volume there`;
+    if (!dirStat?.isDirectory)
+      return `${need.path}: its directory ${dir} does not exist; runnerbot writes this file, so mount a writable volume there`;
     try {
       fs.access(dir, constants.W_OK | constants.X_OK);
     } catch (error) {
@@ -73,7 +80,8 @@ function problemOf(need: FileNeed, fs: FileSystem): string | undefined {
     return `${need.path} cannot be ${need.access === 'read' ? 'read' : 'read and written'} ${local(error)}`;
   }
   if (need.access === 'read' && stat.size === 0) return `${need.path} is empty`;
-  if (stat.size > need.maxBytes) return `${need.path} is ${stat.size} bytes, more than the ${need.maxBytes} a ${need.key} can be`;
+  if (stat.size > need.maxBytes)
+    return `${need.path} is ${stat.size} bytes, more than the ${need.maxBytes} a ${need.key} can be`;
   return undefined;
 }
 

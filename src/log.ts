@@ -9,7 +9,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const MASK = '***';
 
 const TOKEN_SHAPES: [RegExp, string][] = [
-  [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g, `-----BEGIN $1PRIVATE KEY-----${MASK}`],
+  [
+    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g,
+    `-----BEGIN $1PRIVATE KEY-----${MASK}`,
+  ],
   [/\bglrt-[A-Za-z0-9_.-]+/g, MASK],
   [/\bglpat-[A-Za-z0-9_.-]+/g, MASK],
   [/\bxox[a-z]-[A-Za-z0-9-]+/g, MASK],

@@ -9,7 +9,10 @@ export const HASH_TAG = /\{[^{}]+\}/;
 
 export const redisSchema = z
   .strictObject({
-    url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
     prefix: z.string().min(1).default('runnerbot'),
     sentinel: z
       .strictObject({
@@ -30,7 +33,12 @@ export const redisSchema = z
     replicaAckTimeoutMs: z.number().int().min(1).max(60_000).default(1000),
   })
   .superRefine((redis, ctx) => {
-    if (redis.sentinel && redis.cluster) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'set either redis.sentinel or redis.cluster, not both' });
+    if (redis.sentinel && redis.cluster)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster'],
+        message: 'set either redis.sentinel or redis.cluster, not both',
+      });
     if (redis.cluster && !HASH_TAG.test(redis.prefix)) {
       ctx.addIssue({
         code: 'custom',
@@ -39,6 +47,12 @@ export const redisSchema = z
       });
     }
   })
-  .default({ url: 'redis://127.0.0.1:6379', prefix: 'runnerbot', tls: false, replicasToAck: 0, replicaAckTimeoutMs: 1000 });
+  .default({
+    url: 'redis://127.0.0.1:6379',
+    prefix: 'runnerbot',
+    tls: false,
+    replicasToAck: 0,
+    replicaAckTimeoutMs: 1000,
+  });
 
 export type RedisConfig = z.infer<typeof redisSchema>;

@@ -20,7 +20,10 @@ export interface NodeAccess {
 
 export type RedisEndpoint =
   | { url: string }
-  | { sentinel: { addresses: HostPort[]; masterName: string; username?: string; password?: string; tls: boolean }; node: NodeAccess }
+  | {
+      sentinel: { addresses: HostPort[]; masterName: string; username?: string; password?: string; tls: boolean };
+      node: NodeAccess;
+    }
   | { cluster: { addresses: HostPort[] }; node: NodeAccess };
 
 const hostPort = (address: string): HostPort => {
@@ -43,8 +46,11 @@ export function redisEndpoint(
   const { addresses, masterName, username, tls } = redis.sentinel!;
   return {
     sentinel: {
-      addresses: addresses.map(hostPort), masterName, tls,
-      ...(username ? { username } : {}), ...(secrets.redisSentinelPassword ? { password: secrets.redisSentinelPassword } : {}),
+      addresses: addresses.map(hostPort),
+      masterName,
+      tls,
+      ...(username ? { username } : {}),
+      ...(secrets.redisSentinelPassword ? { password: secrets.redisSentinelPassword } : {}),
     },
     node,
   };
@@ -54,7 +60,8 @@ export function redisEndpoint(
 export function describeEndpoint(endpoint: RedisEndpoint): string {
   const list = (addresses: HostPort[]) => addresses.map((a) => `${a.host}:${a.port}`).join(',');
   if ('url' in endpoint) return redactRedisUrl(endpoint.url);
-  if ('sentinel' in endpoint) return `Sentinel master "${endpoint.sentinel.masterName}" via ${list(endpoint.sentinel.addresses)}`;
+  if ('sentinel' in endpoint)
+    return `Sentinel master "${endpoint.sentinel.masterName}" via ${list(endpoint.sentinel.addresses)}`;
   return `Redis Cluster via ${list(endpoint.cluster.addresses)}`;
 }
 
@@ -81,7 +88,12 @@ const reconnectOnReadonly = (error: Error): 2 | false => (error.message.startsWi
 export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}): Redis {
   if ('url' in endpoint) return new Redis(endpoint.url, { reconnectOnError: reconnectOnReadonly, ...options });
   const { username, password, tls } = endpoint.node;
-  const node: RedisOptions = { ...options, ...(username ? { username } : {}), ...(password ? { password } : {}), ...(tls ? { tls } : {}) };
+  const node: RedisOptions = {
+    ...options,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(tls ? { tls } : {}),
+  };
   if ('sentinel' in endpoint) {
     const s = endpoint.sentinel;
     return new Redis({

@@ -27,7 +27,12 @@ const IN_SYNC_ACK_SECONDS = 2;
 
 /** Parses `INFO replication`. */
 export function parseReplication(info: string): { role: string; offset: number; replicas: ReplicaFacts[] } {
-  const fields = new Map(info.split(/\r?\n/).map((line) => line.split(':', 2) as [string, string]).filter(([, value]) => value !== undefined));
+  const fields = new Map(
+    info
+      .split(/\r?\n/)
+      .map((line) => line.split(':', 2) as [string, string])
+      .filter(([, value]) => value !== undefined),
+  );
   const offset = Number(fields.get('master_repl_offset') ?? 0);
   const replicas: ReplicaFacts[] = [];
   for (const [name, value] of fields) {
@@ -36,7 +41,13 @@ export function parseReplication(info: string): { role: string; offset: number; 
     const state = f.get('state') ?? 'unknown';
     const lagBytes = Math.max(0, offset - Number(f.get('offset') ?? 0));
     const lastAckSeconds = Number(f.get('lag') ?? Infinity);
-    replicas.push({ address: `${f.get('ip')}:${f.get('port')}`, state, lagBytes, lastAckSeconds, inSync: state === 'online' && lastAckSeconds <= IN_SYNC_ACK_SECONDS });
+    replicas.push({
+      address: `${f.get('ip')}:${f.get('port')}`,
+      state,
+      lagBytes,
+      lastAckSeconds,
+      inSync: state === 'online' && lastAckSeconds <= IN_SYNC_ACK_SECONDS,
+    });
   }
   return { role: fields.get('role') ?? 'unknown', offset, replicas };
 }
@@ -51,5 +62,11 @@ export async function describeRedis(redis: Redis, mode: RedisFacts['mode'], key:
   const [, clientInfo] = results[1] as [null, string];
   const [, info] = results[2] as [null, string];
   const { role, replicas } = parseReplication(info);
-  return { mode, primary: localAddress(clientInfo), role, replicas, replicasInSync: replicas.filter((r) => r.inSync).length };
+  return {
+    mode,
+    primary: localAddress(clientInfo),
+    role,
+    replicas,
+    replicasInSync: replicas.filter((r) => r.inSync).length,
+  };
 }

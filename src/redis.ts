@@ -73,7 +73,11 @@ export async function checkRedis(redis: Redis, endpoint: RedisEndpoint, timeoutM
     await redis.ping();
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw transient('QUEUE.UNAVAILABLE', `Redis at ${where} is unreachable (${reason}): start it, or set redis.url / REDIS_URL (or redis.sentinel, redis.cluster) to where it runs`, error);
+    throw transient(
+      'QUEUE.UNAVAILABLE',
+      `Redis at ${where} is unreachable (${reason}): start it, or set redis.url / REDIS_URL (or redis.sentinel, redis.cluster) to where it runs`,
+      error,
+    );
   }
   let policy: string | undefined;
   let appendonly: string | undefined;
@@ -82,7 +86,11 @@ export async function checkRedis(redis: Redis, endpoint: RedisEndpoint, timeoutM
     appendonly = await configValue(redis, 'appendonly');
   } catch (error) {
     if (!CONFIG_UNAVAILABLE.test((error as Error).message)) throw error;
-    return { warnings: [`Redis at ${where} does not allow CONFIG GET (a managed Redis?): make sure it runs with maxmemory-policy noeviction and appendonly yes, or queued jobs can be lost`] };
+    return {
+      warnings: [
+        `Redis at ${where} does not allow CONFIG GET (a managed Redis?): make sure it runs with maxmemory-policy noeviction and appendonly yes, or queued jobs can be lost`,
+      ],
+    };
   }
   const wrong: string[] = [];
   const fixes: string[] = [];

@@ -66,22 +66,31 @@ function readVariable(env: Env, readFile: ReadFile, name: string): { value?: str
     const value = readFile(path).trim();
     return value ? { value } : { problem: `${name}_FILE (${path}) is empty` };
   } catch (error) {
-    return { problem: `${name}_FILE (${path}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return {
+      problem: `${name}_FILE (${path}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    };
   }
 }
 
 function readPrivateKey(readFile: ReadFile, keyPath: string): { value?: string; problem?: string } {
   try {
     const value = readFile(keyPath);
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return { problem: `ssh.keyPath (${keyPath}) does not hold a private key` };
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value))
+      return { problem: `ssh.keyPath (${keyPath}) does not hold a private key` };
     return { value };
   } catch (error) {
-    return { problem: `ssh.keyPath (${keyPath}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return {
+      problem: `ssh.keyPath (${keyPath}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    };
   }
 }
 
 /** Reads every secret; reports each required one that is missing, by name. */
-export function readSecrets(env: Env, readFile: ReadFile, needs: SecretNeeds): { secrets: Secrets; problems: string[] } {
+export function readSecrets(
+  env: Env,
+  readFile: ReadFile,
+  needs: SecretNeeds,
+): { secrets: Secrets; problems: string[] } {
   const secrets: Secrets = {};
   const problems: string[] = [];
   const required = requiredVariables(needs);
@@ -89,17 +98,26 @@ export function readSecrets(env: Env, readFile: ReadFile, needs: SecretNeeds): {
     const { value, problem } = readVariable(env, readFile, name);
     if (problem) problems.push(problem);
     else if (value) secrets[key] = value;
-    else if (required.includes(key)) problems.push(`${name} (or ${name}_FILE) is not set; ${roleText(needs.role)} needs it`);
+    else if (required.includes(key))
+      problems.push(`${name} (or ${name}_FILE) is not set; ${roleText(needs.role)} needs it`);
   }
-  if (runsBot(needs.role) && !secrets.alertsToken && !secrets.alertsBasicAuth && !problems.some((p) => p.startsWith('ALERTS_'))) {
-    problems.push(`ALERTS_TOKEN (or ALERTS_TOKEN_FILE, or ALERTS_BASIC_AUTH) is not set; ${roleText(needs.role)} needs it to accept POST /alerts`);
+  if (
+    runsBot(needs.role) &&
+    !secrets.alertsToken &&
+    !secrets.alertsBasicAuth &&
+    !problems.some((p) => p.startsWith('ALERTS_'))
+  ) {
+    problems.push(
+      `ALERTS_TOKEN (or ALERTS_TOKEN_FILE, or ALERTS_BASIC_AUTH) is not set; ${roleText(needs.role)} needs it to accept POST /alerts`,
+    );
   }
   if (runsWorker(needs.role) && needs.sshKeyPath) {
     const { value, problem } = readPrivateKey(readFile, needs.sshKeyPath);
     if (problem) problems.push(problem);
     else secrets.sshPrivateKey = value;
   }
-  if (secrets.alertsBasicAuth && !secrets.alertsBasicAuth.includes(':')) problems.push('ALERTS_BASIC_AUTH must have the form user:password');
+  if (secrets.alertsBasicAuth && !secrets.alertsBasicAuth.includes(':'))
+    problems.push('ALERTS_BASIC_AUTH must have the form user:password');
   return { secrets, problems };
 }
 
@@ -114,7 +132,8 @@ export function secretValues(secrets: Secrets): string[] {
 /** Which secrets are set, never their values: `{ SLACK_BOT_TOKEN: '***', GITLAB_TOKEN: '(not set)' }`. */
 export function describeSecrets(secrets: Secrets): Record<string, string> {
   const described: Record<string, string> = {};
-  for (const [key, name] of Object.entries(SECRET_VARIABLES) as [EnvSecret, string][]) described[name] = secrets[key] ? '***' : '(not set)';
+  for (const [key, name] of Object.entries(SECRET_VARIABLES) as [EnvSecret, string][])
+    described[name] = secrets[key] ? '***' : '(not set)';
   described['ssh private key (ssh.keyPath)'] = secrets.sshPrivateKey ? '***' : '(not read)';
   return described;
 }

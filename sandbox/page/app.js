@@ -23,13 +23,19 @@ const $ = (id) => document.getElementById(id);
 const topLevel = (channel) => channel.messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts).length;
 
 function renderSidebar() {
-  $('channels').innerHTML = view.state.channels.map((c) => {
-    if (c.id === view.channel) view.seen.set(c.id, topLevel(c));
-    const unread = topLevel(c) - (view.seen.get(c.id) ?? 0);
-    return `<a data-channel="${c.id}" class="${c.id === view.channel ? 'active' : ''}"># ${escapeHtml(c.name)}${unread > 0 ? `<span class="unread">${unread}</span>` : ''}</a>`;
-  }).join('');
-  $('people').innerHTML = sandbox.people.map((p) => `<label class="${p.id === view.me ? 'active' : ''}" data-user="${p.id}">
-    <input type="radio" name="me" value="${p.id}" ${p.id === view.me ? 'checked' : ''}> ${escapeHtml(p.real_name)}<small>@${escapeHtml(p.name)} · ${escapeHtml(p.rights)}</small></label>`).join('');
+  $('channels').innerHTML = view.state.channels
+    .map((c) => {
+      if (c.id === view.channel) view.seen.set(c.id, topLevel(c));
+      const unread = topLevel(c) - (view.seen.get(c.id) ?? 0);
+      return `<a data-channel="${c.id}" class="${c.id === view.channel ? 'active' : ''}"># ${escapeHtml(c.name)}${unread > 0 ? `<span class="unread">${unread}</span>` : ''}</a>`;
+    })
+    .join('');
+  $('people').innerHTML = sandbox.people
+    .map(
+      (p) => `<label class="${p.id === view.me ? 'active' : ''}" data-user="${p.id}">
+    <input type="radio" name="me" value="${p.id}" ${p.id === view.me ? 'checked' : ''}> ${escapeHtml(p.real_name)}<small>@${escapeHtml(p.name)} · ${escapeHtml(p.rights)}</small></label>`,
+    )
+    .join('');
 }
 
 function renderChannel() {
@@ -38,7 +44,10 @@ function renderChannel() {
   view.buttons = new Map();
   list.innerHTML = channelHtml(view.state, view.channel, view.me, view.openThreads, view.buttons);
   $('channel-name').textContent = `# ${namesFor(view.state).channel(view.channel)}`;
-  $('channel-topic').textContent = view.channel === sandbox.channels.alerts ? 'Alertmanager notifications' : 'runner requests, approvals and progress threads';
+  $('channel-topic').textContent =
+    view.channel === sandbox.channels.alerts
+      ? 'Alertmanager notifications'
+      : 'runner requests, approvals and progress threads';
   if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
@@ -52,9 +61,14 @@ let refreshing = null;
 function refresh() {
   refreshing ??= new Promise((resolve) => setTimeout(resolve, 30))
     .then(() => slack.state())
-    .then((state) => { view.state = state; render(); })
+    .then((state) => {
+      view.state = state;
+      render();
+    })
     .catch(() => undefined)
-    .finally(() => { refreshing = null; });
+    .finally(() => {
+      refreshing = null;
+    });
   return refreshing;
 }
 
@@ -110,10 +124,13 @@ $('composer').addEventListener('submit', async (event) => {
   await slack.slashCommand(view.me, view.channel, match[1], match[2]);
 });
 
-slack.subscribe(() => void refresh(), (connected) => {
-  $('connection').textContent = connected ? '● live' : '○ reconnecting…';
-  if (connected) void refresh();
-});
+slack.subscribe(
+  () => void refresh(),
+  (connected) => {
+    $('connection').textContent = connected ? '● live' : '○ reconnecting…';
+    if (connected) void refresh();
+  },
+);
 startFleetPanel(sandbox);
 await refresh();
 document.body.dataset.ready = 'true';

@@ -11,7 +11,8 @@ function button(element, index) {
 }
 
 function contextElement(element, names) {
-  if (element.type === 'image') return `<img alt="${escapeHtml(element.alt_text ?? '')}" src="${escapeHtml(element.image_url ?? '')}" width="16" height="16">`;
+  if (element.type === 'image')
+    return `<img alt="${escapeHtml(element.alt_text ?? '')}" src="${escapeHtml(element.image_url ?? '')}" width="16" height="16">`;
   return text(element, names);
 }
 
@@ -29,11 +30,16 @@ function block(b, names, buttons) {
     case 'context':
       return `<div class="block-context">${(b.elements ?? []).map((e) => contextElement(e, names)).join(' ')}</div>`;
     case 'actions':
-      return `<div class="block-actions">${(b.elements ?? []).filter((e) => e.type === 'button').map(add).join('')}</div>`;
+      return `<div class="block-actions">${(b.elements ?? [])
+        .filter((e) => e.type === 'button')
+        .map(add)
+        .join('')}</div>`;
     case 'image':
       return `<img class="block-image" alt="${escapeHtml(b.alt_text ?? '')}" src="${escapeHtml(b.image_url ?? '')}">`;
     case 'section': {
-      const fields = b.fields?.length ? `<div class="fields">${b.fields.map((f) => `<div>${text(f, names)}</div>`).join('')}</div>` : '';
+      const fields = b.fields?.length
+        ? `<div class="fields">${b.fields.map((f) => `<div>${text(f, names)}</div>`).join('')}</div>`
+        : '';
       const accessory = b.accessory?.type === 'button' ? add(b.accessory) : '';
       return `<div class="block-section"><div>${text(b.text, names)}${fields}</div>${accessory}</div>`;
     }
@@ -44,6 +50,7 @@ function block(b, names, buttons) {
 
 /** The message body: its blocks, or its text when it has none. */
 export function renderBody(message, names, buttons) {
-  if (!Array.isArray(message.blocks) || message.blocks.length === 0) return `<div class="block-section"><div>${mrkdwn(message.text, names)}</div></div>`;
+  if (!Array.isArray(message.blocks) || message.blocks.length === 0)
+    return `<div class="block-section"><div>${mrkdwn(message.text, names)}</div></div>`;
   return message.blocks.map((b) => block(b, names, buttons)).join('');
 }

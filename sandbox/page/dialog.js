@@ -6,7 +6,8 @@ export function confirmDialog(confirm, names) {
   const dialog = document.getElementById('confirm');
   document.getElementById('confirm-title').innerHTML = escapeHtml(confirm.title?.text ?? 'Are you sure?');
   const text = confirm.text ?? {};
-  document.getElementById('confirm-text').innerHTML = text.type === 'mrkdwn' ? mrkdwn(text.text, names) : escapeHtml(text.text ?? '');
+  document.getElementById('confirm-text').innerHTML =
+    text.type === 'mrkdwn' ? mrkdwn(text.text, names) : escapeHtml(text.text ?? '');
   const ok = document.getElementById('confirm-ok');
   ok.textContent = confirm.confirm?.text ?? 'Yes';
   ok.className = confirm.style === 'danger' ? 'danger' : 'primary';

@@ -16,16 +16,36 @@ function since(iso) {
 }
 
 function render(fleet) {
-  rows('vms', fleet.vms.map((vm) => `<tr data-vmid="${vm.vmid}" data-name="${escapeHtml(vm.name)}" class="${vm.template ? 'template' : ''}">
+  rows(
+    'vms',
+    fleet.vms
+      .map(
+        (vm) => `<tr data-vmid="${vm.vmid}" data-name="${escapeHtml(vm.name)}" class="${vm.template ? 'template' : ''}">
     <td>${vm.vmid}</td><td>${escapeHtml(vm.name)}${vm.template ? ' (template)' : ''}${vm.lock ? ` 🔒${escapeHtml(vm.lock)}` : ''}</td>
-    <td class="status-${vm.status}">${vm.status}</td><td>${escapeHtml(vm.ip ?? '')}</td></tr>`).join(''));
-  rows('runners', fleet.runners.map((r) => `<tr data-runner-id="${r.id}" data-description="${escapeHtml(r.description)}">
-    <td>#${r.id}</td><td>${escapeHtml(r.description)}${r.paused ? ' (paused)' : ''}</td><td>${escapeHtml(r.tags.join(', '))}</td><td>${since(r.contactedAt)}</td></tr>`).join(''));
+    <td class="status-${vm.status}">${vm.status}</td><td>${escapeHtml(vm.ip ?? '')}</td></tr>`,
+      )
+      .join(''),
+  );
+  rows(
+    'runners',
+    fleet.runners
+      .map(
+        (r) => `<tr data-runner-id="${r.id}" data-description="${escapeHtml(r.description)}">
+    <td>#${r.id}</td><td>${escapeHtml(r.description)}${r.paused ? ' (paused)' : ''}</td><td>${escapeHtml(r.tags.join(', '))}</td><td>${since(r.contactedAt)}</td></tr>`,
+      )
+      .join(''),
+  );
   const am = fleet.alertmanager;
   document.getElementById('alertmanager').innerHTML = am
     ? [
-        ...am.alerts.map((a) => `<li class="am-alert">${escapeHtml(a.labels.alertname)} ${escapeHtml(a.labels.runner ?? '')}: ${escapeHtml(a.state)}</li>`),
-        ...am.silences.map((s) => `<li class="am-silence">🔇 silence by ${escapeHtml(s.createdBy)} until ${new Date(s.endsAt).toLocaleTimeString()}: ${escapeHtml(s.matchers.join(', '))}</li>`),
+        ...am.alerts.map(
+          (a) =>
+            `<li class="am-alert">${escapeHtml(a.labels.alertname)} ${escapeHtml(a.labels.runner ?? '')}: ${escapeHtml(a.state)}</li>`,
+        ),
+        ...am.silences.map(
+          (s) =>
+            `<li class="am-silence">🔇 silence by ${escapeHtml(s.createdBy)} until ${new Date(s.endsAt).toLocaleTimeString()}: ${escapeHtml(s.matchers.join(', '))}</li>`,
+        ),
       ].join('') || '<li>Alertmanager: no alerts, no silences</li>'
     : '<li>no Alertmanager here: alerts go straight to runnerbot</li>';
   const bot = fleet.runnerbot;
@@ -48,7 +68,11 @@ export function startFleetPanel(sandbox) {
   const send = (what) => async () => {
     const runner = document.getElementById('alert-runner').value.trim();
     status.textContent = `${what === 'fire' ? 'firing' : 'resolving'} RunnerDown for ${runner}…`;
-    const res = await fetch(`/api/alerts/${what}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runner }) });
+    const res = await fetch(`/api/alerts/${what}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ runner }),
+    });
     const answer = await res.json();
     status.textContent = answer.ok
       ? `RunnerDown ${what === 'fire' ? 'fired' : 'resolved'} for ${runner} (via ${answer.via === 'alertmanager' ? 'Alertmanager' : "runnerbot's /alerts"})`

@@ -3,7 +3,8 @@
 import { renderBody } from './blocks.js';
 import { escapeHtml } from './mrkdwn.js';
 
-const time = (ts) => new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const time = (ts) =>
+  new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const byTs = (a, b) => Number(a.ts) - Number(b.ts);
 
 export function namesFor(state) {
@@ -38,7 +39,9 @@ function threadHtml(root, ctx) {
   const label = `${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}`;
   const toggle = `<button type="button" class="thread-toggle" data-thread="${escapeHtml(root.ts)}" aria-expanded="${open}">${open ? 'Hide thread' : label}</button>`;
   if (!open) return toggle;
-  const items = [...replies.map((m) => ({ m, e: false })), ...mine.map((m) => ({ m, e: true }))].sort((a, b) => byTs(a.m, b.m));
+  const items = [...replies.map((m) => ({ m, e: false })), ...mine.map((m) => ({ m, e: true }))].sort((a, b) =>
+    byTs(a.m, b.m),
+  );
   return `${toggle}<div class="thread" data-thread-of="${escapeHtml(root.ts)}">${items.map(({ m, e }) => messageHtml(m, ctx, { ephemeral: e })).join('')}</div>`;
 }
 
@@ -46,7 +49,9 @@ function threadHtml(root, ctx) {
 export function channelHtml(state, channelId, me, openThreads, buttons) {
   const channel = state.channels.find((c) => c.id === channelId);
   const messages = channel?.messages ?? [];
-  const ephemerals = state.ephemerals.filter((e) => e.user === me && e.channel === channelId).map((e) => ({ ...e, channel: channelId }));
+  const ephemerals = state.ephemerals
+    .filter((e) => e.user === me && e.channel === channelId)
+    .map((e) => ({ ...e, channel: channelId }));
   const ctx = { state, names: namesFor(state), messages, ephemerals, openThreads, buttons };
   const top = [
     ...messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts).map((m) => ({ m, e: false })),

@@ -2,9 +2,27 @@
 // *bold* _italic_ ~strike~ are drawn as Slack draws them.
 
 const EMOJI = {
-  white_check_mark: '✅', x: '❌', warning: '⚠️', rotating_light: '🚨', hourglass: '⏳', hourglass_flowing_sand: '⏳',
-  arrows_counterclockwise: '🔄', large_green_circle: '🟢', red_circle: '🔴', fire: '🔥', mute: '🔇', wrench: '🔧',
-  hand: '✋', raised_hand: '✋', octagonal_sign: '🛑', thumbsup: '👍', '+1': '👍', information_source: 'ℹ️', bell: '🔔', no_bell: '🔕', large_yellow_circle: '🟡',
+  white_check_mark: '✅',
+  x: '❌',
+  warning: '⚠️',
+  rotating_light: '🚨',
+  hourglass: '⏳',
+  hourglass_flowing_sand: '⏳',
+  arrows_counterclockwise: '🔄',
+  large_green_circle: '🟢',
+  red_circle: '🔴',
+  fire: '🔥',
+  mute: '🔇',
+  wrench: '🔧',
+  hand: '✋',
+  raised_hand: '✋',
+  octagonal_sign: '🛑',
+  thumbsup: '👍',
+  '+1': '👍',
+  information_source: 'ℹ️',
+  bell: '🔔',
+  no_bell: '🔕',
+  large_yellow_circle: '🟡',
 };
 
 export function escapeHtml(text) {
@@ -17,7 +35,8 @@ function entity(inner, names) {
   if (target.startsWith('@')) return `<span class="mention">@${escapeHtml(names.user(target.slice(1)))}</span>`;
   if (target.startsWith('#')) return `<span class="mention">#${escapeHtml(names.channel(target.slice(1)))}</span>`;
   if (target.startsWith('!date^')) return escapeHtml(new Date(Number(target.split('^')[1]) * 1000).toLocaleString());
-  if (target.startsWith('!subteam^')) return `<span class="mention">@${escapeHtml(names.group(target.slice(9)))}</span>`;
+  if (target.startsWith('!subteam^'))
+    return `<span class="mention">@${escapeHtml(names.group(target.slice(9)))}</span>`;
   if (target.startsWith('!')) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
   const href = target.replace(/&amp;/g, '&');
   if (!/^(https?|mailto):/i.test(href)) return escapeHtml(label ?? target);
@@ -36,11 +55,13 @@ function inline(text, names) {
 
 export function mrkdwn(text, names) {
   const parts = escapeHtml(text ?? '').split(/(```[^]*?```|`[^`\n]+`)/);
-  return parts.map((part) => {
-    if (part.startsWith('```') && part.endsWith('```') && part.length >= 6) return `<pre>${part.slice(3, -3)}</pre>`;
-    if (part.startsWith('`') && part.endsWith('`') && part.length >= 2) return `<code>${part.slice(1, -1)}</code>`;
-    return inline(part, names);
-  }).join('');
+  return parts
+    .map((part) => {
+      if (part.startsWith('```') && part.endsWith('```') && part.length >= 6) return `<pre>${part.slice(3, -3)}</pre>`;
+      if (part.startsWith('`') && part.endsWith('`') && part.length >= 2) return `<code>${part.slice(1, -1)}</code>`;
+      return inline(part, names);
+    })
+    .join('');
 }
 
 export function plain(text) {

@@ -4,7 +4,11 @@
 
 export function slackClient(baseUrl) {
   const post = async (path, body) => {
-    const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const answer = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(answer.detail ?? answer.error ?? `HTTP ${res.status}`);
     return answer;
@@ -16,12 +20,22 @@ export function slackClient(baseUrl) {
       const source = new EventSource(`${baseUrl}/_sim/events`);
       source.onopen = () => onStatus(true);
       source.onerror = () => onStatus(false);
-      for (const type of ['message_posted', 'message_updated', 'message_deleted', 'ephemeral', 'ephemeral_updated', 'view_published', 'delivery']) {
+      for (const type of [
+        'message_posted',
+        'message_updated',
+        'message_deleted',
+        'ephemeral',
+        'ephemeral_updated',
+        'view_published',
+        'delivery',
+      ]) {
         source.addEventListener(type, onChange);
       }
       return () => source.close();
     },
-    slashCommand: (userId, channelId, command, text) => post('/_sim/slash-command', { userId, channelId, command, text }),
-    click: (userId, channelId, messageTs, actionId, value) => post('/_sim/block-action', { userId, channelId, messageTs, actionId, value }),
+    slashCommand: (userId, channelId, command, text) =>
+      post('/_sim/slash-command', { userId, channelId, command, text }),
+    click: (userId, channelId, messageTs, actionId, value) =>
+      post('/_sim/block-action', { userId, channelId, messageTs, actionId, value }),
   };
 }

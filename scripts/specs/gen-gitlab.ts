@@ -37,7 +37,21 @@ const RUNNER_JOBS: Json = {
         name: 'status',
         type: 'string',
         required: false,
-        enum: ['created', 'waiting_for_resource', 'preparing', 'waiting_for_callback', 'pending', 'running', 'success', 'failed', 'canceled', 'canceling', 'skipped', 'manual', 'scheduled'],
+        enum: [
+          'created',
+          'waiting_for_resource',
+          'preparing',
+          'waiting_for_callback',
+          'pending',
+          'running',
+          'success',
+          'failed',
+          'canceled',
+          'canceling',
+          'skipped',
+          'manual',
+          'scheduled',
+        ],
       },
       { in: 'query', name: 'order_by', type: 'string', enum: ['id'], required: false },
       { in: 'query', name: 'sort', type: 'string', enum: ['asc', 'desc'], default: 'desc', required: false },
@@ -45,7 +59,11 @@ const RUNNER_JOBS: Json = {
       { in: 'query', name: 'page', type: 'integer', format: 'int32', default: 1, required: false },
       { in: 'query', name: 'per_page', type: 'integer', format: 'int32', default: 20, required: false },
     ],
-    responses: { '200': { description: "List runner's jobs" }, '403': { description: 'No access granted' }, '404': { description: 'Runner not found' } },
+    responses: {
+      '200': { description: "List runner's jobs" },
+      '403': { description: 'No access granted' },
+      '404': { description: 'Runner not found' },
+    },
     operationId: 'getApiV4RunnersIdJobs',
   },
 };
@@ -66,7 +84,10 @@ function encodeGrapeRules(definitions: Record<string, Json>): void {
   const create = definitions.postApiV4UserRunners;
   if (create) {
     create.required = ['runner_type'];
-    create['x-required-when'] = { group_id: { runner_type: 'group_type' }, project_id: { runner_type: 'project_type' } };
+    create['x-required-when'] = {
+      group_id: { runner_type: 'group_type' },
+      project_id: { runner_type: 'project_type' },
+    };
   }
   const update = definitions.putApiV4RunnersId;
   if (update) {
@@ -81,10 +102,12 @@ export function buildFixture(sourceText: string): Json {
   for (const [p, methods] of Object.entries(USED)) {
     const item = spec.paths[p];
     if (!item) throw new Error(`${SOURCE} lacks ${p}`);
-    paths[p] = Object.fromEntries(methods.map((m) => {
-      if (!item[m]) throw new Error(`${SOURCE} lacks ${m.toUpperCase()} ${p}`);
-      return [m, item[m]];
-    }));
+    paths[p] = Object.fromEntries(
+      methods.map((m) => {
+        if (!item[m]) throw new Error(`${SOURCE} lacks ${m.toUpperCase()} ${p}`);
+        return [m, item[m]];
+      }),
+    );
   }
   paths['/api/v4/runners/{id}/jobs'] = RUNNER_JOBS;
   const definitions: Record<string, Json> = {};

@@ -73,21 +73,25 @@ const fullNodes = new Map<string, PathNode>();
 for (const root of JSON.parse(fullRaw.toString('utf8')) as PathNode[]) collect(root, fullNodes);
 
 const endpoints: Record<string, Json> = {};
-for (const [used, found, file] of [[USED, nodes, SOURCE], [USED_FROM_FULL, fullNodes, FULL_SOURCE]] as const) for (const [apiPath, methods] of Object.entries(used)) {
-  const node = found.get(apiPath);
-  if (!node?.info) throw new Error(`${apiPath} is missing from ${file}`);
-  for (const method of methods) {
-    const info = node.info[method];
-    if (!info) throw new Error(`${method} ${apiPath} is missing from ${file}`);
-    endpoints[`${method} ${apiPath}`] = {
-      name: info.name,
-      allowtoken: info.allowtoken,
-      parameters: strip(info.parameters),
-      permissions: strip(info.permissions),
-      returnsType: (info.returns as Json | undefined)?.type,
-    };
+for (const [used, found, file] of [
+  [USED, nodes, SOURCE],
+  [USED_FROM_FULL, fullNodes, FULL_SOURCE],
+] as const)
+  for (const [apiPath, methods] of Object.entries(used)) {
+    const node = found.get(apiPath);
+    if (!node?.info) throw new Error(`${apiPath} is missing from ${file}`);
+    for (const method of methods) {
+      const info = node.info[method];
+      if (!info) throw new Error(`${method} ${apiPath} is missing from ${file}`);
+      endpoints[`${method} ${apiPath}`] = {
+        name: info.name,
+        allowtoken: info.allowtoken,
+        parameters: strip(info.parameters),
+        permissions: strip(info.permissions),
+        returnsType: (info.returns as Json | undefined)?.type,
+      };
+    }
   }
-}
 
 const fixture = {
   source: {

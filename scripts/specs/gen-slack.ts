@@ -9,9 +9,19 @@ const specPath = path.join(path.resolve(repoRoot, '../shared/specs'), 'slack/sla
 const outPath = path.join(repoRoot, 'sim/slack/web-api.json');
 
 const METHODS = [
-  'auth.test', 'chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.delete',
-  'chat.getPermalink', 'conversations.info', 'conversations.history', 'conversations.replies',
-  'usergroups.users.list', 'usergroups.list', 'users.info', 'views.publish',
+  'auth.test',
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'chat.delete',
+  'chat.getPermalink',
+  'conversations.info',
+  'conversations.history',
+  'conversations.replies',
+  'usergroups.users.list',
+  'usergroups.list',
+  'users.info',
+  'views.publish',
 ];
 
 // The spec (1.7.0) names user-token scopes of its day; a bot token today holds these instead.
@@ -35,7 +45,12 @@ const APPS_CONNECTIONS_OPEN = {
   errors: ['not_authed', 'invalid_auth', 'not_allowed_token_type', 'missing_scope', 'ratelimited'],
 };
 
-interface SpecParam { name: string; in: string; required?: boolean; type?: string }
+interface SpecParam {
+  name: string;
+  in: string;
+  required?: boolean;
+  type?: string;
+}
 interface SpecOp {
   parameters?: SpecParam[];
   security?: { slackAuth?: string[] }[];
@@ -43,9 +58,9 @@ interface SpecOp {
 }
 
 function trim(verb: string, op: SpecOp, method: string) {
-  const scopes = [...new Set((op.security?.[0]?.slackAuth ?? [])
-    .filter((s) => s !== 'none')
-    .map((s) => SCOPE_ALIASES[s] ?? s))];
+  const scopes = [
+    ...new Set((op.security?.[0]?.slackAuth ?? []).filter((s) => s !== 'none').map((s) => SCOPE_ALIASES[s] ?? s)),
+  ];
   const forced = REQUIRED_OVERRIDES[method] ?? [];
   const args: Record<string, { type: string; required: boolean }> = {};
   for (const p of op.parameters ?? []) {

@@ -38,7 +38,11 @@ export function usesRunnerToken(operationId: string): boolean {
 }
 
 /** Returns the caller, or the reply GitLab gives instead (401 for a bad token, 403 for a missing scope). */
-export function authorize(tokens: SimAccessToken[], header: string | undefined, operationId: string): SimAccessToken | Reply {
+export function authorize(
+  tokens: SimAccessToken[],
+  header: string | undefined,
+  operationId: string,
+): SimAccessToken | Reply {
   const caller = header ? tokens.find((t) => t.token === header) : undefined;
   if (!caller) return UNAUTHORIZED;
   const granting = GRANTING[operationId] ?? [];

@@ -50,7 +50,9 @@ async function verify(token: string) {
 
 describe('POST /user/runners', () => {
   it('refuses a runner without runner_type with 400 "runner_type is missing"', async () => {
-    const f = await failure(admin().Users.createCIRunner(undefined as unknown as 'instance_type', { description: 'x' }));
+    const f = await failure(
+      admin().Users.createCIRunner(undefined as unknown as 'instance_type', { description: 'x' }),
+    );
     expect(f.status).toBe(400);
     expect(f.description).toBe('runner_type is missing');
   });
@@ -67,11 +69,25 @@ describe('POST /user/runners', () => {
   });
 
   it('shows the glrt- token once: GET and list never return it, the request log redacts it', async () => {
-    const created = await admin().Users.createCIRunner('instance_type', { description: 'r1', tagList: ['docker', 'linux'], locked: true, runUntagged: false });
+    const created = await admin().Users.createCIRunner('instance_type', {
+      description: 'r1',
+      tagList: ['docker', 'linux'],
+      locked: true,
+      runUntagged: false,
+    });
     expect(created.token).toMatch(/^glrt-[A-Za-z0-9_-]{20}$/);
     expect(created.token_expires_at).toBeNull();
     const shown = await admin().Runners.show(created.id);
-    expect(shown).toMatchObject({ id: created.id, description: 'r1', tag_list: ['docker', 'linux'], locked: true, run_untagged: false, paused: false, status: 'never_contacted', online: false });
+    expect(shown).toMatchObject({
+      id: created.id,
+      description: 'r1',
+      tag_list: ['docker', 'linux'],
+      locked: true,
+      run_untagged: false,
+      paused: false,
+      status: 'never_contacted',
+      online: false,
+    });
     const listed = await admin().Runners.all();
     await verify(created.token);
     const everything = JSON.stringify([shown, listed, sim.runners(), sim.requests()]);
@@ -96,7 +112,11 @@ describe('authentication and scopes', () => {
     expect([create.status, create.description]).toEqual([403, 'insufficient_scope']);
     expect(await raw('POST', 'user/runners', 'glpat-manage-only', { runner_type: 'instance_type' })).toEqual([
       403,
-      { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api create_runner' },
+      {
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+        scope: 'api create_runner',
+      },
     ]);
     const { id } = await as('glpat-create-only').Users.createCIRunner('group_type', { groupId: 1 });
     const show = await failure(as('glpat-create-only').Runners.show(id));
@@ -122,7 +142,11 @@ describe('runner tokens', () => {
     const { id, token } = await admin().Users.createCIRunner('instance_type');
     expect(await admin().Runners.show(id)).toMatchObject({ status: 'never_contacted', contacted_at: null });
     await expect(verify(token)).resolves.toBe('200');
-    expect(await admin().Runners.show(id)).toMatchObject({ status: 'online', online: true, contacted_at: new Date(clock).toISOString() });
+    expect(await admin().Runners.show(id)).toMatchObject({
+      status: 'online',
+      online: true,
+      contacted_at: new Date(clock).toISOString(),
+    });
     clock += 60_001;
     expect(await admin().Runners.show(id)).toMatchObject({ status: 'offline', online: false });
     const f = await failure(verify('glrt-not-a-runner-token'));
@@ -131,9 +155,16 @@ describe('runner tokens', () => {
 
   it('verifies the way gitlab-runner and curl send it: JSON with system_id, or a form', async () => {
     const { token } = await admin().Users.createCIRunner('instance_type');
-    const json = await fetch(`${sim.url}/api/v4/runners/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, system_id: 's_0123456789ab' }) });
+    const json = await fetch(`${sim.url}/api/v4/runners/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, system_id: 's_0123456789ab' }),
+    });
     expect([json.status, await json.text()]).toEqual([200, '200']);
-    const form = await fetch(`${sim.url}/api/v4/runners/verify`, { method: 'POST', body: new URLSearchParams({ token }) });
+    const form = await fetch(`${sim.url}/api/v4/runners/verify`, {
+      method: 'POST',
+      body: new URLSearchParams({ token }),
+    });
     expect(form.status).toBe(200);
     const missing = await fetch(`${sim.url}/api/v4/runners/verify`, { method: 'POST', body: new URLSearchParams({}) });
     expect([missing.status, await missing.json()]).toEqual([400, { error: 'token is missing' }]);
@@ -154,7 +185,12 @@ describe('runner tokens', () => {
 describe('runners', () => {
   it('updates, deletes (204) and then answers 404 Runner Not Found', async () => {
     const { id } = await admin().Users.createCIRunner('instance_type', { description: 'a' });
-    expect(await admin().Runners.edit(id, { paused: true, tagList: ['x'], description: 'b' })).toMatchObject({ paused: true, active: false, tag_list: ['x'], description: 'b' });
+    expect(await admin().Runners.edit(id, { paused: true, tagList: ['x'], description: 'b' })).toMatchObject({
+      paused: true,
+      active: false,
+      tag_list: ['x'],
+      description: 'b',
+    });
     await expect(admin().Runners.remove({ runnerId: id })).resolves.toBeNull();
     const gone = await failure(admin().Runners.remove({ runnerId: id }));
     expect([gone.status, gone.description]).toEqual([404, '404 Runner Not Found']);
@@ -163,7 +199,8 @@ describe('runners', () => {
   });
 
   it('filters /runners/all by type, paused, status and tags, across pages', async () => {
-    for (let i = 0; i < 23; i += 1) await admin().Users.createCIRunner('instance_type', { tagList: i % 2 ? ['odd'] : ['even'], paused: i === 4 });
+    for (let i = 0; i < 23; i += 1)
+      await admin().Users.createCIRunner('instance_type', { tagList: i % 2 ? ['odd'] : ['even'], paused: i === 4 });
     await admin().Users.createCIRunner('group_type', { groupId: 2, tagList: ['even'] });
     expect(await admin().Runners.all()).toHaveLength(24);
     expect(await admin().Runners.all({ type: 'group_type' })).toHaveLength(1);
@@ -194,7 +231,9 @@ describe('request validation', () => {
   it('refuses undeclared parameters, wrong types, empty updates and unknown routes', async () => {
     const { id } = await admin().Users.createCIRunner('instance_type');
     const requester = admin().requester;
-    const extra = await failure(requester.post('user/runners', { body: { runner_type: 'instance_type', flavour: 'x' } }));
+    const extra = await failure(
+      requester.post('user/runners', { body: { runner_type: 'instance_type', flavour: 'x' } }),
+    );
     expect([extra.status, extra.description]).toEqual([400, 'flavour is not a parameter of postApiV4UserRunners']);
     const type = await failure(requester.put(`runners/${id}`, { body: { paused: 'maybe' } }));
     expect([type.status, type.description]).toEqual([400, 'paused is invalid']);

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { buildFixture } from '../../scripts/specs/gen-gitlab.ts';
 import fixture from './openapi-runners.json' with { type: 'json' };
 
-const source = path.resolve(import.meta.dirname, '../../../../shared/specs/gitlab/gitlab-openapi-v2-runners-subset.yaml');
+const source = path.resolve(
+  import.meta.dirname,
+  '../../../../shared/specs/gitlab/gitlab-openapi-v2-runners-subset.yaml',
+);
 
 describe('GitLab fixture', () => {
   it('requires runner_type always, group_id only for group_type and project_id only for project_type', () => {
@@ -16,8 +19,13 @@ describe('GitLab fixture', () => {
       project_id: { runner_type: 'project_type' },
     });
     expect(Object.keys(fixture.paths).sort()).toEqual([
-      '/api/v4/runners', '/api/v4/runners/all', '/api/v4/runners/verify', '/api/v4/runners/{id}',
-      '/api/v4/runners/{id}/jobs', '/api/v4/runners/{id}/reset_authentication_token', '/api/v4/user/runners',
+      '/api/v4/runners',
+      '/api/v4/runners/all',
+      '/api/v4/runners/verify',
+      '/api/v4/runners/{id}',
+      '/api/v4/runners/{id}/jobs',
+      '/api/v4/runners/{id}/reset_authentication_token',
+      '/api/v4/user/runners',
     ]);
   });
 

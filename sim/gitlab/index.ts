@@ -69,7 +69,8 @@ async function readBody(req: IncomingMessage): Promise<Params | 'invalid'> {
   for await (const c of req) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return parseQuery(new URLSearchParams(text));
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+    return parseQuery(new URLSearchParams(text));
   try {
     const parsed: unknown = JSON.parse(text);
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Params) : 'invalid';
@@ -87,14 +88,22 @@ function send(res: ServerResponse, reply: Reply): void {
 export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<GitlabSim> {
   const tokens = options.tokens ?? [DEFAULT_TOKEN];
   const faults = options.faults ?? new Faults();
-  const state = new GitlabState(options.now ?? Date.now, options.onlineWindowMs ?? 2 * 3600_000, options.runnerTokenExpiresInSeconds === undefined ? null : options.runnerTokenExpiresInSeconds * 1000);
+  const state = new GitlabState(
+    options.now ?? Date.now,
+    options.onlineWindowMs ?? 2 * 3600_000,
+    options.runnerTokenExpiresInSeconds === undefined ? null : options.runnerTokenExpiresInSeconds * 1000,
+  );
   const log: RequestLogEntry[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const method = req.method ?? 'GET';
     const query = parseQuery(url.searchParams);
-    const entry: RequestLogEntry = { method, path: url.pathname + (url.search ? `?${new URLSearchParams(redact(query) as Record<string, string>)}` : ''), status: 'dropped' };
+    const entry: RequestLogEntry = {
+      method,
+      path: url.pathname + (url.search ? `?${new URLSearchParams(redact(query) as Record<string, string>)}` : ''),
+      status: 'dropped',
+    };
     log.push(entry);
     // The request is read in full before any injected latency: GitLab goes on with a request
     // whose client gave up waiting, so a create can complete after the client timed out
@@ -104,7 +113,8 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
       entry.status = res.headersSent ? res.statusCode : 'dropped';
       return;
     }
-    if (body === 'invalid') return reply({ status: 400, body: { error: '400 Bad request - body is not a JSON object' } });
+    if (body === 'invalid')
+      return reply({ status: 400, body: { error: '400 Bad request - body is not a JSON object' } });
     entry.body = redact(body);
     const checked = validateRequest(method, url.pathname, query, body);
     if (!checked.ok) return reply({ status: checked.status, body: checked.body });
@@ -126,7 +136,9 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => send(res, { status: 500, body: { message: `500 Internal Server Error - ${String(e)}` } }));
+    handle(req, res).catch((e: unknown) =>
+      send(res, { status: 500, body: { message: `500 Internal Server Error - ${String(e)}` } }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { address, port } = server.address() as AddressInfo;
@@ -144,7 +156,9 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     faults,
     runners: () => [...state.runners.values()].map((r) => structuredClone(r)),
     requests: () => log.map((e) => structuredClone(e)),
-    addJob: (runnerId, o = {}) => ({ ...state.addJob(runnerOrThrow(runnerId), o.name ?? 'build', o.status ?? 'running') }),
+    addJob: (runnerId, o = {}) => ({
+      ...state.addJob(runnerOrThrow(runnerId), o.name ?? 'build', o.status ?? 'running'),
+    }),
     finishJob: (runnerId, jobId, status = 'success') => {
       const job = runnerOrThrow(runnerId).jobs.find((j) => j.id === jobId);
       if (!job) throw new Error(`no job ${jobId} on runner ${runnerId}`);

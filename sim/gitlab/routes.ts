@@ -51,12 +51,18 @@ function paginate(ctx: RouteContext, items: unknown[]): Reply {
 }
 
 function filterRunners(ctx: RouteContext, runners: SimRunner[]): SimRunner[] {
-  const { type, status, paused, tag_list: tags } = ctx.params as { type?: string; status?: string; paused?: boolean; tag_list?: string[] };
+  const {
+    type,
+    status,
+    paused,
+    tag_list: tags,
+  } = ctx.params as { type?: string; status?: string; paused?: boolean; tag_list?: string[] };
   return runners.filter(
     (r) =>
       (type === undefined || r.runnerType === type) &&
       (paused === undefined || r.paused === paused) &&
-      (status === undefined || (status === 'paused' ? r.paused : status === 'active' ? !r.paused : ctx.state.status(r) === status)) &&
+      (status === undefined ||
+        (status === 'paused' ? r.paused : status === 'active' ? !r.paused : ctx.state.status(r) === status)) &&
       (tags === undefined || tags.every((t) => r.tagList.includes(t))),
   );
 }
@@ -99,11 +105,21 @@ function updateRunner(ctx: RouteContext, r: SimRunner): Reply {
 export const ROUTES: Record<string, (ctx: RouteContext) => Reply> = {
   postApiV4UserRunners: createRunner,
   getApiV4Runners: (ctx) => {
-    const owned = [...ctx.state.runners.values()].filter((r) => r.runnerType !== 'instance_type' && r.owner === userOf(ctx.caller));
-    return paginate(ctx, filterRunners(ctx, owned).map((r) => ctx.state.entity(r)));
+    const owned = [...ctx.state.runners.values()].filter(
+      (r) => r.runnerType !== 'instance_type' && r.owner === userOf(ctx.caller),
+    );
+    return paginate(
+      ctx,
+      filterRunners(ctx, owned).map((r) => ctx.state.entity(r)),
+    );
   },
   getApiV4RunnersAll: (ctx) =>
-    ctx.caller?.admin ? paginate(ctx, filterRunners(ctx, [...ctx.state.runners.values()]).map((r) => ctx.state.entity(r))) : FORBIDDEN,
+    ctx.caller?.admin
+      ? paginate(
+          ctx,
+          filterRunners(ctx, [...ctx.state.runners.values()]).map((r) => ctx.state.entity(r)),
+        )
+      : FORBIDDEN,
   getApiV4RunnersId: (ctx) => withRunner(ctx, false, (r) => ({ status: 200, body: ctx.state.details(r) })),
   putApiV4RunnersId: (ctx) => withRunner(ctx, true, (r) => updateRunner(ctx, r)),
   deleteApiV4RunnersId: (ctx) =>
@@ -115,7 +131,10 @@ export const ROUTES: Record<string, (ctx: RouteContext) => Reply> = {
     withRunner(ctx, false, (r) => {
       const jobs = r.jobs.filter((j) => ctx.params.status === undefined || j.status === ctx.params.status);
       const ordered = ctx.params.sort === 'asc' ? jobs : [...jobs].reverse();
-      return paginate(ctx, ordered.map((j) => ctx.state.job(r, j)));
+      return paginate(
+        ctx,
+        ordered.map((j) => ctx.state.job(r, j)),
+      );
     }),
   postApiV4RunnersIdResetAuthenticationToken: (ctx) =>
     withRunner(ctx, true, (r) => {

@@ -49,8 +49,18 @@ export class GitlabState {
     private readonly tokenExpiryMs: number | null = null,
   ) {}
 
-  create(fields: Omit<SimRunner, 'id' | 'createdAt' | 'contactedAt' | 'jobs'>): { runner: SimRunner; token: string; tokenExpiresAt: string | null } {
-    const runner: SimRunner = { ...fields, id: this.nextRunnerId++, createdAt: this.now(), contactedAt: null, jobs: [] };
+  create(fields: Omit<SimRunner, 'id' | 'createdAt' | 'contactedAt' | 'jobs'>): {
+    runner: SimRunner;
+    token: string;
+    tokenExpiresAt: string | null;
+  } {
+    const runner: SimRunner = {
+      ...fields,
+      id: this.nextRunnerId++,
+      createdAt: this.now(),
+      contactedAt: null,
+      jobs: [],
+    };
     this.runners.set(runner.id, runner);
     return { runner, ...this.resetToken(runner) };
   }
@@ -71,7 +81,8 @@ export class GitlabState {
     if (typeof token !== 'string') return undefined;
     const h = hash(token);
     for (const [id, stored] of this.tokenHashes) {
-      if (stored.hash === h && (stored.expiresAt === null || this.now() < stored.expiresAt)) return this.runners.get(id);
+      if (stored.hash === h && (stored.expiresAt === null || this.now() < stored.expiresAt))
+        return this.runners.get(id);
     }
     return undefined;
   }
@@ -132,6 +143,14 @@ export class GitlabState {
   }
 
   job(r: SimRunner, j: SimJob): Record<string, unknown> {
-    return { id: j.id, name: j.name, status: j.status, stage: 'test', ref: 'main', created_at: iso(j.createdAt), runner: { id: r.id } };
+    return {
+      id: j.id,
+      name: j.name,
+      status: j.status,
+      stage: 'test',
+      ref: 'main',
+      created_at: iso(j.createdAt),
+      runner: { id: r.id },
+    };
   }
 }

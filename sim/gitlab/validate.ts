@@ -29,8 +29,7 @@ interface Operation {
 
 export type Params = Record<string, unknown>;
 export type Validated =
-  | { ok: true; operationId: string; params: Params }
-  | { ok: false; status: 400 | 404; body: Record<string, unknown> };
+  { ok: true; operationId: string; params: Params } | { ok: false; status: 400 | 404; body: Record<string, unknown> };
 
 const definitions = fixture.definitions as Record<string, Schema>;
 // Literal paths first, so /runners/verify is not read as /runners/{id}.
@@ -51,19 +50,34 @@ function coerce(value: unknown, schema: FieldSchema): { ok: true; value: unknown
       if (value === 'false' || value === '0' || value === 0) return { ok: true, value: false };
       return { ok: false };
     case 'string':
-      return typeof value === 'string' || typeof value === 'number' ? { ok: true, value: String(value) } : { ok: false };
+      return typeof value === 'string' || typeof value === 'number'
+        ? { ok: true, value: String(value) }
+        : { ok: false };
     case 'array': {
-      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+      const list =
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : value;
       if (!Array.isArray(list)) return { ok: false };
       const items = list.map((v) => coerce(v, schema.items ?? { type: 'string' }));
-      return items.every((i) => i.ok) ? { ok: true, value: items.map((i) => (i as { value: unknown }).value) } : { ok: false };
+      return items.every((i) => i.ok)
+        ? { ok: true, value: items.map((i) => (i as { value: unknown }).value) }
+        : { ok: false };
     }
     default:
       return { ok: true, value };
   }
 }
 
-function checkFields(fields: Array<[string, FieldSchema, boolean]>, input: Params, problems: string[], out: Params): void {
+function checkFields(
+  fields: Array<[string, FieldSchema, boolean]>,
+  input: Params,
+  problems: string[],
+  out: Params,
+): void {
   for (const [name, schema, required] of fields) {
     if (input[name] === undefined || input[name] === null) {
       if (required) problems.push(`${name} is missing`);
@@ -79,19 +93,28 @@ function checkFields(fields: Array<[string, FieldSchema, boolean]>, input: Param
 function checkBody(def: Schema, input: Params, problems: string[], out: Params): void {
   const props = def.properties ?? {};
   const when = def['x-required-when'] ?? {};
-  const requiredWhen = (name: string) => when[name] !== undefined && Object.entries(when[name]).every(([k, v]) => input[k] === v);
+  const requiredWhen = (name: string) =>
+    when[name] !== undefined && Object.entries(when[name]).every(([k, v]) => input[k] === v);
   const required = (name: string) => (def.required ?? []).includes(name) || requiredWhen(name);
-  checkFields(Object.entries(props).map(([n, s]) => [n, s, required(n)]), input, problems, out);
+  checkFields(
+    Object.entries(props).map(([n, s]) => [n, s, required(n)]),
+    input,
+    problems,
+    out,
+  );
   const oneOf = def['x-at-least-one-of'];
-  if (oneOf && !oneOf.some((n) => input[n] !== undefined)) problems.push(`${oneOf.join(', ')} are missing, at least one parameter must be provided`);
+  if (oneOf && !oneOf.some((n) => input[n] !== undefined))
+    problems.push(`${oneOf.join(', ')} are missing, at least one parameter must be provided`);
   const exclusive = def['x-mutually-exclusive'];
-  if (exclusive && exclusive.filter((n) => input[n] !== undefined).length > 1) problems.push(`${exclusive.join(', ')} are mutually exclusive`);
+  if (exclusive && exclusive.filter((n) => input[n] !== undefined).length > 1)
+    problems.push(`${exclusive.join(', ')} are mutually exclusive`);
 }
 
 export function validateRequest(method: string, pathname: string, query: Params, body: Params): Validated {
   const notFound = { ok: false, status: 404, body: { error: '404 Not Found' } } as const;
   const m = method.toLowerCase();
-  const route = routes.find((r) => r.pattern.test(pathname) && r.ops[m]) ?? routes.find((r) => r.pattern.test(pathname));
+  const route =
+    routes.find((r) => r.pattern.test(pathname) && r.ops[m]) ?? routes.find((r) => r.pattern.test(pathname));
   const op = route?.ops[m];
   if (!route || !op) return notFound;
   const pathParams = route.pattern.exec(pathname)?.groups ?? {};

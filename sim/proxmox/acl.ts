@@ -20,12 +20,38 @@ export interface TokenGrants {
 
 /** Every privilege Proxmox VE 8/9 knows that the runnerbot tests can meet. */
 export const ALL_PRIVILEGES = [
-  'Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.AllocateTemplate', 'Datastore.Audit',
-  'Pool.Allocate', 'Pool.Audit', 'SDN.Allocate', 'SDN.Audit', 'SDN.Use',
-  'Sys.Audit', 'Sys.Console', 'Sys.Modify', 'Sys.PowerMgmt', 'Sys.Syslog',
-  'VM.Allocate', 'VM.Audit', 'VM.Backup', 'VM.Clone', 'VM.Config.CDROM', 'VM.Config.CPU', 'VM.Config.Cloudinit',
-  'VM.Config.Disk', 'VM.Config.HWType', 'VM.Config.Memory', 'VM.Config.Network', 'VM.Config.Options',
-  'VM.Console', 'VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted', 'VM.Migrate', 'VM.PowerMgmt', 'VM.Snapshot',
+  'Datastore.Allocate',
+  'Datastore.AllocateSpace',
+  'Datastore.AllocateTemplate',
+  'Datastore.Audit',
+  'Pool.Allocate',
+  'Pool.Audit',
+  'SDN.Allocate',
+  'SDN.Audit',
+  'SDN.Use',
+  'Sys.Audit',
+  'Sys.Console',
+  'Sys.Modify',
+  'Sys.PowerMgmt',
+  'Sys.Syslog',
+  'VM.Allocate',
+  'VM.Audit',
+  'VM.Backup',
+  'VM.Clone',
+  'VM.Config.CDROM',
+  'VM.Config.CPU',
+  'VM.Config.Cloudinit',
+  'VM.Config.Disk',
+  'VM.Config.HWType',
+  'VM.Config.Memory',
+  'VM.Config.Network',
+  'VM.Config.Options',
+  'VM.Console',
+  'VM.GuestAgent.Audit',
+  'VM.GuestAgent.Unrestricted',
+  'VM.Migrate',
+  'VM.PowerMgmt',
+  'VM.Snapshot',
 ];
 
 const parentsOf = (path: string): string[] => {
@@ -67,7 +93,11 @@ export const hasPrivilegeOn = (state: ClusterState, grants: TokenGrants, path: s
   privilegesOn(state, grants, path).has(privilege);
 
 /** `GET /access/permissions`: path -> privilege -> 1 (propagated) for the paths the token has rights on. */
-export function permissionsMap(state: ClusterState, grants: TokenGrants, only?: string): Record<string, Record<string, number>> {
+export function permissionsMap(
+  state: ClusterState,
+  grants: TokenGrants,
+  only?: string,
+): Record<string, Record<string, number>> {
   const paths = new Set<string>(only !== undefined ? [only] : entries(grants).map((e) => e.path));
   if (only === undefined) for (const vm of state.vms.values()) if (vm.pool !== undefined) paths.add(`/vms/${vm.vmid}`);
   const out: Record<string, Record<string, number>> = {};

@@ -30,7 +30,12 @@ const fill = (path: string, params: Record<string, string>): string =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
 
 /** The first failing check's text (e.g. `/vms/100, VM.Clone`), or null when allowed. */
-function failure(state: ClusterState, check: unknown[], token: SimToken, params: Record<string, string>): string | null {
+function failure(
+  state: ClusterState,
+  check: unknown[],
+  token: SimToken,
+  params: Record<string, string>,
+): string | null {
   const [op, ...args] = check;
   if (op === 'and') {
     for (const sub of args) {
@@ -47,14 +52,20 @@ function failure(state: ClusterState, check: unknown[], token: SimToken, params:
   const [path, privileges, ...options] = args as [string, string[], ...unknown[]];
   const requiredParam = options[options.indexOf('require_param') + 1];
   const target = fill(path, params);
-  if (options.includes('require_param') && params[requiredParam as string] === undefined) return `${target}, ${privileges.join('|')}`;
+  if (options.includes('require_param') && params[requiredParam as string] === undefined)
+    return `${target}, ${privileges.join('|')}`;
   const any = options.includes('any');
   const missing = privileges.filter((p) => !hasPrivilegeOn(state, token, target, p));
   if (any ? missing.length < privileges.length : missing.length === 0) return null;
   return `${target}, ${any ? privileges.join('|') : missing[0]}`;
 }
 
-export function authorize(state: ClusterState, endpoint: Endpoint, token: SimToken, params: Record<string, string>): void {
+export function authorize(
+  state: ClusterState,
+  endpoint: Endpoint,
+  token: SimToken,
+  params: Record<string, string>,
+): void {
   if (endpoint.allowtoken === 0) throw new PveError(403, 'Permission check failed (API tokens are not allowed)');
   const check = endpoint.permissions?.check;
   const failed = check ? failure(state, check, token, params) : null;
@@ -63,5 +74,6 @@ export function authorize(state: ClusterState, endpoint: Endpoint, token: SimTok
 
 /** A check qemu-server or pvestatd makes in its own code, beyond the schema's `check`. */
 export function requirePrivilege(state: ClusterState, token: SimToken, path: string, privilege: string): void {
-  if (!hasPrivilegeOn(state, token, path, privilege)) throw new PveError(403, `Permission check failed (${path}, ${privilege})\n`);
+  if (!hasPrivilegeOn(state, token, path, privilege))
+    throw new PveError(403, `Permission check failed (${path}, ${privilege})\n`);
 }

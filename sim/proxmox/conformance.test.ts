@@ -35,7 +35,19 @@ describe('Proxmox simulator conformance', () => {
   it('accepts a config change with a percent-encoded sshkeys and stores it encoded', async () => {
     const api = rawClient(sim);
     await waitForTask(api, 'pve1', await cloneTemplate(101));
-    await api.nodes.$('pve1').qemu.$(101).config.$put({ sshkeys: encodeURIComponent(KEY), ciuser: 'runnerbot', tags: 'gitlab-runner;runnerbot', ipconfig0: 'ip=dhcp', agent: '1', ciupgrade: false, memory: '4096', cores: 4 });
+    await api.nodes
+      .$('pve1')
+      .qemu.$(101)
+      .config.$put({
+        sshkeys: encodeURIComponent(KEY),
+        ciuser: 'runnerbot',
+        tags: 'gitlab-runner;runnerbot',
+        ipconfig0: 'ip=dhcp',
+        agent: '1',
+        ciupgrade: false,
+        memory: '4096',
+        cores: 4,
+      });
     const config = await api.nodes.$('pve1').qemu.$(101).config.$get();
     expect(decodeURIComponent(String(config.sshkeys))).toBe(KEY);
     expect(config).toMatchObject({ cores: 4, memory: '4096', tags: 'gitlab-runner;runnerbot', ciupgrade: 0 });
@@ -45,15 +57,31 @@ describe('Proxmox simulator conformance', () => {
     const api = rawClient(sim);
     await waitForTask(api, 'pve1', await cloneTemplate(101));
     const failure = await failureOf(api.nodes.$('pve1').qemu.$(101).config.$put({ sshkeys: KEY }));
-    expect(failure).toEqual({ status: 400, message: 'Parameter verification failed.', errors: { sshkeys: `invalid format - invalid urlencoded string: ${KEY}\n` } });
+    expect(failure).toEqual({
+      status: 400,
+      message: 'Parameter verification failed.',
+      errors: { sshkeys: `invalid format - invalid urlencoded string: ${KEY}\n` },
+    });
   });
 
   it('rejects an unknown parameter and a missing required one with 400', async () => {
     const api = rawClient(sim);
-    const unknown = await failureOf(api.nodes.$('pve1').qemu.$(9000).clone.$post({ newid: 101, flavour: 'large' } as never));
+    const unknown = await failureOf(
+      api.nodes
+        .$('pve1')
+        .qemu.$(9000)
+        .clone.$post({ newid: 101, flavour: 'large' } as never),
+    );
     expect(unknown.status).toBe(400);
-    expect(unknown.errors).toEqual({ flavour: 'property is not defined in schema and the schema does not allow additional properties' });
-    const missing = await failureOf(api.nodes.$('pve1').qemu.$(9000).clone.$post({ name: 'x' } as never));
+    expect(unknown.errors).toEqual({
+      flavour: 'property is not defined in schema and the schema does not allow additional properties',
+    });
+    const missing = await failureOf(
+      api.nodes
+        .$('pve1')
+        .qemu.$(9000)
+        .clone.$post({ name: 'x' } as never),
+    );
     expect(missing.errors).toEqual({ newid: 'property is missing and it is not optional' });
   });
 
@@ -61,7 +89,16 @@ describe('Proxmox simulator conformance', () => {
     const api = rawClient(sim);
     await waitForTask(api, 'pve1', await cloneTemplate(101));
     const failure = await failureOf(
-      api.nodes.$('pve1').qemu.$(101).config.$put({ agent: 'maybe', ciupgrade: 'yes', tags: 'ok;not ok!', ipconfig0: 'ip=10.0.0.300/24', cores: 'two' } as never),
+      api.nodes
+        .$('pve1')
+        .qemu.$(101)
+        .config.$put({
+          agent: 'maybe',
+          ciupgrade: 'yes',
+          tags: 'ok;not ok!',
+          ipconfig0: 'ip=10.0.0.300/24',
+          cores: 'two',
+        } as never),
     );
     expect(failure.status).toBe(400);
     expect(failure.errors).toMatchObject({
@@ -70,7 +107,9 @@ describe('Proxmox simulator conformance', () => {
       tags: 'invalid format - invalid characters in tag\n',
     });
     expect(failure.errors?.agent).toMatch(/^invalid format - (value without key|format error)/);
-    expect(failure.errors?.ipconfig0).toMatch(/^invalid format - unable to parse ip config: format error\nip: invalid format - value does not look like a valid ipv4 network configuration/);
+    expect(failure.errors?.ipconfig0).toMatch(
+      /^invalid format - unable to parse ip config: format error\nip: invalid format - value does not look like a valid ipv4 network configuration/,
+    );
     const badVmid = await failureOf(api.nodes.$('pve1').qemu.$(99).config.$get());
     expect(badVmid.errors).toEqual({ vmid: 'invalid format - value does not look like a valid VM ID\n' });
   });
@@ -104,10 +143,15 @@ describe('Proxmox simulator conformance', () => {
     await waitForTask(api, 'pve1', await api.nodes.$('pve1').qemu.$(101).status.start.$post());
     expect(await failureOf(agent())).toEqual({ status: 500, message: 'QEMU guest agent is not running' });
     let answer: { result?: Array<{ name: string }> } | undefined;
-    while (!answer) answer = await agent().catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 20)));
+    while (!answer)
+      answer = await agent().catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 20)));
     expect(answer.result?.map((i) => i.name)).toEqual(['lo', 'eth0']);
     await new Promise((resolve) => setTimeout(resolve, 170));
-    expect(((await agent()) as { result: Array<{ name: string }> }).result.map((i) => i.name)).toEqual(['lo', 'eth0', 'docker0']);
+    expect(((await agent()) as { result: Array<{ name: string }> }).result.map((i) => i.name)).toEqual([
+      'lo',
+      'eth0',
+      'docker0',
+    ]);
   });
 
   it('lets two callers get the same nextid; the second clone into it fails (a race, not a reservation)', async () => {
@@ -115,29 +159,43 @@ describe('Proxmox simulator conformance', () => {
     const [first, second] = await Promise.all([api.cluster.nextid.$get(), api.cluster.nextid.$get()]);
     expect(first).toBe(second);
     await cloneTemplate(Number(first));
-    expect((await failureOf(cloneTemplate(Number(second), 'other'))).message).toBe(`unable to create VM ${second}: config file already exists`);
+    expect((await failureOf(cloneTemplate(Number(second), 'other'))).message).toBe(
+      `unable to create VM ${second}: config file already exists`,
+    );
     const taken = await failureOf(api.cluster.nextid.$get({ vmid: Number(first) }));
-    expect(taken).toEqual({ status: 400, message: 'Parameter verification failed.', errors: { vmid: `VM ${first} already exists` } });
+    expect(taken).toEqual({
+      status: 400,
+      message: 'Parameter verification failed.',
+      errors: { vmid: `VM ${first} already exists` },
+    });
     expect(await api.cluster.nextid.$get({ vmid: 150 })).toBe('150');
   });
 
   it('answers 500 for a VM that does not exist, on DELETE and on start', async () => {
     const api = rawClient(sim);
     const expected = { status: 500, message: "Configuration file 'nodes/pve1/qemu-server/555.conf' does not exist" };
-    expect(await failureOf(api.nodes.$('pve1').qemu.$(555).$delete({ purge: true, 'destroy-unreferenced-disks': true }))).toEqual(expected);
+    expect(
+      await failureOf(api.nodes.$('pve1').qemu.$(555).$delete({ purge: true, 'destroy-unreferenced-disks': true })),
+    ).toEqual(expected);
     expect(await failureOf(api.nodes.$('pve1').qemu.$(555).status.start.$post())).toEqual(expected);
   });
 
   it('refuses an unknown token with 401 and a token without privileges with 403 naming the privilege', async () => {
-    const stranger = await failureOf(rawClient(sim, { id: 'runnerbot@pve!other', secret: randomUUID() }).cluster.resources.$get());
+    const stranger = await failureOf(
+      rawClient(sim, { id: 'runnerbot@pve!other', secret: randomUUID() }).cluster.resources.$get(),
+    );
     expect(stranger.status).toBe(401);
-    const wrongSecret = await failureOf(rawClient(sim, { id: sim.token.id, secret: randomUUID() }).cluster.resources.$get());
+    const wrongSecret = await failureOf(
+      rawClient(sim, { id: sim.token.id, secret: randomUUID() }).cluster.resources.$get(),
+    );
     expect(wrongSecret).toMatchObject({ status: 401, message: 'invalid token value!' });
 
     await sim.close();
     const weak = { id: 'runnerbot@pve!weak', secret: randomUUID(), privileges: ['VM.Audit'] };
     sim = await startProxmoxSim({ tokens: [weak] });
-    const failure = await failureOf(rawClient(sim, weak).nodes.$('pve1').qemu.$(9000).clone.$post({ newid: 101, name: 'x', pool: 'runners' }));
+    const failure = await failureOf(
+      rawClient(sim, weak).nodes.$('pve1').qemu.$(9000).clone.$post({ newid: 101, name: 'x', pool: 'runners' }),
+    );
     expect(failure).toEqual({ status: 403, message: 'Permission check failed (/vms/9000, VM.Clone)' });
   });
 
@@ -149,7 +207,13 @@ describe('Proxmox simulator conformance', () => {
       expect.arrayContaining([
         expect.objectContaining({ type: 'qemu', vmid: 9000, template: 1, node: 'pve1' }),
         expect.objectContaining({ type: 'qemu', vmid: 101, template: 0, pool: 'runners', name: 'runner-101' }),
-        expect.objectContaining({ type: 'node', node: 'pve1', status: 'online', maxmem: 128 * 1024 ** 3, mem: 64 * 1024 ** 3 }),
+        expect.objectContaining({
+          type: 'node',
+          node: 'pve1',
+          status: 'online',
+          maxmem: 128 * 1024 ** 3,
+          mem: 64 * 1024 ** 3,
+        }),
       ]),
     );
   });

@@ -31,7 +31,10 @@ const bootRequest = (vm: SimVm) => ({
 export function bootGuest(rt: SimRuntime, vm: SimVm): string[] {
   vm.status = 'running';
   const efidisk = vm.config.efidisk0;
-  const warnings = efidisk !== undefined && !/(^|,)ms-cert=2023/.test(efidisk) && /(^|,)pre-enrolled-keys=1/.test(efidisk) ? [efiCertWarning(vm.vmid)] : [];
+  const warnings =
+    efidisk !== undefined && !/(^|,)ms-cert=2023/.test(efidisk) && /(^|,)pre-enrolled-keys=1/.test(efidisk)
+      ? [efiCertWarning(vm.vmid)]
+      : [];
   const readyAt = Date.now() + rt.timing.agentBootMs;
   if (!rt.vmHost) {
     vm.ip = `127.0.0.${2 + (vm.vmid % 250)}`;
@@ -39,11 +42,14 @@ export function bootGuest(rt: SimRuntime, vm: SimVm): string[] {
     return warnings;
   }
   const host = rt.vmHost;
-  host.boot(bootRequest(vm)).then(({ ip }) => {
-    if (vm.status !== 'running') return host.halt(vm.vmid);
-    vm.ip = ip;
-    vm.agentReadyAt = Math.max(readyAt, Date.now());
-  }).catch(recordFailure(rt, `boot ${vm.vmid}`));
+  host
+    .boot(bootRequest(vm))
+    .then(({ ip }) => {
+      if (vm.status !== 'running') return host.halt(vm.vmid);
+      vm.ip = ip;
+      vm.agentReadyAt = Math.max(readyAt, Date.now());
+    })
+    .catch(recordFailure(rt, `boot ${vm.vmid}`));
   return warnings;
 }
 
@@ -72,8 +78,21 @@ const agentEnabled = (vm: SimVm): boolean => /^(enabled=)?1(,|$)/.test(vm.config
 const iface = (name: string, mac: string, addresses: Array<[string, 'ipv4' | 'ipv6', number]>) => ({
   name,
   'hardware-address': mac,
-  'ip-addresses': addresses.map(([address, type, prefix]) => ({ 'ip-address': address, 'ip-address-type': type, prefix })),
-  statistics: { 'rx-bytes': 0, 'rx-packets': 0, 'tx-bytes': 0, 'tx-packets': 0, 'rx-errs': 0, 'tx-errs': 0, 'rx-dropped': 0, 'tx-dropped': 0 },
+  'ip-addresses': addresses.map(([address, type, prefix]) => ({
+    'ip-address': address,
+    'ip-address-type': type,
+    prefix,
+  })),
+  statistics: {
+    'rx-bytes': 0,
+    'rx-packets': 0,
+    'tx-bytes': 0,
+    'tx-packets': 0,
+    'rx-errs': 0,
+    'tx-errs': 0,
+    'rx-dropped': 0,
+    'tx-dropped': 0,
+  },
 });
 
 /** The answer of `network-get-interfaces`, or the error the agent gives. */
@@ -87,14 +106,26 @@ export async function guestInterfaces(rt: SimRuntime, vm: SimVm): Promise<{ resu
     return { result };
   }
   const now = Date.now();
-  if (vm.agentReadyAt === undefined || now < vm.agentReadyAt || !vm.ip) throw new PveError(500, 'QEMU guest agent is not running\n');
+  if (vm.agentReadyAt === undefined || now < vm.agentReadyAt || !vm.ip)
+    throw new PveError(500, 'QEMU guest agent is not running\n');
   const mac = /=([0-9A-F:]{17})/i.exec(vm.config.net0 ?? '')?.[1]?.toLowerCase() ?? 'bc:24:11:00:00:01';
   const result = [
-    iface('lo', '00:00:00:00:00:00', [['127.0.0.1', 'ipv4', 8], ['::1', 'ipv6', 128]]),
-    iface('eth0', mac, [[vm.ip, 'ipv4', 24], [`fe80::be24:11ff:fe${mac.slice(9, 11)}:${mac.slice(12, 14)}${mac.slice(15, 17)}`, 'ipv6', 64]]),
+    iface('lo', '00:00:00:00:00:00', [
+      ['127.0.0.1', 'ipv4', 8],
+      ['::1', 'ipv6', 128],
+    ]),
+    iface('eth0', mac, [
+      [vm.ip, 'ipv4', 24],
+      [`fe80::be24:11ff:fe${mac.slice(9, 11)}:${mac.slice(12, 14)}${mac.slice(15, 17)}`, 'ipv6', 64],
+    ]),
   ];
   if (now >= vm.agentReadyAt + rt.timing.dockerAfterMs) {
-    result.push(iface('docker0', '02:42:ac:11:00:01', [['172.17.0.1', 'ipv4', 16], ['fe80::42:acff:fe11:1', 'ipv6', 64]]));
+    result.push(
+      iface('docker0', '02:42:ac:11:00:01', [
+        ['172.17.0.1', 'ipv4', 16],
+        ['fe80::42:acff:fe11:1', 'ipv6', 64],
+      ]),
+    );
   }
   return { result };
 }

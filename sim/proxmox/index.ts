@@ -18,7 +18,17 @@ import { makeCertificate } from './tls.ts';
 import { DEFAULT_STORAGES, seedNodes, seedStorages, seedTemplate, seedVm } from './seed.ts';
 import type { NodeOption, StorageOption, TemplateOption, VmOption } from './seed.ts';
 
-export type { NodeOption, RequestLogEntry, StorageOption, SimTask, SimTiming, SimToken, SimVm, TemplateOption, VmOption };
+export type {
+  NodeOption,
+  RequestLogEntry,
+  StorageOption,
+  SimTask,
+  SimTiming,
+  SimToken,
+  SimVm,
+  TemplateOption,
+  VmOption,
+};
 
 export interface ProxmoxSimOptions {
   /** Default: one node `pve1` with 64 GiB free of 128 GiB. */
@@ -67,7 +77,8 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
   for (const pool of options.pools ?? ['runners']) state.pools.add(pool);
   seedStorages(state, options.storages ?? DEFAULT_STORAGES);
   const firstNode = [...state.nodes.keys()][0]!;
-  for (const t of options.templates ?? [{ vmid: 9000, node: firstNode, name: 'debian-12-cloudinit' }]) seedTemplate(state, t);
+  for (const t of options.templates ?? [{ vmid: 9000, node: firstNode, name: 'debian-12-cloudinit' }])
+    seedTemplate(state, t);
   for (const vm of options.vms ?? []) seedVm(state, vm);
 
   const taskMs = options.timing?.taskMs ?? 30;
@@ -76,7 +87,13 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
   const tokens = options.tokens ?? [{ id: 'runnerbot@pve!runnerbot', secret: randomUUID(), privileges: 'all' }];
   const faults = options.faults ?? new Faults();
   const tasks = new TaskRunner();
-  const rt: SimRuntime = { state, tasks, timing, hostErrors: [], ...(options.vmHost ? { vmHost: options.vmHost } : {}) };
+  const rt: SimRuntime = {
+    state,
+    tasks,
+    timing,
+    hostErrors: [],
+    ...(options.vmHost ? { vmHost: options.vmHost } : {}),
+  };
   const requests: RequestLogEntry[] = [];
 
   const { key, cert } = await makeCertificate();

@@ -11,7 +11,11 @@ function recordingHost(): VmHost & { calls: string[]; configs: BootRequest[]; ag
     calls: [] as string[],
     configs: [] as BootRequest[],
     agentUp: false,
-    boot: async (req: BootRequest) => (host.calls.push(`boot ${req.vmid}`), host.configs.push(req), { ip: '127.9.9.9' }),
+    boot: async (req: BootRequest) => (
+      host.calls.push(`boot ${req.vmid}`),
+      host.configs.push(req),
+      { ip: '127.9.9.9' }
+    ),
     halt: async (vmid: number) => void host.calls.push(`halt ${vmid}`),
     destroy: async (vmid: number) => void host.calls.push(`destroy ${vmid}`),
     reboot: async (req: BootRequest) => void host.calls.push(`reboot ${req.vmid}`),
@@ -34,14 +38,24 @@ describe('Proxmox simulator: reboot and a real guest agent', () => {
 
   async function startedVm(): Promise<ReturnType<typeof rawClient>> {
     const api = rawClient(sim);
-    await waitForTask(api, 'pve1', await api.nodes.$('pve1').qemu.$(9000).clone.$post({ newid: 101, name: 'runner-101', pool: 'runners', full: true }));
+    await waitForTask(
+      api,
+      'pve1',
+      await api.nodes
+        .$('pve1')
+        .qemu.$(9000)
+        .clone.$post({ newid: 101, name: 'runner-101', pool: 'runners', full: true }),
+    );
     await api.nodes.$('pve1').qemu.$(101).config.$put({ ciuser: 'runnerbot', ipconfig0: 'ip=dhcp', ciupgrade: false });
     return api;
   }
 
   it('refuses to reboot a stopped VM as PVE does', async () => {
     const api = await startedVm();
-    expect(await failureOf(api.nodes.$('pve1').qemu.$(101).status.reboot.$post())).toEqual({ status: 500, message: 'VM 101 not running' });
+    expect(await failureOf(api.nodes.$('pve1').qemu.$(101).status.reboot.$post())).toEqual({
+      status: 500,
+      message: 'VM 101 not running',
+    });
     expect(host.calls).toEqual([]);
   });
 
@@ -49,11 +63,20 @@ describe('Proxmox simulator: reboot and a real guest agent', () => {
     const api = await startedVm();
     await waitForTask(api, 'pve1', await api.nodes.$('pve1').qemu.$(101).status.start.$post());
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(host.configs[0]?.config).toMatchObject({ ciuser: 'runnerbot', ipconfig0: 'ip=dhcp', ciupgrade: '0', net0: expect.stringMatching(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/) });
+    expect(host.configs[0]?.config).toMatchObject({
+      ciuser: 'runnerbot',
+      ipconfig0: 'ip=dhcp',
+      ciupgrade: '0',
+      net0: expect.stringMatching(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/),
+    });
     const agent = () => api.nodes.$('pve1').qemu.$(101).agent['network-get-interfaces'].$get();
     expect(await failureOf(agent())).toEqual({ status: 500, message: 'QEMU guest agent is not running' });
     host.agentUp = true;
-    expect(await agent()).toEqual({ result: [{ name: 'eth0', 'ip-addresses': [{ 'ip-address': '127.9.9.9', 'ip-address-type': 'ipv4', prefix: 24 }] }] });
+    expect(await agent()).toEqual({
+      result: [
+        { name: 'eth0', 'ip-addresses': [{ 'ip-address': '127.9.9.9', 'ip-address-type': 'ipv4', prefix: 24 }] },
+      ],
+    });
 
     const upid = await api.nodes.$('pve1').qemu.$(101).status.reboot.$post();
     expect(upid).toMatch(/:qmreboot:101:/);

@@ -38,9 +38,7 @@ export const ENDPOINTS: Endpoint[] = Object.entries(fixture.endpoints).map(([key
   return { ...e, key, method, template };
 });
 
-export type Match =
-  | { kind: 'found'; endpoint: Endpoint; pathParams: Record<string, string> }
-  | { kind: 'unknown' };
+export type Match = { kind: 'found'; endpoint: Endpoint; pathParams: Record<string, string> } | { kind: 'unknown' };
 
 function matchTemplate(template: string, path: string): Record<string, string> | null {
   const want = template.split('/');

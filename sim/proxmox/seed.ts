@@ -57,18 +57,31 @@ export interface VmOption extends TemplateOption {
 export function seedNodes(state: ClusterState, nodes: NodeOption[]): void {
   for (const n of nodes) {
     const total = n.totalMemoryBytes ?? 128 * GiB;
-    state.nodes.set(n.name, { name: n.name, totalMemoryBytes: total, baseUsedBytes: total - (n.freeMemoryBytes ?? 64 * GiB), online: n.online ?? true, bridges: n.bridges ?? ['vmbr0'] });
+    state.nodes.set(n.name, {
+      name: n.name,
+      totalMemoryBytes: total,
+      baseUsedBytes: total - (n.freeMemoryBytes ?? 64 * GiB),
+      online: n.online ?? true,
+      bridges: n.bridges ?? ['vmbr0'],
+    });
   }
 }
 
 export function seedStorages(state: ClusterState, storages: StorageOption[]): void {
   for (const s of storages) {
-    state.storages.set(s.storage, { storage: s.storage, type: s.type ?? 'lvmthin', shared: s.shared ?? false, content: s.content ?? 'images,rootdir', ...(s.nodes ? { nodes: s.nodes } : {}) });
+    state.storages.set(s.storage, {
+      storage: s.storage,
+      type: s.type ?? 'lvmthin',
+      shared: s.shared ?? false,
+      content: s.content ?? 'images,rootdir',
+      ...(s.nodes ? { nodes: s.nodes } : {}),
+    });
   }
 }
 
 function baseConfig(o: TemplateOption, disk: string): Record<string, string> {
-  const mac = `BC:24:11:00:${((o.vmid >> 8) & 0xff).toString(16).padStart(2, '0')}:${(o.vmid & 0xff).toString(16).padStart(2, '0')}`.toUpperCase();
+  const mac =
+    `BC:24:11:00:${((o.vmid >> 8) & 0xff).toString(16).padStart(2, '0')}:${(o.vmid & 0xff).toString(16).padStart(2, '0')}`.toUpperCase();
   return {
     name: o.name,
     cores: String(o.cores ?? 2),
@@ -83,7 +96,12 @@ function baseConfig(o: TemplateOption, disk: string): Record<string, string> {
     vga: 'serial0',
     agent: '1',
     ...(o.tags?.length ? { tags: o.tags.join(';') } : {}),
-    ...(o.oldEfiCerts ? { bios: 'ovmf', efidisk0: `${o.storage ?? 'local-lvm'}:${disk.replace(/disk-0$/, 'disk-1')},efitype=4m,pre-enrolled-keys=1,size=4M` } : {}),
+    ...(o.oldEfiCerts
+      ? {
+          bios: 'ovmf',
+          efidisk0: `${o.storage ?? 'local-lvm'}:${disk.replace(/disk-0$/, 'disk-1')},efitype=4m,pre-enrolled-keys=1,size=4M`,
+        }
+      : {}),
   };
 }
 
@@ -93,7 +111,13 @@ export function seedTemplate(state: ClusterState, t: TemplateOption): void {
 }
 
 export function seedVm(state: ClusterState, v: VmOption): void {
-  const vm = { vmid: v.vmid, node: v.node, status: v.running ? ('running' as const) : ('stopped' as const), config: baseConfig(v, `vm-${v.vmid}-disk-0`), ...(v.pool ? { pool: v.pool } : {}) };
+  const vm = {
+    vmid: v.vmid,
+    node: v.node,
+    status: v.running ? ('running' as const) : ('stopped' as const),
+    config: baseConfig(v, `vm-${v.vmid}-disk-0`),
+    ...(v.pool ? { pool: v.pool } : {}),
+  };
   if (v.running) Object.assign(vm, { ip: `127.0.0.${2 + (v.vmid % 250)}`, agentReadyAt: 0 });
   state.vms.set(v.vmid, vm);
 }

@@ -29,7 +29,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, body: unknown, reason?: string): void {
   res.statusCode = status;
-  if (reason) res.statusMessage = reason.split('\n')[0]!.replace(/[^\x20-\x7e]/g, ' ').trim();
+  if (reason)
+    res.statusMessage = reason
+      .split('\n')[0]!
+      .replace(/[^\x20-\x7e]/g, ' ')
+      .trim();
   res.setHeader('content-type', 'application/json;charset=UTF-8');
   res.end(JSON.stringify(body));
 }
@@ -41,7 +45,8 @@ export function requestHandler(rt: SimRuntime, tokens: SimToken[], faults: Fault
     const body = await readBody(req);
     const path = url.pathname.startsWith(`${API_PREFIX}/`) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
-    if (body && (method === 'POST' || method === 'PUT')) Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
+    if (body && (method === 'POST' || method === 'PUT'))
+      Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
     const entry: RequestLogEntry = { method, path, params, status: 0 };
     log.push(entry);
     if (await faults.apply(`${method} ${path}`, res)) {
@@ -51,7 +56,8 @@ export function requestHandler(rt: SimRuntime, tokens: SimToken[], faults: Fault
     try {
       const token = authenticate(tokens, req.headers.authorization);
       const match = matchEndpoint(method, path);
-      if (match.kind === 'unknown' || !url.pathname.startsWith(API_PREFIX)) throw new PveError(501, `Method '${method} ${path}' not implemented`);
+      if (match.kind === 'unknown' || !url.pathname.startsWith(API_PREFIX))
+        throw new PveError(501, `Method '${method} ${path}' not implemented`);
       const all = { ...params, ...match.pathParams };
       authorize(rt.state, match.endpoint, token, all);
       const errors = validateParameters(match.endpoint.parameters, all);
@@ -60,9 +66,17 @@ export function requestHandler(rt: SimRuntime, tokens: SimToken[], faults: Fault
       entry.status = 200;
       send(res, 200, { data: data ?? null });
     } catch (error) {
-      const pve = error instanceof PveError ? error : new PveError(500, `${error instanceof Error ? error.message : String(error)}\n`);
+      const pve =
+        error instanceof PveError
+          ? error
+          : new PveError(500, `${error instanceof Error ? error.message : String(error)}\n`);
       entry.status = pve.status;
-      send(res, pve.status, { data: null, message: pve.message, ...(pve.errors ? { errors: pve.errors } : {}) }, pve.message);
+      send(
+        res,
+        pve.status,
+        { data: null, message: pve.message, ...(pve.errors ? { errors: pve.errors } : {}) },
+        pve.message,
+      );
     }
   };
 }

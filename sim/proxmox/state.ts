@@ -57,7 +57,9 @@ export function diskBytes(disk: string | undefined): number {
 }
 
 export const configDigest = (config: Record<string, string>): string =>
-  createHash('sha1').update(JSON.stringify(Object.entries(config).sort())).digest('hex');
+  createHash('sha1')
+    .update(JSON.stringify(Object.entries(config).sort()))
+    .digest('hex');
 
 export class ClusterState {
   readonly nodes = new Map<string, SimNode>();
@@ -68,7 +70,11 @@ export class ClusterState {
   /** The node, or the error pveproxy gives when it cannot reach it. */
   requireNode(name: string): SimNode {
     const node = this.nodes.get(name);
-    if (!node) throw new PveError(500, `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known\n`);
+    if (!node)
+      throw new PveError(
+        500,
+        `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known\n`,
+      );
     if (!node.online) throw new PveError(595, `No route to host\n`);
     return node;
   }

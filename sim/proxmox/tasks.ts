@@ -29,12 +29,26 @@ export class TaskRunner {
   private readonly pstart = 0x1000000 + Math.floor(Math.random() * 0x100000);
 
   /** Starts a task that finishes after `durationMs` by running `work` (its error fails the task). */
-  start(spec: { node: string; type: string; id: string | number; user: string; durationMs: number }, work: TaskWork): string {
+  start(
+    spec: { node: string; type: string; id: string | number; user: string; durationMs: number },
+    work: TaskWork,
+  ): string {
     const pid = this.nextPid++;
     const starttime = Math.floor(Date.now() / 1000);
     const id = String(spec.id);
     const upid = `UPID:${spec.node}:${hex(pid)}:${hex(this.pstart)}:${hex(starttime)}:${spec.type}:${id}:${spec.user}:`;
-    const task: SimTask = { upid, node: spec.node, pid, pstart: this.pstart, starttime, type: spec.type, id, user: spec.user, status: 'running', log: [] };
+    const task: SimTask = {
+      upid,
+      node: spec.node,
+      pid,
+      pstart: this.pstart,
+      starttime,
+      type: spec.type,
+      id,
+      user: spec.user,
+      status: 'running',
+      log: [],
+    };
     this.tasks.set(upid, task);
     const timer = setTimeout(() => {
       this.timers.delete(timer);

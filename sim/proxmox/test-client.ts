@@ -26,7 +26,11 @@ export async function failureOf(call: Promise<unknown>): Promise<PveFailure> {
   throw new Error('the call succeeded');
 }
 
-export async function waitForTask(api: Proxmox.Api, node: string, upid: string): Promise<{ status: string; exitstatus?: string }> {
+export async function waitForTask(
+  api: Proxmox.Api,
+  node: string,
+  upid: string,
+): Promise<{ status: string; exitstatus?: string }> {
   for (;;) {
     const status = await api.nodes.$(node).tasks.$(upid).status.$get();
     if (status.status === 'stopped') return status;

@@ -16,7 +16,9 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function fakeAgent(answer: (command: { execute: string; arguments?: { id?: number } }, socket: Socket) => void): Promise<string> {
+async function fakeAgent(
+  answer: (command: { execute: string; arguments?: { id?: number } }, socket: Socket) => void,
+): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'rbt-qga-'));
   const path = join(dir, 'qga.sock');
   server = createServer((socket) => {
@@ -38,7 +40,8 @@ describe('agentCommand', () => {
     const seen: string[] = [];
     const path = await fakeAgent((cmd, socket) => {
       seen.push(cmd.execute);
-      if (cmd.execute === 'guest-sync-delimited') socket.write(`{"return": [1]}\n\xff{"return": ${cmd.arguments!.id}}\n`, 'latin1');
+      if (cmd.execute === 'guest-sync-delimited')
+        socket.write(`{"return": [1]}\n\xff{"return": ${cmd.arguments!.id}}\n`, 'latin1');
       else socket.write('{"return": [{"name": "eth0"}]}\n');
     });
     expect(await agentCommand(path, 'guest-network-get-interfaces')).toEqual([{ name: 'eth0' }]);
@@ -48,9 +51,12 @@ describe('agentCommand', () => {
   it('rejects on an agent error and on silence', async () => {
     const path = await fakeAgent((cmd, socket) => {
       if (cmd.execute === 'guest-sync-delimited') socket.write(`\xff{"return": ${cmd.arguments!.id}}\n`, 'latin1');
-      else if (cmd.execute === 'guest-ping') socket.write('{"error": {"class": "GenericError", "desc": "Command guest-ping has been disabled"}}\n');
+      else if (cmd.execute === 'guest-ping')
+        socket.write('{"error": {"class": "GenericError", "desc": "Command guest-ping has been disabled"}}\n');
     });
     await expect(agentCommand(path, 'guest-ping')).rejects.toThrow('guest agent: Command guest-ping has been disabled');
-    await expect(agentCommand(path, 'guest-info', 200)).rejects.toThrow('guest agent did not answer guest-info within 200 ms');
+    await expect(agentCommand(path, 'guest-info', 200)).rejects.toThrow(
+      'guest agent did not answer guest-info within 200 ms',
+    );
   });
 });

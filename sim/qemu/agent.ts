@@ -9,7 +9,10 @@ export async function agentCommand(socketPath: string, execute: string, timeoutM
     const socket = connect(socketPath);
     let buffer = '';
     let synced = false;
-    const timer = setTimeout(() => finish(new Error(`guest agent did not answer ${execute} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`guest agent did not answer ${execute} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     function finish(error: Error | null, value?: unknown): void {
       clearTimeout(timer);
       socket.destroy();
@@ -17,7 +20,9 @@ export async function agentCommand(socketPath: string, execute: string, timeoutM
       else resolve(value);
     }
     socket.on('error', (error) => finish(error));
-    socket.on('connect', () => socket.write(`${JSON.stringify({ execute: 'guest-sync-delimited', arguments: { id } })}\n`));
+    socket.on('connect', () =>
+      socket.write(`${JSON.stringify({ execute: 'guest-sync-delimited', arguments: { id } })}\n`),
+    );
     socket.on('data', (chunk: Buffer) => {
       // guest-sync-delimited answers after a 0xFF byte; anything before it is stale.
       buffer += chunk.toString('latin1');
@@ -30,7 +35,10 @@ export async function agentCommand(socketPath: string, execute: string, timeoutM
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
         if (!line) continue;
-        const message = JSON.parse(Buffer.from(line, 'latin1').toString('utf8')) as { return?: unknown; error?: { desc?: string } };
+        const message = JSON.parse(Buffer.from(line, 'latin1').toString('utf8')) as {
+          return?: unknown;
+          error?: { desc?: string };
+        };
         if (message.error) return finish(new Error(`guest agent: ${message.error.desc ?? 'error'}`));
         if (!synced) {
           if (message.return !== id) continue;

@@ -12,7 +12,10 @@ export interface NoCloudSeed {
 type VmConfig = Record<string, string | undefined>;
 
 const option = (spec: string | undefined, key: string): string | undefined =>
-  spec?.split(',').map((part) => part.split('=')).find(([k]) => k === key)?.[1];
+  spec
+    ?.split(',')
+    .map((part) => part.split('='))
+    .find(([k]) => k === key)?.[1];
 
 function hostnameFqdn(config: VmConfig, vmid: number): [string, string] {
   const name = config.name ?? `VM${vmid}`;
@@ -27,7 +30,10 @@ export function userData(config: VmConfig, vmid: number): string {
   if (user !== undefined) out += `user: ${user}\n`;
   if (user === 'root') out += 'disable_root: False\n';
   if (config.sshkeys !== undefined) {
-    const keys = decodeURIComponent(config.sshkeys).split('\n').map((k) => k.trim()).filter((k) => /\S/.test(k));
+    const keys = decodeURIComponent(config.sshkeys)
+      .split('\n')
+      .map((k) => k.trim())
+      .filter((k) => /\S/.test(k));
     out += `ssh_authorized_keys:\n${keys.map((k) => `  - ${k}\n`).join('')}`;
   }
   out += 'chpasswd:\n  expire: False\n';
@@ -42,7 +48,9 @@ const netmask = (bits: number): string =>
 
 export function networkConfig(config: VmConfig): string {
   let out = 'version: 1\nconfig:\n';
-  const nets = Object.keys(config).filter((k) => /^net\d+$/.test(k)).sort();
+  const nets = Object.keys(config)
+    .filter((k) => /^net\d+$/.test(k))
+    .sort();
   for (const net of nets) {
     const id = net.slice(3);
     const ipconfig = config[`ipconfig${id}`];
@@ -76,6 +84,8 @@ export function networkConfig(config: VmConfig): string {
 export function noCloudSeed(config: VmConfig, vmid: number): NoCloudSeed {
   const user = userData(config, vmid);
   const network = networkConfig(config);
-  const instanceId = createHash('sha1').update(user + network).digest('hex');
+  const instanceId = createHash('sha1')
+    .update(user + network)
+    .digest('hex');
   return { userData: user, networkConfig: network, metaData: `instance-id: ${instanceId}\n` };
 }

@@ -54,7 +54,9 @@ export interface QemuHost extends VmHost {
 }
 
 const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 
 async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -77,7 +79,13 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
     await writeFile(join(vm.dir, 'network-config'), seed.networkConfig);
     await writeFile(join(vm.dir, 'meta-data'), seed.metaData);
     const img = join(vm.dir, 'seed.img');
-    await run('cloud-localds', ['-N', join(vm.dir, 'network-config'), img, join(vm.dir, 'user-data'), join(vm.dir, 'meta-data')]);
+    await run('cloud-localds', [
+      '-N',
+      join(vm.dir, 'network-config'),
+      img,
+      join(vm.dir, 'user-data'),
+      join(vm.dir, 'meta-data'),
+    ]);
     return img;
   }
 
@@ -92,18 +100,43 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
     }
     if (vm.process && vm.process.exitCode === null && vm.process.signalCode === null) return { ip: vm.ip };
     const seed = await writeSeed(vm, req);
-    const mac = /=([0-9a-f]{2}(:[0-9a-f]{2}){5})/i.exec(req.config?.net0 ?? '')?.[1]?.toLowerCase() ?? '52:54:00:12:34:56';
+    const mac =
+      /=([0-9a-f]{2}(:[0-9a-f]{2}){5})/i.exec(req.config?.net0 ?? '')?.[1]?.toLowerCase() ?? '52:54:00:12:34:56';
     const args = [
-      '-accel', 'tcg', '-m', String(options.memoryMb ?? 2048), '-smp', '2', '-display', 'none', '-no-user-config', '-nodefaults',
-      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda console=ttyS0 net.ifnames=0 quiet',
-      '-drive', `file=${vm.disk},if=virtio,format=qcow2,cache=unsafe`,
-      '-drive', `file=${seed},if=virtio,format=raw,readonly=on`,
-      '-netdev', `user,id=net0,${forwards(vm.ip)}`,
-      '-device', `virtio-net-pci,netdev=net0,mac=${mac}`,
-      '-chardev', `socket,id=qga0,path=${join(vm.dir, 'qga.sock')},server=on,wait=off`,
-      '-device', 'virtio-serial', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
-      '-qmp', `unix:${join(vm.dir, 'qmp.sock')},server=on,wait=off`,
-      '-serial', `file:${join(vm.dir, 'console.log')}`,
+      '-accel',
+      'tcg',
+      '-m',
+      String(options.memoryMb ?? 2048),
+      '-smp',
+      '2',
+      '-display',
+      'none',
+      '-no-user-config',
+      '-nodefaults',
+      '-kernel',
+      image.kernel,
+      '-initrd',
+      image.initrd,
+      '-append',
+      'root=/dev/vda console=ttyS0 net.ifnames=0 quiet',
+      '-drive',
+      `file=${vm.disk},if=virtio,format=qcow2,cache=unsafe`,
+      '-drive',
+      `file=${seed},if=virtio,format=raw,readonly=on`,
+      '-netdev',
+      `user,id=net0,${forwards(vm.ip)}`,
+      '-device',
+      `virtio-net-pci,netdev=net0,mac=${mac}`,
+      '-chardev',
+      `socket,id=qga0,path=${join(vm.dir, 'qga.sock')},server=on,wait=off`,
+      '-device',
+      'virtio-serial',
+      '-device',
+      'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
+      '-qmp',
+      `unix:${join(vm.dir, 'qmp.sock')},server=on,wait=off`,
+      '-serial',
+      `file:${join(vm.dir, 'console.log')}`,
     ];
     const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -160,9 +193,12 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
     async agentInterfaces(vmid) {
       const vm = vms.get(vmid);
       if (!vm?.process) throw new Error('QEMU guest agent is not running');
-      const answer = (await agentCommand(join(vm.dir, 'qga.sock'), 'guest-network-get-interfaces')) as Array<{ 'ip-addresses'?: Array<{ 'ip-address': string }> }>;
+      const answer = (await agentCommand(join(vm.dir, 'qga.sock'), 'guest-network-get-interfaces')) as Array<{
+        'ip-addresses'?: Array<{ 'ip-address': string }>;
+      }>;
       // The guest's own address becomes the forwarded loopback address, as behind a NAT.
-      for (const iface of answer) for (const a of iface['ip-addresses'] ?? []) if (a['ip-address'] === GUEST_ADDRESS) a['ip-address'] = vm.ip;
+      for (const iface of answer)
+        for (const a of iface['ip-addresses'] ?? []) if (a['ip-address'] === GUEST_ADDRESS) a['ip-address'] = vm.ip;
       return answer;
     },
     vm: (vmid) => vms.get(vmid),

@@ -21,4 +21,6 @@ export type MethodHandler = (ctx: ApiContext) => ApiAnswer;
 
 export const ok = (body: Record<string, unknown> = {}): ApiAnswer => ({ body: { ok: true, ...body } });
 
-export const fail = (error: string, extra: Record<string, unknown> = {}): ApiAnswer => ({ body: { ok: false, error, ...extra } });
+export const fail = (error: string, extra: Record<string, unknown> = {}): ApiAnswer => ({
+  body: { ok: false, error, ...extra },
+});

@@ -7,7 +7,9 @@ export const MAX_MESSAGE_TEXT = 40_000;
 type Check = { ok: true; blocks: Block[] } | { ok: false; error: string; messages?: string[] };
 
 const textOf = (o: unknown): string | undefined =>
-  o && typeof o === 'object' && typeof (o as { text?: unknown }).text === 'string' ? (o as { text: string }).text : undefined;
+  o && typeof o === 'object' && typeof (o as { text?: unknown }).text === 'string'
+    ? (o as { text: string }).text
+    : undefined;
 
 function longer(problems: string[], value: string | undefined, max: number, pointer: string): void {
   if (value !== undefined && value.length > max) {
@@ -29,7 +31,8 @@ function checkBlock(problems: string[], block: Block, at: string): void {
     const fields = Array.isArray(block.fields) ? block.fields : [];
     if (fields.length > 10) problems.push(`[ERROR] must be less than 11 items [json-pointer:${at}/fields]`);
     fields.forEach((f, i) => longer(problems, textOf(f), 2000, `${at}/fields/${i}/text`));
-    if (block.accessory && typeof block.accessory === 'object') checkElement(problems, block.accessory as Record<string, unknown>, `${at}/accessory`);
+    if (block.accessory && typeof block.accessory === 'object')
+      checkElement(problems, block.accessory as Record<string, unknown>, `${at}/accessory`);
   }
   if (block.type === 'header') longer(problems, textOf(block.text), 150, `${at}/text/text`);
   if (block.type === 'actions') {
@@ -48,5 +51,7 @@ export function checkBlocks(value: unknown, max = 50, pointer = '/blocks'): Chec
     if (!block || typeof block !== 'object') problems.push(`[ERROR] expected object [json-pointer:${pointer}/${i}]`);
     else checkBlock(problems, block as Block, `${pointer}/${i}`);
   });
-  return problems.length ? { ok: false, error: 'invalid_blocks', messages: problems } : { ok: true, blocks: value as Block[] };
+  return problems.length
+    ? { ok: false, error: 'invalid_blocks', messages: problems }
+    : { ok: true, blocks: value as Block[] };
 }

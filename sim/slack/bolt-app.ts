@@ -14,10 +14,17 @@ export function testApp(o: TestAppOptions): { app: InstanceType<typeof App>; com
   const clientOptions = { slackApiUrl: o.apiUrl };
   // Bolt's own SocketModeReceiver; a short ping timeout only shortens its wait before reconnecting.
   const receiver = o.appToken
-    ? new SocketModeReceiver({ appToken: o.appToken, logLevel: LogLevel.ERROR, clientPingTimeout: 300, installerOptions: { clientOptions } })
+    ? new SocketModeReceiver({
+        appToken: o.appToken,
+        logLevel: LogLevel.ERROR,
+        clientPingTimeout: 300,
+        installerOptions: { clientOptions },
+      })
     : undefined;
   const app = new App({
-    token: o.botToken, logLevel: LogLevel.ERROR, clientOptions,
+    token: o.botToken,
+    logLevel: LogLevel.ERROR,
+    clientOptions,
     ...(receiver ? { receiver, socketMode: true } : { signingSecret: o.signingSecret }),
   });
   app.command('/runner', async ({ ack, command }) => {
@@ -29,12 +36,19 @@ export function testApp(o: TestAppOptions): { app: InstanceType<typeof App>; com
     await respond({ replace_original: true, text: `Approved by <@${body.user.id}>` });
   });
   app.event('app_home_opened', async ({ event, client }) => {
-    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Fleet: 0 runners' } }] } });
+    await client.views.publish({
+      user_id: event.user,
+      view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Fleet: 0 runners' } }] },
+    });
   });
   return { app, commands };
 }
 
 export const approvalCard = [
   { type: 'section', text: { type: 'mrkdwn', text: 'Rebuild gitlab-runner-02?' } },
-  { type: 'actions', block_id: 'decision', elements: [{ type: 'button', action_id: 'approve', value: 'run-1', text: { type: 'plain_text', text: 'Approve' } }] },
+  {
+    type: 'actions',
+    block_id: 'decision',
+    elements: [{ type: 'button', action_id: 'approve', value: 'run-1', text: { type: 'plain_text', text: 'Approve' } }],
+  },
 ];

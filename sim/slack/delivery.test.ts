@@ -15,7 +15,10 @@ afterEach(async () => {
   await sim?.close();
 });
 
-interface Seen { headers: IncomingHttpHeaders; body: string }
+interface Seen {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 /** A bare app that answers only after `delayFor(n)` ms for its n-th request. */
 async function slowApp(delayFor: (n: number) => number): Promise<{ url: string; seen: Seen[] }> {
@@ -40,16 +43,28 @@ describe('delivery to the app as Slack does it', () => {
     expect(event).toMatchObject({ acked: true, attempts: 2, status: 200 });
     const [first, retry] = target.seen;
     expect(first?.headers['x-slack-retry-num']).toBeUndefined();
-    expect(retry?.headers).toMatchObject({ 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout', 'content-type': 'application/json' });
+    expect(retry?.headers).toMatchObject({
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+      'content-type': 'application/json',
+    });
     for (const s of target.seen) {
       const ts = Number(s.headers['x-slack-request-timestamp']);
       expect(s.headers['x-slack-signature']).toBe(slackSignature(sim.signingSecret, ts, s.body));
     }
-    expect(JSON.parse(retry?.body ?? '{}')).toMatchObject({ type: 'event_callback', event: { type: 'app_home_opened', user: ALICE } });
+    expect(JSON.parse(retry?.body ?? '{}')).toMatchObject({
+      type: 'event_callback',
+      event: { type: 'app_home_opened', user: ALICE },
+    });
 
     const command = await sim.sendSlashCommand({ text: 'list', userId: ALICE, channelId: OPS });
     expect(command).toMatchObject({ acked: true, attempts: 1 });
-    expect(Object.fromEntries(new URLSearchParams(target.seen.at(-1)?.body))).toMatchObject({ command: '/runner', text: 'list', user_id: ALICE, channel_id: OPS });
+    expect(Object.fromEntries(new URLSearchParams(target.seen.at(-1)?.body))).toMatchObject({
+      command: '/runner',
+      text: 'list',
+      user_id: ALICE,
+      channel_id: OPS,
+    });
   });
 
   it('shows the user a timeout when a command is not acked, and replays a request byte for byte', async () => {
@@ -60,7 +75,10 @@ describe('delivery to the app as Slack does it', () => {
     expect(sim.ephemerals(ALICE).map((e) => e.text)).toEqual(['/runner failed with the error "operation_timeout"']);
     await sim.replay(late.request!);
     await until(() => target.seen.length === 2);
-    expect(target.seen[1]).toEqual({ headers: expect.objectContaining({ 'x-slack-signature': target.seen[0]?.headers['x-slack-signature'] }), body: target.seen[0]?.body });
+    expect(target.seen[1]).toEqual({
+      headers: expect.objectContaining({ 'x-slack-signature': target.seen[0]?.headers['x-slack-signature'] }),
+      body: target.seen[0]?.body,
+    });
   });
 
   it('redelivers an unacked Socket Mode event with retry_attempt and takes the ack', async () => {
@@ -78,12 +96,20 @@ describe('delivery to the app as Slack does it', () => {
     expect(frames[0]).toMatchObject({ type: 'hello', connection_info: { app_id: sim.appId } });
     const result = await sim.openAppHome(ALICE);
     expect(result).toMatchObject({ transport: 'socket', acked: true, attempts: 2 });
-    expect(frames.slice(1).map((f) => [f.type, f.retry_attempt])).toEqual([['events_api', 0], ['events_api', 1]]);
+    expect(frames.slice(1).map((f) => [f.type, f.retry_attempt])).toEqual([
+      ['events_api', 0],
+      ['events_api', 1],
+    ]);
     expect(frames[1]?.envelope_id).toBe(frames[2]?.envelope_id);
     socket.close();
     // A ticket is good for one connection only.
     const again = new WebSocket(opened.url as string);
-    await expect(new Promise((resolve, reject) => { again.on('open', resolve); again.on('error', reject); })).rejects.toThrow(/401/);
+    await expect(
+      new Promise((resolve, reject) => {
+        again.on('open', resolve);
+        again.on('error', reject);
+      }),
+    ).rejects.toThrow(/401/);
   });
 
   it('answers a command with no Socket Mode connection as dispatch_failed', async () => {

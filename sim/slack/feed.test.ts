@@ -30,19 +30,32 @@ describe('the state, change feed and faults a page or a test can use', () => {
     controller.abort();
     await reading;
 
-    const state = (await (await fetch(`${sim.url}/_sim/state`)).json()) as { channels: { id: string; messages: { text: string }[] }[] };
+    const state = (await (await fetch(`${sim.url}/_sim/state`)).json()) as {
+      channels: { id: string; messages: { text: string }[] }[];
+    };
     expect(state.channels.find((c) => c.id === OPS)?.messages.map((m) => m.text)).toEqual(['hello again']);
   });
 
   it('sends a slash command for a page through POST /_sim/slash-command', async () => {
-    const res = await fetch(`${sim.url}/_sim/slash-command`, { method: 'POST', body: JSON.stringify({ text: 'help', userId: ALICE, channelId: OPS }) });
+    const res = await fetch(`${sim.url}/_sim/slash-command`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'help', userId: ALICE, channelId: OPS }),
+    });
     expect(await res.json()).toMatchObject({ transport: 'socket', acked: false, error: 'no_connection' });
   });
 
   it('injects faults per endpoint', async () => {
     sim.faults.set('POST /api/chat.postMessage', { errorRate: 1, status: 503, times: 1 });
-    await expect(slack.chat.postMessage({ channel: OPS, text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 503 });
+    await expect(slack.chat.postMessage({ channel: OPS, text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 503,
+    });
     await slack.chat.postMessage({ channel: OPS, text: 'second try' });
-    expect(sim.channel(OPS).messages().map((m) => m.text)).toEqual(['second try']);
+    expect(
+      sim
+        .channel(OPS)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['second try']);
   });
 });

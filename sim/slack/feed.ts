@@ -18,7 +18,9 @@ export function snapshot(ws: Workspace): Record<string, unknown> {
 
 export function streamChanges(ws: Workspace, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, {
-    'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive',
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
     'access-control-allow-origin': '*',
   });
   res.write(': connected\n\n');

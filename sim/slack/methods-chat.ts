@@ -15,7 +15,12 @@ export function readContent(args: Args, requireSome = true): Content {
     if (!parsed.ok) return { ok: false, answer: fail('invalid_blocks_format') };
     const checked = checkBlocks(parsed.value);
     if (!checked.ok) {
-      const extra = checked.messages ? { errors: checked.messages.map((m) => m.replace('[ERROR] ', '')), response_metadata: { messages: checked.messages } } : {};
+      const extra = checked.messages
+        ? {
+            errors: checked.messages.map((m) => m.replace('[ERROR] ', '')),
+            response_metadata: { messages: checked.messages },
+          }
+        : {};
       return { ok: false, answer: fail(checked.error, extra) };
     }
     blocks = checked.blocks;
@@ -36,7 +41,11 @@ const postMessage: MethodHandler = ({ workspace, args }) => {
   const content = readContent(args);
   if (!content.ok) return content.answer;
   const thread_ts = stringArg(args, 'thread_ts');
-  const message = workspace.post(channel, { text: content.text, ...(content.blocks ? { blocks: content.blocks } : {}), ...(thread_ts ? { thread_ts } : {}) });
+  const message = workspace.post(channel, {
+    text: content.text,
+    ...(content.blocks ? { blocks: content.blocks } : {}),
+    ...(thread_ts ? { thread_ts } : {}),
+  });
   return ok({ channel, ts: message.ts, message: messageView(message) });
 };
 
@@ -48,7 +57,10 @@ const update: MethodHandler = ({ workspace, args }) => {
   if (message.bot_id !== workspace.seed.botId) return fail('cant_update_message');
   const content = readContent(args, false);
   if (!content.ok) return content.answer;
-  const next = { ...(args.text !== undefined ? { text: content.text } : {}), ...(content.blocks ? { blocks: content.blocks } : {}) };
+  const next = {
+    ...(args.text !== undefined ? { text: content.text } : {}),
+    ...(content.blocks ? { blocks: content.blocks } : {}),
+  };
   workspace.update(message, next);
   return ok({ channel, ts: message.ts, text: message.text, message: messageView(message) });
 };
@@ -62,8 +74,12 @@ const postEphemeral: MethodHandler = ({ workspace, args }) => {
   if (!content.ok) return content.answer;
   const thread_ts = stringArg(args, 'thread_ts');
   const ephemeral = workspace.addEphemeral({
-    channel, user, text: content.text, via: 'chat.postEphemeral',
-    ...(content.blocks ? { blocks: content.blocks } : {}), ...(thread_ts ? { thread_ts } : {}),
+    channel,
+    user,
+    text: content.text,
+    via: 'chat.postEphemeral',
+    ...(content.blocks ? { blocks: content.blocks } : {}),
+    ...(thread_ts ? { thread_ts } : {}),
   });
   return ok({ message_ts: ephemeral.ts });
 };
@@ -94,4 +110,3 @@ export const chatMethods: Record<string, MethodHandler> = {
   'chat.delete': remove,
   'chat.getPermalink': getPermalink,
 };
-

@@ -27,9 +27,17 @@ const info: MethodHandler = ({ workspace, args }) => {
   const isPrivate = Boolean(channel.is_private);
   return ok({
     channel: {
-      id: channel.id, name: channel.name, is_channel: !isPrivate, is_group: isPrivate, is_im: false,
-      is_private: isPrivate, is_archived: false, is_general: false, is_member: true,
-      context_team_id: workspace.seed.teamId, created: 1700000000,
+      id: channel.id,
+      name: channel.name,
+      is_channel: !isPrivate,
+      is_group: isPrivate,
+      is_im: false,
+      is_private: isPrivate,
+      is_archived: false,
+      is_general: false,
+      is_member: true,
+      context_team_id: workspace.seed.teamId,
+      created: 1700000000,
     },
   });
 };
@@ -48,7 +56,9 @@ const replies: MethodHandler = ({ workspace, args }) => {
   const parent = list.find((m) => m.ts === ts);
   if (!parent) return fail('thread_not_found');
   const root = parent.thread_ts ?? parent.ts;
-  const thread = list.filter((m) => m.ts === root || m.thread_ts === root).filter((m) => m.ts === root || inRange(m, args));
+  const thread = list
+    .filter((m) => m.ts === root || m.thread_ts === root)
+    .filter((m) => m.ts === root || inRange(m, args));
   return ok(page(thread, args));
 };
 

@@ -51,8 +51,15 @@ export interface SlackSimOptions {
 }
 
 export const DEFAULT_SCOPES = [
-  'commands', 'chat:write', 'chat:write.public', 'usergroups:read', 'users:read',
-  'channels:read', 'channels:history', 'groups:read', 'groups:history',
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'usergroups:read',
+  'users:read',
+  'channels:read',
+  'channels:history',
+  'groups:read',
+  'groups:history',
 ];
 
 export const DEFAULT_POST_MESSAGE: BucketRule = { perSecond: 1, burst: 1, graceMs: 50 };

@@ -8,7 +8,11 @@ let slack: WebClient;
 
 beforeEach(async () => {
   sim = await startSlackSim(testWorkspace);
-  slack = new WebClient(sim.botToken, { slackApiUrl: sim.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  slack = new WebClient(sim.botToken, {
+    slackApiUrl: sim.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
 });
 afterEach(() => sim.close());
 
@@ -18,7 +22,9 @@ const rateLimited = (results: PromiseSettledResult<unknown>[]) =>
 
 describe('Slack rate limits', () => {
   it('answers a burst to one channel with 429 and Retry-After, and accepts a post after the wait', async () => {
-    const results = await settle(Array.from({ length: 5 }, (_, i) => slack.chat.postMessage({ channel: OPS, text: `burst ${i}` })));
+    const results = await settle(
+      Array.from({ length: 5 }, (_, i) => slack.chat.postMessage({ channel: OPS, text: `burst ${i}` })),
+    );
     const refused = rateLimited(results);
     expect(refused.length).toBeGreaterThanOrEqual(3);
     for (const e of refused) {
@@ -38,11 +44,15 @@ describe('Slack rate limits', () => {
   it('limits chat.update across the workspace by its tier, and can be switched off', async () => {
     sim.setRateLimits({ update: { perSecond: 1, burst: 2 } });
     const posted = await slack.chat.postMessage({ channel: OPS, text: 'v0' });
-    const results = await settle([1, 2, 3].map((v) => slack.chat.update({ channel: OPS, ts: posted.ts as string, text: `v${v}` })));
+    const results = await settle(
+      [1, 2, 3].map((v) => slack.chat.update({ channel: OPS, ts: posted.ts as string, text: `v${v}` })),
+    );
     expect(rateLimited(results)).toHaveLength(1);
 
     sim.setRateLimits(false);
-    const free = await settle(Array.from({ length: 5 }, (_, i) => slack.chat.postMessage({ channel: OPS, text: `free ${i}` })));
+    const free = await settle(
+      Array.from({ length: 5 }, (_, i) => slack.chat.postMessage({ channel: OPS, text: `free ${i}` })),
+    );
     expect(rateLimited(free)).toEqual([]);
   });
 });

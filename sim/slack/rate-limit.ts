@@ -12,7 +12,10 @@ export type Take = { ok: true } | { ok: false; retryAfterSeconds: number };
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rule: BucketRule, private readonly now: () => number) {}
+  constructor(
+    private readonly rule: BucketRule,
+    private readonly now: () => number,
+  ) {}
 
   take(key: string): Take {
     const now = this.now();

@@ -22,9 +22,17 @@ describe('response_url', () => {
     expect((await respond({ text: 'only Alice sees this' })).status).toBe(200);
     expect(sim.ephemerals(ALICE).map((e) => e.text)).toContain('only Alice sees this');
     await respond({ text: 'everyone sees this', response_type: 'in_channel' });
-    expect(sim.channel(OPS).messages().map((m) => m.text)).toEqual(['everyone sees this']);
+    expect(
+      sim
+        .channel(OPS)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['everyone sees this']);
     await respond({ text: 'replaced', replace_original: true });
-    expect(sim.ephemerals(ALICE).map((e) => e.text)).toEqual(['/runner failed with the error "dispatch_failed"', 'replaced']);
+    expect(sim.ephemerals(ALICE).map((e) => e.text)).toEqual([
+      '/runner failed with the error "dispatch_failed"',
+      'replaced',
+    ]);
   });
 
   it('can be used five times, then answers used_url', async () => {
@@ -39,12 +47,25 @@ describe('response_url', () => {
     const card = await slack.chat.postMessage({ channel: OPS, text: 'Rebuild?', blocks: approvalCard });
     sim.setRequestUrl('http://127.0.0.1:9/unreachable');
     sim.setTransport('http');
-    const click = await sim.sendBlockAction({ userId: BOB, channelId: OPS, messageTs: card.ts as string, actionId: 'approve' });
+    const click = await sim.sendBlockAction({
+      userId: BOB,
+      channelId: OPS,
+      messageTs: card.ts as string,
+      actionId: 'approve',
+    });
     expect(click).toMatchObject({ acked: false, error: 'connection_failed' });
     responseUrl = click.responseUrl;
     await respond({ replace_original: true, text: 'Expired' });
-    expect(sim.channel(OPS).messages().map((m) => m.text)).toEqual(['Expired']);
-    const tooMany = await respond({ replace_original: true, blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) });
+    expect(
+      sim
+        .channel(OPS)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['Expired']);
+    const tooMany = await respond({
+      replace_original: true,
+      blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })),
+    });
     expect(tooMany.status).toBe(400);
     await respond({ delete_original: true });
     expect(sim.channel(OPS).messages()).toEqual([]);

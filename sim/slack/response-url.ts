@@ -28,7 +28,11 @@ const LIFETIME_MS = 30 * 60 * 1000;
 export class ResponseUrls {
   private readonly targets = new Map<string, Target>();
 
-  constructor(private readonly ws: Workspace, private readonly baseUrl: () => string, private readonly now: () => number) {}
+  constructor(
+    private readonly ws: Workspace,
+    private readonly baseUrl: () => string,
+    private readonly now: () => number,
+  ) {}
 
   create(target: Omit<Target, 'uses' | 'createdAt'>): string {
     const id = `${this.ws.seed.teamId}/${randomBytes(12).toString('hex')}`;
@@ -44,7 +48,11 @@ export class ResponseUrls {
     let blocks: Block[] | undefined;
     if (body.blocks !== undefined) {
       const checked = checkBlocks(body.blocks);
-      if (!checked.ok) return { status: 400, body: { ok: false, error: checked.error, response_metadata: { messages: checked.messages ?? [] } } };
+      if (!checked.ok)
+        return {
+          status: 400,
+          body: { ok: false, error: checked.error, response_metadata: { messages: checked.messages ?? [] } },
+        };
       blocks = checked.blocks;
     }
     target.uses += 1;
@@ -63,7 +71,12 @@ export class ResponseUrls {
       const thread_ts = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
       this.ws.post(target.channel, { ...content, ...(thread_ts ? { thread_ts } : {}) });
     } else {
-      target.ephemeral = this.ws.addEphemeral({ channel: target.channel, user: target.userId, via: 'response_url', ...content });
+      target.ephemeral = this.ws.addEphemeral({
+        channel: target.channel,
+        user: target.userId,
+        via: 'response_url',
+        ...content,
+      });
     }
     return { status: 200, body: { ok: true } };
   }

@@ -24,7 +24,11 @@ export interface Routes {
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'access-control-allow-origin': '*',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -48,7 +52,11 @@ async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Prom
   const url = new URL(req.url ?? '/', r.baseUrl());
   const path = url.pathname;
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST' });
+    res.writeHead(204, {
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': '*',
+      'access-control-allow-methods': 'GET, POST',
+    });
     return void res.end();
   }
   if (await r.faults.apply(`${req.method} ${path}`, res)) return;
@@ -57,7 +65,9 @@ async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Prom
     const method = path.slice('/api/'.length);
     const call = parseCall(req, url, body);
     const answer = callWebApi(method, call, r.tokens, r.limits(), {
-      workspace: r.workspace, baseUrl: r.baseUrl(), openSocketUrl: () => r.socket.issueUrl(),
+      workspace: r.workspace,
+      baseUrl: r.baseUrl(),
+      openSocketUrl: () => r.socket.issueUrl(),
     });
     const error = answer.body.ok ? undefined : String(answer.body.error);
     r.record({ kind: 'api', name: method, args: call.args, ...(error ? { error } : {}) });
@@ -66,7 +76,12 @@ async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Prom
   if (path.startsWith('/response/') && req.method === 'POST') {
     const payload = parseJson(body);
     const answer = r.responseUrls.handle(path.slice('/response/'.length), payload);
-    r.record({ kind: 'response_url', name: path, args: payload, ...(answer.body.ok ? {} : { error: String(answer.body.error) }) });
+    r.record({
+      kind: 'response_url',
+      name: path,
+      args: payload,
+      ...(answer.body.ok ? {} : { error: String(answer.body.error) }),
+    });
     return json(res, answer.status, answer.body);
   }
   if (path === '/_sim/state') return json(res, 200, snapshot(r.workspace));

@@ -33,7 +33,11 @@ export class SocketModeServer {
   private next = 0;
   private readonly pinger: NodeJS.Timeout;
 
-  constructor(private readonly baseWsUrl: () => string, private readonly appId: string, pingIntervalMs: number) {
+  constructor(
+    private readonly baseWsUrl: () => string,
+    private readonly appId: string,
+    pingIntervalMs: number,
+  ) {
     this.pinger = setInterval(() => this.sockets.forEach((s) => s.ping('sim')), pingIntervalMs);
     this.pinger.unref();
   }
@@ -57,11 +61,14 @@ export class SocketModeServer {
     this.sockets.push(ws);
     ws.on('message', (data) => this.onAck(String(data)));
     ws.on('close', () => this.sockets.splice(this.sockets.indexOf(ws) >>> 0, 1));
-    ws.send(JSON.stringify({
-      type: 'hello', num_connections: this.sockets.length,
-      debug_info: { host: 'applink-sim', build_number: 1, approximate_connection_time: 18060 },
-      connection_info: { app_id: this.appId },
-    }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: this.sockets.length,
+        debug_info: { host: 'applink-sim', build_number: 1, approximate_connection_time: 18060 },
+        connection_info: { app_id: this.appId },
+      }),
+    );
     this.waiters.splice(0).forEach((w) => w());
   }
 
@@ -86,7 +93,9 @@ export class SocketModeServer {
     if (this.connections()) return;
     await Promise.race([
       new Promise<void>((resolve) => this.waiters.push(resolve)),
-      pause(timeoutMs).then(() => { throw new Error(`no Socket Mode connection within ${timeoutMs} ms`); }),
+      pause(timeoutMs).then(() => {
+        throw new Error(`no Socket Mode connection within ${timeoutMs} ms`);
+      }),
     ]);
   }
 
@@ -101,10 +110,14 @@ export class SocketModeServer {
 
   /** Asks every client to reconnect, as Slack does when it recycles a connection. */
   requestReconnect(reason = 'refresh_requested'): void {
-    for (const s of this.sockets) s.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-sim' } }));
+    for (const s of this.sockets)
+      s.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-sim' } }));
   }
 
-  private sendEnvelope(envelope: Record<string, unknown>, timeoutMs: number): Promise<{ acked: boolean; payload?: unknown }> {
+  private sendEnvelope(
+    envelope: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<{ acked: boolean; payload?: unknown }> {
     const open = this.sockets.filter((s) => s.readyState === s.OPEN);
     const socket = open[this.next++ % Math.max(open.length, 1)];
     if (!socket) return Promise.resolve({ acked: false });
@@ -114,23 +127,33 @@ export class SocketModeServer {
         this.pending.delete(id);
         resolve({ acked: false });
       }, timeoutMs);
-      this.pending.set(id, { resolve: (payload) => { clearTimeout(timer); resolve({ acked: true, payload }); } });
+      this.pending.set(id, {
+        resolve: (payload) => {
+          clearTimeout(timer);
+          resolve({ acked: true, payload });
+        },
+      });
       socket.send(JSON.stringify(envelope));
     });
   }
 
   async deliver(type: EnvelopeType, payload: Record<string, unknown>, policy: RetryPolicy): Promise<DeliveryResult> {
-    if (!this.connections()) return { transport: 'socket', acked: false, ackMs: 0, attempts: 0, error: 'no_connection' };
+    if (!this.connections())
+      return { transport: 'socket', acked: false, ackMs: 0, attempts: 0, error: 'no_connection' };
     const envelope_id = randomUUID();
     let attempts = 0;
     for (;;) {
       const retry = type === 'events_api' ? { retry_attempt: attempts, retry_reason: attempts ? 'timeout' : '' } : {};
       const started = performance.now();
-      const answer = await this.sendEnvelope({ envelope_id, payload, type, accepts_response_payload: type === 'slash_commands', ...retry }, policy.ackTimeoutMs);
+      const answer = await this.sendEnvelope(
+        { envelope_id, payload, type, accepts_response_payload: type === 'slash_commands', ...retry },
+        policy.ackTimeoutMs,
+      );
       attempts += 1;
       const ackMs = performance.now() - started;
       if (answer.acked) return { transport: 'socket', acked: true, body: answer.payload, ackMs, attempts };
-      if (attempts > policy.retries) return { transport: 'socket', acked: false, ackMs, attempts, error: 'ack_timeout' };
+      if (attempts > policy.retries)
+        return { transport: 'socket', acked: false, ackMs, attempts, error: 'ack_timeout' };
       await pause(policy.retryDelayMs);
     }
   }
@@ -138,12 +161,20 @@ export class SocketModeServer {
   async close(): Promise<void> {
     clearInterval(this.pinger);
     // Let a client's own close handshake finish (Bolt's stop() resolves before it does).
-    await Promise.all([...this.sockets].map((s) => new Promise<void>((resolve) => {
-      if (s.readyState === s.CLOSED) return resolve();
-      s.once('close', () => resolve());
-      if (s.readyState === s.OPEN) s.close(1001, 'simulator closing');
-      setTimeout(() => { s.terminate(); resolve(); }, 500).unref();
-    })));
+    await Promise.all(
+      [...this.sockets].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (s.readyState === s.CLOSED) return resolve();
+            s.once('close', () => resolve());
+            if (s.readyState === s.OPEN) s.close(1001, 'simulator closing');
+            setTimeout(() => {
+              s.terminate();
+              resolve();
+            }, 500).unref();
+          }),
+      ),
+    );
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -14,7 +14,10 @@ export const testWorkspace: SlackSimOptions = {
     { id: BOB, name: 'bob', real_name: 'Bob Approver' },
   ],
   usergroups: [{ id: APPROVERS, handle: 'runner-approvers', name: 'Runner approvers', users: [BOB] }],
-  channels: [{ id: OPS, name: 'ops' }, { id: ALERTS, name: 'alerts' }],
+  channels: [
+    { id: OPS, name: 'ops' },
+    { id: ALERTS, name: 'alerts' },
+  ],
 };
 
 /** Waits until `probe` returns a value (the app works after acking); fails after `ms`. */

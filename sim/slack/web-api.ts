@@ -22,19 +22,31 @@ export interface WebApiLimits {
 const handlers: Record<string, MethodHandler> = { ...chatMethods, ...conversationMethods, ...directoryMethods };
 
 function missingArgument(method: string, spec: MethodSpec, args: Args): ApiAnswer | undefined {
-  const absent = Object.entries(spec.args).filter(([name, a]) => a.required && args[name] === undefined).map(([name]) => name);
+  const absent = Object.entries(spec.args)
+    .filter(([name, a]) => a.required && args[name] === undefined)
+    .map(([name]) => name);
   if (!absent.length) return undefined;
   // The chat.* methods resolve `channel` before anything else, so an absent one is not found;
   // newer methods (conversations.*, usergroups.*, views.*) answer invalid_arguments.
   if (method.startsWith('chat.') && absent.includes('channel')) return fail('channel_not_found');
-  return fail('invalid_arguments', { response_metadata: { messages: absent.map((n) => `[ERROR] missing required field: ${n}`) } });
+  return fail('invalid_arguments', {
+    response_metadata: { messages: absent.map((n) => `[ERROR] missing required field: ${n}`) },
+  });
 }
 
 function rateLimited(method: string, channel: string, limits: WebApiLimits): ApiAnswer | undefined {
-  const take = method === 'chat.postMessage' ? limits.postMessagePerChannel?.take(channel)
-    : method === 'chat.update' ? limits.update?.take('workspace') : undefined;
+  const take =
+    method === 'chat.postMessage'
+      ? limits.postMessagePerChannel?.take(channel)
+      : method === 'chat.update'
+        ? limits.update?.take('workspace')
+        : undefined;
   if (!take || take.ok) return undefined;
-  return { status: 429, headers: { 'retry-after': String(take.retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } };
+  return {
+    status: 429,
+    headers: { 'retry-after': String(take.retryAfterSeconds) },
+    body: { ok: false, error: 'ratelimited' },
+  };
 }
 
 export function callWebApi(
@@ -56,9 +68,10 @@ export function callWebApi(
     return fail('missing_scope', { needed: spec.scopes.join(','), provided: grant.scopes.join(',') });
   }
   const channel = String(call.args.channel);
-  const answer = missingArgument(method, spec, call.args)
-    ?? rateLimited(method, ctx.workspace.channelId(channel) ?? channel, limits)
-    ?? handler({ ...ctx, args: call.args });
+  const answer =
+    missingArgument(method, spec, call.args) ??
+    rateLimited(method, ctx.workspace.channelId(channel) ?? channel, limits) ??
+    handler({ ...ctx, args: call.args });
   // Slack names the token's scopes on every answer to an authenticated call.
   return { ...answer, headers: { ...answer.headers, 'x-oauth-scopes': grant.scopes.join(',') } };
 }

@@ -2,7 +2,14 @@
 // ephemeral messages per user and App Home views. Every change is announced on `changes`.
 import { EventEmitter } from 'node:events';
 import type {
-  Block, SimChange, SimChannel, SimEphemeral, SimHomeView, SimMessage, SimUser, SimUserGroup,
+  Block,
+  SimChange,
+  SimChannel,
+  SimEphemeral,
+  SimHomeView,
+  SimMessage,
+  SimUser,
+  SimUserGroup,
 } from './types.ts';
 
 export interface WorkspaceSeed {
@@ -34,7 +41,10 @@ export class Workspace {
   readonly views = new Map<string, SimHomeView>();
   private lastTsMicros = 0;
 
-  constructor(readonly seed: WorkspaceSeed, private readonly now: () => number) {
+  constructor(
+    readonly seed: WorkspaceSeed,
+    private readonly now: () => number,
+  ) {
     this.changes.setMaxListeners(0);
     for (const u of seed.users) this.users.set(u.id, u);
     for (const g of seed.usergroups) this.usergroups.set(g.id, g);
@@ -67,7 +77,11 @@ export class Workspace {
   post(channel: string, input: NewMessage): SimMessage {
     const byBot = input.user === undefined;
     const message: SimMessage = {
-      type: 'message', channel, ts: this.nextTs(), text: input.text, user: input.user ?? this.seed.botUserId,
+      type: 'message',
+      channel,
+      ts: this.nextTs(),
+      text: input.text,
+      user: input.user ?? this.seed.botUserId,
       ...(byBot ? { bot_id: this.seed.botId, app_id: this.seed.appId } : {}),
       ...(input.blocks ? { blocks: input.blocks } : {}),
       ...(input.thread_ts ? { thread_ts: input.thread_ts } : {}),
@@ -87,7 +101,11 @@ export class Workspace {
 
   update(message: SimMessage, next: { text?: string; blocks?: Block[] }): SimMessage {
     const editedTs = this.nextTs();
-    message.history.push({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), replacedAt: editedTs });
+    message.history.push({
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+      replacedAt: editedTs,
+    });
     if (next.text !== undefined) message.text = next.text;
     if (next.blocks !== undefined) message.blocks = next.blocks;
     message.edited = { user: message.user, ts: editedTs };

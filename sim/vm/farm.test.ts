@@ -59,7 +59,9 @@ describe('a booted VM', () => {
   it('takes SFTP uploads', async () => {
     const ssh = await login();
     const sftp = await ssh.requestSFTP();
-    await new Promise<void>((resolve, reject) => sftp.writeFile('/tmp/upload.txt', 'line "one"\n$(two)\n', (e: unknown) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile('/tmp/upload.txt', 'line "one"\n$(two)\n', (e: unknown) => (e ? reject(e) : resolve())),
+    );
     sftp.end();
     ssh.dispose();
     expect(await farm.readFile(101, '/tmp/upload.txt')).toBe('line "one"\n$(two)\n');
@@ -109,7 +111,8 @@ describe('the stand-ins', () => {
     const ssh = await login();
     let settled = false;
     const waiting = ssh.execCommand('cloud-init status --wait').finally(() => (settled = true));
-    while (!(await farm.calls(101)).some((c) => c.cmd === 'cloud-init' && c.args.includes('--wait'))) await new Promise((r) => setTimeout(r, 20));
+    while (!(await farm.calls(101)).some((c) => c.cmd === 'cloud-init' && c.args.includes('--wait')))
+      await new Promise((r) => setTimeout(r, 20));
     expect(settled).toBe(false);
     await farm.removeFile(101, '/var/lib/sim/cloud-init-status');
     expect((await waiting).stdout).toBe('status: done');
@@ -132,7 +135,8 @@ describe('gitlab-runner verify', () => {
     });
     return ((await res.json()) as { token: string }).token;
   }
-  const config = (token: string) => `concurrent = 1\n[[runners]]\n  name = "gitlab-runner-01"\n  url = "${gitlab.url}"\n  token = "${token}"\n`;
+  const config = (token: string) =>
+    `concurrent = 1\n[[runners]]\n  name = "gitlab-runner-01"\n  url = "${gitlab.url}"\n  token = "${token}"\n`;
 
   it('accepts the token GitLab issued and refuses another', async () => {
     const token = await createRunner();
@@ -152,7 +156,11 @@ describe('gitlab-runner verify', () => {
 });
 
 describe('metrics agents', () => {
-  const scrape = (port: number) => fetch(`http://${ip}:${port}/metrics`).then((r) => r.status, () => 'refused');
+  const scrape = (port: number) =>
+    fetch(`http://${ip}:${port}/metrics`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
 
   it('answer on the VM address exactly while the stand-ins run them', async () => {
     expect(await scrape(9100)).toBe('refused');
@@ -170,13 +178,21 @@ describe('halt, boot and destroy', () => {
     const vm = await farm.boot({ vmid: 202, name: 'gitlab-runner-02', ciuser: 'debian', sshPublicKey: key.publicKey });
     const ssh = await login(key.privateKey, 'debian', vm.ip);
     await ssh.execCommand('sudo apt-get install -y gitlab-runner');
-    const busy = ssh.execCommand('sleep 30; echo finished').then((r) => r.stdout, (e: Error) => e.message);
+    const busy = ssh.execCommand('sleep 30; echo finished').then(
+      (r) => r.stdout,
+      (e: Error) => e.message,
+    );
     await farm.halt(202);
     expect(farm.vm(202).running).toBe(false);
     expect(await busy).not.toContain('finished');
     await expect(login(key.privateKey, 'debian', vm.ip)).rejects.toThrow(/ECONNREFUSED/);
 
-    const again = await farm.boot({ vmid: 202, name: 'gitlab-runner-02', ciuser: 'debian', sshPublicKey: key.publicKey });
+    const again = await farm.boot({
+      vmid: 202,
+      name: 'gitlab-runner-02',
+      ciuser: 'debian',
+      sshPublicKey: key.publicKey,
+    });
     expect(again.ip).toBe(vm.ip);
     const back = await login(key.privateKey, 'debian', vm.ip);
     expect((await back.execCommand("dpkg-query -W -f='${Status}' gitlab-runner")).stdout).toBe('install ok installed');

@@ -128,7 +128,10 @@ export async function createVmFarm(options: VmFarmOptions = {}): Promise<VmFarm>
   /** Boot, halt and destroy of one VM run one after another, in the order they were asked. */
   function serial<T>(vmid: number, work: () => Promise<T>): Promise<T> {
     const next = (pending.get(vmid) ?? Promise.resolve()).then(work, work);
-    pending.set(vmid, next.catch(() => undefined));
+    pending.set(
+      vmid,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -161,18 +164,42 @@ export async function createVmFarm(options: VmFarmOptions = {}): Promise<VmFarm>
       const user = req.ciuser === 'root' ? { name: 'root', uid: 0, gid: 0 } : { name: req.ciuser, uid, gid: uid };
       const root = join(vmDir, 'root');
       await populateRoot(join(dir, 'base'), root, user, req.name);
-      vm = { vmid: req.vmid, name: req.name, ip: await allocateIp(), ciuser: req.ciuser, root, running: false, user, dir: vmDir };
+      vm = {
+        vmid: req.vmid,
+        name: req.name,
+        ip: await allocateIp(),
+        ciuser: req.ciuser,
+        root,
+        running: false,
+        user,
+        dir: vmDir,
+      };
       vms.set(req.vmid, vm);
     }
     const authorizedKeysPath = await authorizeKey(vm.root, vm.user, req.sshPublicKey);
-    vm.sshd = await startSshd({ dir: vm.dir, root: vm.root, ip: vm.ip, port: sshPort, user: vm.user, hostKeyPath, authorizedKeysPath });
+    vm.sshd = await startSshd({
+      dir: vm.dir,
+      root: vm.root,
+      ip: vm.ip,
+      port: sshPort,
+      user: vm.user,
+      hostKeyPath,
+      authorizedKeysPath,
+    });
     live.add(vm.sshd);
     if (options.metrics !== false) vm.agents = startMetricsAgents(vm.ip, vm.root);
     vm.running = true;
     return { ip: vm.ip };
   }
 
-  const snapshot = (vm: VmState): SimVm => ({ vmid: vm.vmid, name: vm.name, ip: vm.ip, ciuser: vm.ciuser, root: vm.root, running: vm.running });
+  const snapshot = (vm: VmState): SimVm => ({
+    vmid: vm.vmid,
+    name: vm.name,
+    ip: vm.ip,
+    ciuser: vm.ciuser,
+    root: vm.root,
+    running: vm.running,
+  });
 
   return {
     sshPort,
@@ -207,7 +234,13 @@ export async function createVmFarm(options: VmFarmOptions = {}): Promise<VmFarm>
     async close() {
       await Promise.all([...pending.values()]);
       for (const vmid of [...vms.keys()]) await haltNow(vmid).catch(() => undefined);
-      if (await stat(dir).then(() => true, () => false)) await rm(dir, { recursive: true, force: true });
+      if (
+        await stat(dir).then(
+          () => true,
+          () => false,
+        )
+      )
+        await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,11 +4,27 @@ import type { RunnerSpec } from '../../src/core/spec.ts';
 
 export const INJECTED_IMAGE = 'registry.example.com/ci/$(reboot):"x y"';
 
-export function provisionSettings(overrides: { gitlabUrl?: string; sshPort?: number; publicKey?: string; cadvisorImage?: string; phaseMs?: number } = {}): ProvisionSettings {
+export function provisionSettings(
+  overrides: {
+    gitlabUrl?: string;
+    sshPort?: number;
+    publicKey?: string;
+    cadvisorImage?: string;
+    phaseMs?: number;
+  } = {},
+): ProvisionSettings {
   return {
     proxmox: {
-      nodes: ['pve1'], templateVmid: 9000, templates: {}, templateNode: 'pve1', pool: 'runners',
-      vmidRange: { min: 1000, max: 1999 }, bridge: 'vmbr0', disk: 'scsi0', ipconfig: 'ip=dhcp', fullClone: true,
+      nodes: ['pve1'],
+      templateVmid: 9000,
+      templates: {},
+      templateNode: 'pve1',
+      pool: 'runners',
+      vmidRange: { min: 1000, max: 1999 },
+      bridge: 'vmbr0',
+      disk: 'scsi0',
+      ipconfig: 'ip=dhcp',
+      fullClone: true,
     },
     ssh: { user: 'runnerbot', publicKey: overrides.publicKey ?? '', port: overrides.sshPort ?? 2222 },
     gitlab: {},
@@ -27,7 +43,15 @@ export function provisionSettings(overrides: { gitlabUrl?: string; sshPort?: num
       cadvisorImage: overrides.cadvisorImage ?? 'gcr.io/cadvisor/cadvisor:v0.49.1',
     },
     gitlabUrl: overrides.gitlabUrl ?? 'http://127.0.0.1:1',
-    timeouts: { taskMs: 10_000, lockMs: 10_000, agentMs: 10_000, sshMs: 10_000, cloudInitMs: 10_000, phaseMs: overrides.phaseMs ?? 20_000, drainJobsMs: 10_000 },
+    timeouts: {
+      taskMs: 10_000,
+      lockMs: 10_000,
+      agentMs: 10_000,
+      sshMs: 10_000,
+      cloudInitMs: 10_000,
+      phaseMs: overrides.phaseMs ?? 20_000,
+      drainJobsMs: 10_000,
+    },
     pollMs: 50,
   };
 }

@@ -11,7 +11,11 @@ interface Agent {
   running(root: string): Promise<boolean>;
 }
 
-const has = (path: string) => stat(path).then(() => true, () => false);
+const has = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 const text = (path: string) => readFile(path, 'utf8').catch(() => '');
 
 const AGENTS: Agent[] = [
@@ -19,7 +23,8 @@ const AGENTS: Agent[] = [
     port: 9100,
     body: '# HELP node_load1 1m load average.\n# TYPE node_load1 gauge\nnode_load1 0.05\n# TYPE node_filesystem_avail_bytes gauge\nnode_filesystem_avail_bytes{mountpoint="/"} 5.0e+10\n',
     running: async (root) =>
-      (await has(join(root, 'var/lib/sim/units/prometheus-node-exporter.active'))) || has(join(root, 'var/lib/sim/units/node_exporter.active')),
+      (await has(join(root, 'var/lib/sim/units/prometheus-node-exporter.active'))) ||
+      has(join(root, 'var/lib/sim/units/node_exporter.active')),
   },
   {
     port: 8080,

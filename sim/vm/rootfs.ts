@@ -11,9 +11,46 @@ const run = promisify(execFile);
 const STANDINS_DIR = fileURLToPath(new URL('./standins/', import.meta.url));
 
 const TOOLS = [
-  'dash', 'cat', 'chmod', 'chown', 'cp', 'cut', 'date', 'dirname', 'basename', 'env', 'head', 'id', 'install',
-  'ln', 'ls', 'mkdir', 'mktemp', 'mv', 'printf', 'readlink', 'rm', 'rmdir', 'sleep', 'sort', 'stat', 'tail',
-  'tee', 'test', '[', 'timeout', 'touch', 'tr', 'true', 'false', 'uname', 'wc', 'uniq', 'whoami', 'sed', 'grep',
+  'dash',
+  'cat',
+  'chmod',
+  'chown',
+  'cp',
+  'cut',
+  'date',
+  'dirname',
+  'basename',
+  'env',
+  'head',
+  'id',
+  'install',
+  'ln',
+  'ls',
+  'mkdir',
+  'mktemp',
+  'mv',
+  'printf',
+  'readlink',
+  'rm',
+  'rmdir',
+  'sleep',
+  'sort',
+  'stat',
+  'tail',
+  'tee',
+  'test',
+  '[',
+  'timeout',
+  'touch',
+  'tr',
+  'true',
+  'false',
+  'uname',
+  'wc',
+  'uniq',
+  'whoami',
+  'sed',
+  'grep',
 ];
 /** Stand-in file -> where Debian keeps the real program. */
 const STANDINS: Record<string, string[]> = {
@@ -39,7 +76,10 @@ export interface VmUser {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function copyInto(root: string, source: string, target = source): Promise<void> {
@@ -63,7 +103,9 @@ export async function buildBase(base: string): Promise<void> {
     await mkdir(join(base, 'usr', d), { recursive: true });
     await symlink(`usr/${d}`, join(base, d));
   }
-  const tools = await Promise.all(TOOLS.map(async (t) => ((await exists(`/usr/bin/${t}`)) ? `/usr/bin/${t}` : `/bin/${t}`)));
+  const tools = await Promise.all(
+    TOOLS.map(async (t) => ((await exists(`/usr/bin/${t}`)) ? `/usr/bin/${t}` : `/bin/${t}`)),
+  );
   const awk = await realpath('/usr/bin/awk');
   const curl = '/usr/bin/curl';
   for (const t of tools) await copyInto(base, t);
@@ -97,14 +139,27 @@ export async function populateRoot(base: string, root: string, user: VmUser, hos
   await mkdir(root, { mode: 0o755 });
   await run('cp', ['-al', join(base, 'usr'), join(root, 'usr')]);
   for (const d of USR_MERGE) await symlink(`usr/${d}`, join(root, d));
-  const writable = ['etc/default', 'etc/apt/keyrings', 'etc/apt/sources.list.d', 'var/lib/sim', 'var/lib/dpkg/updates', 'var/log/sim', 'run', `home/${user.name}/.ssh`];
+  const writable = [
+    'etc/default',
+    'etc/apt/keyrings',
+    'etc/apt/sources.list.d',
+    'var/lib/sim',
+    'var/lib/dpkg/updates',
+    'var/log/sim',
+    'run',
+    `home/${user.name}/.ssh`,
+  ];
   for (const d of writable) await mkdir(join(root, d), { recursive: true });
   for (const d of ['tmp', 'var/tmp']) {
     await mkdir(join(root, d), { recursive: true });
     await chmod(join(root, d), 0o1777);
   }
   await mkdir(join(root, 'dev'));
-  for (const [name, minor] of [['null', 3], ['zero', 5], ['urandom', 9]] as const) {
+  for (const [name, minor] of [
+    ['null', 3],
+    ['zero', 5],
+    ['urandom', 9],
+  ] as const) {
     await run('mknod', ['-m', '666', join(root, 'dev', name), 'c', '1', String(minor)]);
   }
   const osRelease = await readFile('/etc/os-release', 'utf8');

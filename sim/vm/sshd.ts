@@ -75,14 +75,22 @@ export async function startSshd(spec: SshdSpec): Promise<RunningSshd> {
   const group = join(spec.dir, 'group');
   const cfg = join(spec.dir, 'sshd_config');
   const log = join(spec.dir, 'sshd.log');
-  await writeFile(passwd, await withUser('/etc/passwd', `${user.name}:x:${user.uid}:${user.gid}::/home/${user.name}:/bin/sh`, user.name));
+  await writeFile(
+    passwd,
+    await withUser('/etc/passwd', `${user.name}:x:${user.uid}:${user.gid}::/home/${user.name}:/bin/sh`, user.name),
+  );
   await writeFile(group, await withUser('/etc/group', `${user.name}:x:${user.gid}:`, user.name));
   await writeFile(cfg, config(spec));
-  const script = 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group && exec /usr/sbin/sshd -D -f "$3" -E "$4"';
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', passwd, group, cfg, log], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const script =
+    'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group && exec /usr/sbin/sshd -D -f "$3" -E "$4"';
+  const child = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', passwd, group, cfg, log],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start sshd (unshare missing?)');

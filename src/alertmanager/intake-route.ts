@@ -28,7 +28,13 @@ function refuse(res: ServerResponse, status: number, error: string): void {
   sendJson(res, status, { error });
 }
 
-export function alertIntakeRoute({ intake, credentials, maxBodyBytes, metrics, logger }: AlertIntakeRouteOptions): Route {
+export function alertIntakeRoute({
+  intake,
+  credentials,
+  maxBodyBytes,
+  metrics,
+  logger,
+}: AlertIntakeRouteOptions): Route {
   let lastFailureLog = 0;
   return {
     method: 'POST',

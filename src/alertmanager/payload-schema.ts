@@ -34,11 +34,23 @@ export type ParsedPayload = { ok: true; payload: AlertmanagerPayload } | { ok: f
 /** Only the fields runnerbot reads are kept (the queued entry stays small). */
 function slim(p: z.infer<typeof alertmanagerPayloadSchema>): AlertmanagerPayload {
   return {
-    version: p.version, groupKey: p.groupKey, truncatedAlerts: p.truncatedAlerts, status: p.status, receiver: p.receiver,
-    groupLabels: p.groupLabels, commonLabels: p.commonLabels, commonAnnotations: p.commonAnnotations, externalURL: p.externalURL,
+    version: p.version,
+    groupKey: p.groupKey,
+    truncatedAlerts: p.truncatedAlerts,
+    status: p.status,
+    receiver: p.receiver,
+    groupLabels: p.groupLabels,
+    commonLabels: p.commonLabels,
+    commonAnnotations: p.commonAnnotations,
+    externalURL: p.externalURL,
     alerts: p.alerts.map((a) => ({
-      status: a.status, labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.endsAt,
-      generatorURL: a.generatorURL, fingerprint: a.fingerprint,
+      status: a.status,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      generatorURL: a.generatorURL,
+      fingerprint: a.fingerprint,
     })),
   };
 }
@@ -48,6 +60,8 @@ export function parseAlertmanagerPayload(body: unknown): ParsedPayload {
   const parsed = alertmanagerPayloadSchema.safeParse(body);
   if (parsed.success) return { ok: true, payload: slim(parsed.data) };
   const issue = parsed.error.issues[0]!;
-  const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
+  const path = issue.path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`))
+    .join('');
   return { ok: false, problem: `${path || 'body'}: ${issue.message}` };
 }

@@ -31,13 +31,26 @@ export interface DecisionOutcome {
   withdrawn: boolean;
 }
 
-export async function decideApprovalForRun(deps: DecideApprovalDeps, input: DecideApprovalInput): Promise<Result<DecisionOutcome>> {
+export async function decideApprovalForRun(
+  deps: DecideApprovalDeps,
+  input: DecideApprovalInput,
+): Promise<Result<DecisionOutcome>> {
   const [approval, run] = await Promise.all([deps.approvals.get(input.runId), deps.runs.get(input.runId)]);
-  if (!approval || !run) return err({ code: 'RUN.NOT_FOUND', message: `there is no request ${quoteInput(input.runId)} waiting for approval` });
+  if (!approval || !run)
+    return err({
+      code: 'RUN.NOT_FOUND',
+      message: `there is no request ${quoteInput(input.runId)} waiting for approval`,
+    });
 
   const now = deps.clock.now();
   const actor = { userId: input.userId, groups: await deps.directory.groupsOf(input.userId) };
-  const verdict = decideApproval({ approval: { ...approval, kind: run.kind }, actor, approvers: deps.approvers, now, decision: input.decision });
+  const verdict = decideApproval({
+    approval: { ...approval, kind: run.kind },
+    actor,
+    approvers: deps.approvers,
+    now,
+    decision: input.decision,
+  });
   if (!verdict.ok) return verdict;
   const { decision, by, withdrawn } = verdict.value;
 
@@ -46,7 +59,13 @@ export async function decideApprovalForRun(deps: DecideApprovalDeps, input: Deci
     const who = current?.decidedBy ? ` by <@${current.decidedBy}>` : '';
     return err({ code: 'APPROVAL.DECIDED', message: `this request was already ${current?.status ?? 'decided'}${who}` });
   }
-  await deps.audit.append({ type: 'approval', runId: run.id, runner: run.runner, actor: by, detail: { decision, withdrawn } });
+  await deps.audit.append({
+    type: 'approval',
+    runId: run.id,
+    runner: run.runner,
+    actor: by,
+    detail: { decision, withdrawn },
+  });
 
   if (decision === 'denied') {
     const denied = await deps.runs.finish(run.id, 'denied', { finishedAt: now });

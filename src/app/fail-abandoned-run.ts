@@ -15,14 +15,27 @@ export interface FailAbandonedRunDeps {
   clock: Clock;
 }
 
-export async function failAbandonedRun(deps: FailAbandonedRunDeps, runId: string, reason: string): Promise<RunRecord | null> {
+export async function failAbandonedRun(
+  deps: FailAbandonedRunDeps,
+  runId: string,
+  reason: string,
+): Promise<RunRecord | null> {
   const run = await deps.runs.get(runId);
   if (!run || FINAL_STATUSES.includes(run.status)) return null;
   const step = run.plan[run.checkpoint];
   const error = { code: 'STEP.UNRECOVERABLE', message: reason, ...(step ? { step } : {}) };
   const cleaned = await cleanUpAfterFailure(deps, run, {}, new AbortController().signal);
-  const failed = await deps.runs.finish(run.id, 'failed', { error, finishedAt: deps.clock.now(), ...(cleaned ? { outputs: cleaned.outputs } : {}) });
-  await deps.audit.append({ type: 'job-end', runId: run.id, runner: run.runner, detail: { kind: run.kind, outcome: 'failed', step, code: error.code } });
+  const failed = await deps.runs.finish(run.id, 'failed', {
+    error,
+    finishedAt: deps.clock.now(),
+    ...(cleaned ? { outputs: cleaned.outputs } : {}),
+  });
+  await deps.audit.append({
+    type: 'job-end',
+    runId: run.id,
+    runner: run.runner,
+    detail: { kind: run.kind, outcome: 'failed', step, code: error.code },
+  });
   await deps.notifier.notify({ type: 'run-finished', run: failed });
   return failed;
 }

@@ -24,7 +24,11 @@ const WAIT_STEP_MS = 50;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function gitlabRunnerOf(registry: UpstreamDeps['registry'], name: string, entry: FleetEntry | undefined): Promise<GitlabRunner | null> {
+async function gitlabRunnerOf(
+  registry: UpstreamDeps['registry'],
+  name: string,
+  entry: FleetEntry | undefined,
+): Promise<GitlabRunner | null> {
   if (entry) return registry.getRunner(entry.runnerId);
   const [found] = await registry.findRunnersByDescription(name);
   return found ?? null;
@@ -36,19 +40,37 @@ export async function readUpstream(deps: UpstreamDeps): Promise<UpstreamView> {
   const [entries, recent, vms] = await Promise.all([
     deps.fleet.list(),
     deps.runs.recent(RECENT_RUNS),
-    deps.hypervisor.listVms().catch((error: unknown) => void problems.push(`Proxmox did not answer: ${message(error)}`)),
+    deps.hypervisor
+      .listVms()
+      .catch((error: unknown) => void problems.push(`Proxmox did not answer: ${message(error)}`)),
   ]);
   const managed = vms?.filter((vm) => !vm.template && MANAGED.every((tag) => vm.tags.includes(tag)));
   const inFlight = recent.filter((r) => !FINAL_STATUSES.includes(r.status)).map((r) => r.runner);
-  const names = [...new Set([...entries.map((e) => e.name), ...(managed ?? []).map((vm) => vm.name), ...inFlight])].sort();
+  const names = [
+    ...new Set([...entries.map((e) => e.name), ...(managed ?? []).map((vm) => vm.name), ...inFlight]),
+  ].sort();
   let gitlab: Record<string, GitlabRunner | null> | undefined;
   try {
-    const found = await Promise.all(names.map((name) => gitlabRunnerOf(deps.registry, name, entries.find((e) => e.name === name))));
+    const found = await Promise.all(
+      names.map((name) =>
+        gitlabRunnerOf(
+          deps.registry,
+          name,
+          entries.find((e) => e.name === name),
+        ),
+      ),
+    );
     gitlab = Object.fromEntries(names.map((name, i) => [name, found[i] ?? null]));
   } catch (error) {
     problems.push(`GitLab did not answer: ${message(error)}`);
   }
-  return { takenAt: deps.clock.now(), ...(managed ? { vms: managed } : {}), ...(gitlab ? { gitlab } : {}), problems, calls: 1 + names.length };
+  return {
+    takenAt: deps.clock.now(),
+    ...(managed ? { vms: managed } : {}),
+    ...(gitlab ? { gitlab } : {}),
+    problems,
+    calls: 1 + names.length,
+  };
 }
 
 /** One reader per process at a time; the stored view is shared by every process. */
@@ -68,7 +90,12 @@ export function sharedUpstream(deps: UpstreamDeps & { store: UpstreamViewStore }
         return fresh;
       }
       if (stored) return stored;
-      if (clock.now() >= giveUpAt) return { takenAt: clock.now(), problems: ['Proxmox and GitLab not read yet: another runnerbot process is reading them'], calls: 0 };
+      if (clock.now() >= giveUpAt)
+        return {
+          takenAt: clock.now(),
+          problems: ['Proxmox and GitLab not read yet: another runnerbot process is reading them'],
+          calls: 0,
+        };
       await clock.sleep(WAIT_STEP_MS);
     }
   }

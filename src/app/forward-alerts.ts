@@ -38,18 +38,33 @@ async function managedRunners(fleet: Pick<Fleet, 'get'>, names: string[]): Promi
   return names.filter((_, i) => entries[i] !== null);
 }
 
-export async function forwardAlerts(deps: ForwardAlertsDeps, { payload, deliveryId }: ForwardAlertsInput): Promise<ForwardOutcome[]> {
+export async function forwardAlerts(
+  deps: ForwardAlertsDeps,
+  { payload, deliveryId }: ForwardAlertsInput,
+): Promise<ForwardOutcome[]> {
   const channels = routeAlertGroup(payload, deps.routes, deps.defaultChannel);
   if (channels.length === 0) return [];
   const groupKey = alertGroupKey(payload);
   const summary = summarizeGroup(payload);
   const fingerprint = notificationFingerprint(payload);
-  const view: AlertView = { groupKey, payload, summary, managedRunners: await managedRunners(deps.fleet, summary.runners) };
+  const view: AlertView = {
+    groupKey,
+    payload,
+    summary,
+    managedRunners: await managedRunners(deps.fleet, summary.runners),
+  };
   const outcomes: ForwardOutcome[] = [];
   for (const channel of channels) {
     const claim = await deps.store.claim({
-      channel, groupKey, fingerprint, deliveryId, status: summary.status, now: deps.clock.now(), digest: deps.digest,
-      commonLabels: silenceLabels(payload), externalURL: payload.externalURL,
+      channel,
+      groupKey,
+      fingerprint,
+      deliveryId,
+      status: summary.status,
+      now: deps.clock.now(),
+      digest: deps.digest,
+      commonLabels: silenceLabels(payload),
+      externalURL: payload.externalURL,
     });
     if (claim.kind === 'duplicate') {
       outcomes.push({ channel, result: 'duplicate' });
@@ -59,12 +74,14 @@ export async function forwardAlerts(deps: ForwardAlertsDeps, { payload, delivery
     if (claim.kind === 'digest') {
       const lines = await deps.store.putDigestLine(claim.messageKey, digestLine(groupKey, payload, summary));
       if (lines) await deps.messenger.showDigest(channel, claim.messageKey, lines);
-      if (lines && newlyResolved && digestResolved(lines)) await deps.messenger.replyDigestResolved(channel, claim.messageKey, lines);
+      if (lines && newlyResolved && digestResolved(lines))
+        await deps.messenger.replyDigestResolved(channel, claim.messageKey, lines);
       outcomes.push({ channel, result: lines ? 'digest' : 'duplicate' });
       continue;
     }
     await deps.messenger.showGroup(channel, claim.messageKey, view);
-    if (newlyResolved && claim.previousStatus !== undefined) await deps.messenger.replyResolved(channel, claim.messageKey, view, fingerprint);
+    if (newlyResolved && claim.previousStatus !== undefined)
+      await deps.messenger.replyResolved(channel, claim.messageKey, view, fingerprint);
     outcomes.push({ channel, result: claim.previousStatus === undefined ? 'posted' : 'updated' });
   }
   return outcomes;

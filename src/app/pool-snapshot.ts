@@ -20,7 +20,13 @@ export interface PoolState {
 }
 
 /** `upTo`: the names with indexes 1..upTo are looked at even without a fleet record (a first provision under way). */
-export async function readPoolState(deps: PoolSnapshotDeps, namePrefix: string, profile: string, upTo: number, entries?: FleetEntry[]): Promise<PoolState> {
+export async function readPoolState(
+  deps: PoolSnapshotDeps,
+  namePrefix: string,
+  profile: string,
+  upTo: number,
+  entries?: FleetEntry[],
+): Promise<PoolState> {
   const ours = (entries ?? (await deps.fleet.list())).filter((e) => memberIndex(namePrefix, profile, e.name) !== null);
   const progress = await deps.pools.progress(profile);
   const names = new Set([...ours.map((e) => e.name), ...Object.keys(progress?.requested ?? {})]);

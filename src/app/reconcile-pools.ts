@@ -35,29 +35,53 @@ export async function reconcilePools(deps: ReconcilePoolsDeps): Promise<PoolProg
   return results;
 }
 
-async function reconcileOne(deps: ReconcilePoolsDeps, desire: PoolDesire, entries: FleetEntry[], vms: VmSummary[]): Promise<PoolProgress> {
+async function reconcileOne(
+  deps: ReconcilePoolsDeps,
+  desire: PoolDesire,
+  entries: FleetEntry[],
+  vms: VmSummary[],
+): Promise<PoolProgress> {
   const { profile } = desire;
   const now = deps.clock.now();
   const prefix = deps.poolSettings.namePrefix;
   const indexOf = (name: string) => memberIndex(prefix, profile, name);
   const nameOf = (index: number) => memberName(prefix, profile, index);
-  const { entries: ours, pending, leaving, progress: stored } = await readPoolState(deps, prefix, profile, desire.desired, entries);
+  const {
+    entries: ours,
+    pending,
+    leaving,
+    progress: stored,
+  } = await readPoolState(deps, prefix, profile, desire.desired, entries);
   const progress = await settle(deps, stored ?? { profile, requested: {}, failures: 0, note: '', reconciledAt: now });
 
   const busy = new Set([...pending, ...leaving]);
   const members: PoolMember[] = [];
   for (const entry of ours) {
-    members.push({ name: entry.name, provisionedAt: entry.provisionedAt, ...(busy.has(entry.name) ? {} : await lostPart(deps, entry, vms)) });
+    members.push({
+      name: entry.name,
+      provisionedAt: entry.provisionedAt,
+      ...(busy.has(entry.name) ? {} : await lostPart(deps, entry, vms)),
+    });
   }
   const plan = planPool({ desired: desire.desired, members, pending, leaving }, nameOf, indexOf);
 
-  if ((plan.provision.length > 0 || plan.repair.length > 0) && progress.retryAt !== undefined && progress.retryAt > now) {
+  if (
+    (plan.provision.length > 0 || plan.repair.length > 0) &&
+    progress.retryAt !== undefined &&
+    progress.retryAt > now
+  ) {
     const seconds = Math.ceil((progress.retryAt - now) / 1000);
-    const why = progress.lastError ? `${progress.lastError.runner} failed (${progress.lastError.code}: ${progress.lastError.message})` : 'the last provision failed';
+    const why = progress.lastError
+      ? `${progress.lastError.runner} failed (${progress.lastError.code}: ${progress.lastError.message})`
+      : 'the last provision failed';
     return save(deps, { ...progress, note: `waiting ${seconds}s before trying again: ${why}`, reconciledAt: now });
   }
   const asked = await ask(deps, profile, plan, progress);
-  return save(deps, { ...asked, note: describe(desire.desired, members.length - plan.surplus.length + pending.length, plan, asked), reconciledAt: now });
+  return save(deps, {
+    ...asked,
+    note: describe(desire.desired, members.length - plan.surplus.length + pending.length, plan, asked),
+    reconciledAt: now,
+  });
 }
 
 /** Forgets requested runs that ended, counting failures in a row for the backoff. */
@@ -75,28 +99,58 @@ async function settle(deps: ReconcilePoolsDeps, progress: PoolProgress): Promise
     } else if (run) {
       failures += 1;
       retryAt = deps.clock.now() + retryDelayMs(failures, deps.poolSettings.retryBaseMs, deps.poolSettings.retryMaxMs);
-      lastError = { runner, code: run.error?.code ?? run.status, message: run.error?.message ?? `the run ended ${run.status}`, ...(run.error?.step ? { step: run.error.step } : {}) };
+      lastError = {
+        runner,
+        code: run.error?.code ?? run.status,
+        message: run.error?.message ?? `the run ended ${run.status}`,
+        ...(run.error?.step ? { step: run.error.step } : {}),
+      };
     }
   }
-  return { ...progress, requested, failures, ...(retryAt !== undefined ? { retryAt } : { retryAt: undefined }), lastError };
+  return {
+    ...progress,
+    requested,
+    failures,
+    ...(retryAt !== undefined ? { retryAt } : { retryAt: undefined }),
+    lastError,
+  };
 }
 
 /** 'vm' or 'runner' when that part of a member is gone; a service that does not answer proves nothing. */
-async function lostPart(deps: ReconcilePoolsDeps, entry: FleetEntry, vms: VmSummary[]): Promise<Pick<PoolMember, 'lost'>> {
+async function lostPart(
+  deps: ReconcilePoolsDeps,
+  entry: FleetEntry,
+  vms: VmSummary[],
+): Promise<Pick<PoolMember, 'lost'>> {
   if (!vms.some((vm) => vm.vmid === entry.vmid && vm.name === entry.name)) return { lost: 'vm' };
   const runner = await deps.registry.getRunner(entry.runnerId).catch(() => undefined);
   return runner === null ? { lost: 'runner' } : {};
 }
 
-async function ask(deps: ReconcilePoolsDeps, profile: string, plan: PoolPlan, progress: PoolProgress): Promise<PoolProgress> {
+async function ask(
+  deps: ReconcilePoolsDeps,
+  profile: string,
+  plan: PoolPlan,
+  progress: PoolProgress,
+): Promise<PoolProgress> {
   const requested = { ...progress.requested };
   let { failures, lastError, retryAt } = progress;
   const wants = [
     ...plan.provision.map((name) => ({ kind: 'provision' as const, name, profile, dryRun: false })),
-    ...plan.repair.map((name) => ({ kind: 'reprovision' as const, name, profile, reason: 'pool repair: its VM or GitLab runner is gone', dryRun: false })),
+    ...plan.repair.map((name) => ({
+      kind: 'reprovision' as const,
+      name,
+      profile,
+      reason: 'pool repair: its VM or GitLab runner is gone',
+      dryRun: false,
+    })),
   ];
   for (const command of wants) {
-    const outcome = await requestJob(deps, { command, requester: { userId: `pool:${profile}`, via: 'pool' }, ...(deps.channel ? { channel: deps.channel } : {}) });
+    const outcome = await requestJob(deps, {
+      command,
+      requester: { userId: `pool:${profile}`, via: 'pool' },
+      ...(deps.channel ? { channel: deps.channel } : {}),
+    });
     if (outcome.ok) requested[command.name] = outcome.value.run.id;
     else if (outcome.error.code !== 'RUNNER.BUSY') {
       failures += 1;
@@ -114,7 +168,10 @@ function describe(desired: number, counted: number, plan: PoolPlan, progress: Po
   if (plan.provision.length > 0) parts.push(`asked for ${plan.provision.join(', ')}`);
   if (plan.repair.length > 0) parts.push(`rebuilding ${plan.repair.join(', ')} (its VM or GitLab runner is gone)`);
   if (parts.length === 0 && under.length > 0) parts.push(`waiting for ${under.join(', ')}`);
-  if (plan.surplus.length > 0) parts.push(`${plan.surplus.length} above the desired ${desired} (${plan.surplus.join(', ')}): retire with \`scale\` again or \`deprovision\``);
+  if (plan.surplus.length > 0)
+    parts.push(
+      `${plan.surplus.length} above the desired ${desired} (${plan.surplus.join(', ')}): retire with \`scale\` again or \`deprovision\``,
+    );
   return parts.length > 0 ? parts.join('; ') : `${counted} of ${desired} in place`;
 }
 

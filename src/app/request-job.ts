@@ -2,7 +2,19 @@
 // for a second person's approval. Refusals change nothing: no record, no job.
 import { canRequest, expiresAt, needsApproval } from '../core/approval.ts';
 import { err, ok, type Result } from '../core/errors.ts';
-import type { ApprovalStore, AuditLog, Clock, Directory, Fleet, Ids, JobQueue, Notifier, Requester, RunStore, RunnerRegistry } from '../core/ports.ts';
+import type {
+  ApprovalStore,
+  AuditLog,
+  Clock,
+  Directory,
+  Fleet,
+  Ids,
+  JobQueue,
+  Notifier,
+  Requester,
+  RunStore,
+  RunnerRegistry,
+} from '../core/ports.ts';
 import type { RunOutputs, RunRecord } from '../core/run.ts';
 import type { RequestPolicy } from './request-policy.ts';
 import { resolveRequest, type ChangeCommand } from './resolve-request.ts';
@@ -38,7 +50,11 @@ export interface RequestOutcome {
 export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): Promise<Result<RequestOutcome>> {
   const { command, requester } = input;
   if (!isTrusted(requester)) {
-    const allowed = canRequest(requester.userId, await deps.directory.groupsOf(requester.userId), deps.policy.operators);
+    const allowed = canRequest(
+      requester.userId,
+      await deps.directory.groupsOf(requester.userId),
+      deps.policy.operators,
+    );
     if (!allowed.ok) return allowed;
   }
   const existing = await deps.fleet.get(command.name);
@@ -60,7 +76,8 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
     requester,
     status: awaitingApproval ? 'awaiting_approval' : 'queued',
     checkpoint: 0,
-    outputs: command.kind === 'provision' ? {} : { ...outputsOf(existing), ...(await lastContactOf(deps.registry, existing)) },
+    outputs:
+      command.kind === 'provision' ? {} : { ...outputsOf(existing), ...(await lastContactOf(deps.registry, existing)) },
     createdAt: now,
     updatedAt: now,
     ...('reason' in command && command.reason ? { reason: command.reason } : {}),
@@ -71,10 +88,18 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
   if (!created.created) {
     const active = await deps.runs.get(created.activeRunId);
     const what = active ? `a ${active.kind} (${active.status.replace('_', ' ')})` : 'a run';
-    return err({ code: 'RUNNER.BUSY', message: `${command.name} already has ${what} in progress: run ${created.activeRunId}` });
+    return err({
+      code: 'RUNNER.BUSY',
+      message: `${command.name} already has ${what} in progress: run ${created.activeRunId}`,
+    });
   }
   if (awaitingApproval) {
-    await deps.approvals.open({ runId: run.id, requester: requester.userId, createdAt: now, expiresAt: expiresAt(now, deps.policy.approvalTtlMinutes) });
+    await deps.approvals.open({
+      runId: run.id,
+      requester: requester.userId,
+      createdAt: now,
+      expiresAt: expiresAt(now, deps.policy.approvalTtlMinutes),
+    });
   }
   await deps.audit.append({
     type: 'request',
@@ -100,7 +125,10 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
 export const isTrusted = (requester: Requester): boolean => requester.via === 'cli' || requester.via === 'pool';
 
 /** GitLab's last contact with the runner; nothing when GitLab cannot say (it never blocks a request). */
-async function lastContactOf(registry: RequestJobDeps['registry'], entry: Awaited<ReturnType<Fleet['get']>>): Promise<RunOutputs> {
+async function lastContactOf(
+  registry: RequestJobDeps['registry'],
+  entry: Awaited<ReturnType<Fleet['get']>>,
+): Promise<RunOutputs> {
   if (!registry || !entry) return {};
   try {
     const runner = await registry.getRunner(entry.runnerId);
@@ -117,12 +145,18 @@ function outputsOf(entry: Awaited<ReturnType<Fleet['get']>>): RunOutputs {
 }
 
 /** A run that could not be queued must not hold its runner name: it fails with the reason. */
-export async function enqueue(deps: Pick<RequestJobDeps, 'queue' | 'runs' | 'clock' | 'notifier'>, run: RunRecord): Promise<Result<void>> {
+export async function enqueue(
+  deps: Pick<RequestJobDeps, 'queue' | 'runs' | 'clock' | 'notifier'>,
+  run: RunRecord,
+): Promise<Result<void>> {
   try {
     await deps.queue.enqueueRun(run.id);
     return ok(undefined);
   } catch (cause) {
-    const error = { code: 'QUEUE.UNAVAILABLE' as const, message: 'the job queue is unavailable right now; nothing was started, try again in a minute' };
+    const error = {
+      code: 'QUEUE.UNAVAILABLE' as const,
+      message: 'the job queue is unavailable right now; nothing was started, try again in a minute',
+    };
     const failed = await deps.runs.finish(run.id, 'failed', { error, finishedAt: deps.clock.now() }).catch(() => null);
     if (failed) await deps.notifier.notify({ type: 'run-finished', run: failed });
     return err({ ...error, message: `${error.message} (${cause instanceof Error ? cause.message : String(cause)})` });

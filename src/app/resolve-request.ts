@@ -16,7 +16,11 @@ export interface ResolvedRequest {
 }
 
 /** `existing` is the fleet's entry for the runner: a rebuild keeps its profile unless overridden. */
-export function resolveRequest(policy: RequestPolicy, command: ChangeCommand, existing: FleetEntry | null): Result<ResolvedRequest> {
+export function resolveRequest(
+  policy: RequestPolicy,
+  command: ChangeCommand,
+  existing: FleetEntry | null,
+): Result<ResolvedRequest> {
   const name = validateRunnerName(command.name, policy.namePattern);
   if (!name.ok) return name;
   const kept = existing && Object.hasOwn(policy.profiles, existing.profile) ? existing.profile : undefined;

@@ -26,14 +26,19 @@ export type InProcessOutcome =
   | { kind: 'failed'; error: RunnerbotError; attempts: number }
   | { kind: 'interrupted'; attempts: number };
 
-export async function runInProcess(deps: RunJobDeps, input: InProcessInput, retry: RetryPolicy): Promise<InProcessOutcome> {
+export async function runInProcess(
+  deps: RunJobDeps,
+  input: InProcessInput,
+  retry: RetryPolicy,
+): Promise<InProcessOutcome> {
   const { runId, lock, signal } = input;
   for (let attempt = 1; ; attempt++) {
     try {
       const run = await runJob(deps, { runId, lock, signal, finalAttempt: attempt >= retry.attempts });
       return { kind: 'finished', run, attempts: attempt };
     } catch (thrown) {
-      if (!isRunnerbotError(thrown) || !thrown.transient) return { kind: 'failed', error: asRunnerbotError(thrown), attempts: attempt };
+      if (!isRunnerbotError(thrown) || !thrown.transient)
+        return { kind: 'failed', error: asRunnerbotError(thrown), attempts: attempt };
       if (signal.aborted) return { kind: 'interrupted', attempts: attempt };
       input.onRetry?.(thrown);
       await deps.clock.sleep(retry.delayMs(attempt), signal).catch(() => undefined);

@@ -45,15 +45,24 @@ export async function runJob(deps: RunJobDeps, input: RunJobInput): Promise<RunR
 
   const memory: JobMemory = {};
   try {
-    const outcome = await runPlan({ run, steps: deps.steps, deps: deps.stepDeps, memory, signal: input.signal }, jobHooks(deps, input));
-    if (!outcome.ok) return await handleFailure(deps, input, outcome.run, outcome.step, memory, classify(outcome.error, input.signal));
+    const outcome = await runPlan(
+      { run, steps: deps.steps, deps: deps.stepDeps, memory, signal: input.signal },
+      jobHooks(deps, input),
+    );
+    if (!outcome.ok)
+      return await handleFailure(deps, input, outcome.run, outcome.step, memory, classify(outcome.error, input.signal));
     run = outcome.run;
   } finally {
     await memory.session?.close().catch(() => undefined);
   }
 
   run = await deps.runs.finish(run.id, 'succeeded', { finishedAt: deps.clock.now() });
-  await deps.audit.append({ type: 'job-end', runId: run.id, runner: run.runner, detail: { kind: run.kind, outcome: 'succeeded' } });
+  await deps.audit.append({
+    type: 'job-end',
+    runId: run.id,
+    runner: run.runner,
+    detail: { kind: run.kind, outcome: 'succeeded' },
+  });
   await deps.notifier.notify({ type: 'run-finished', run });
   return run;
 }
@@ -69,8 +78,20 @@ function jobHooks(deps: RunJobDeps, input: RunJobInput): PlanHooks {
     },
     async afterStep(run, step, applied, durationMs, warnings) {
       const warned = warnings.length ? { warnings: warnings.map((w) => w.replace(/\s*\n\s*/g, ' ')).join(' | ') } : {};
-      await deps.audit.append({ type: 'step', runId: run.id, runner: run.runner, detail: { step, applied, durationMs, ...auditOutputs(run), ...warned } });
-      await deps.notifier.notify({ type: 'step-finished', run, step, applied, durationMs, ...(warnings.length ? { warnings } : {}) });
+      await deps.audit.append({
+        type: 'step',
+        runId: run.id,
+        runner: run.runner,
+        detail: { step, applied, durationMs, ...auditOutputs(run), ...warned },
+      });
+      await deps.notifier.notify({
+        type: 'step-finished',
+        run,
+        step,
+        applied,
+        durationMs,
+        ...(warnings.length ? { warnings } : {}),
+      });
     },
   };
 }

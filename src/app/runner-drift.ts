@@ -21,7 +21,8 @@ const list = (tags: string[]) => `[${[...tags].sort().join(', ')}]`;
 export function driftOf({ entry, built, gitlab, vmConfig }: DriftInput): string[] {
   if (!entry) return [];
   const drift: string[] = [];
-  if (built && built.profile !== entry.profile) drift.push(`record says profile ${entry.profile}, the last build used ${built.profile}`);
+  if (built && built.profile !== entry.profile)
+    drift.push(`record says profile ${entry.profile}, the last build used ${built.profile}`);
   if (gitlab === null) drift.push(`record says GitLab runner #${entry.runnerId}, GitLab has no such runner`);
   if (gitlab && !sameSet(gitlab.tagList, entry.tags)) {
     drift.push(`GitLab tags ${list(gitlab.tagList)} differ from the record's ${list(entry.tags)}`);
@@ -31,7 +32,8 @@ export function driftOf({ entry, built, gitlab, vmConfig }: DriftInput): string[
     const cores = Number(vmConfig.cores);
     const memory = Number(/(?:^|current=)(\d+)/.exec(String(vmConfig.memory ?? ''))?.[1]);
     if (cores !== built.cores) drift.push(`VM has ${cores} cores, profile ${built.profile} builds ${built.cores}`);
-    if (memory !== built.memoryMiB) drift.push(`VM has ${memory} MiB of memory, profile ${built.profile} builds ${built.memoryMiB} MiB`);
+    if (memory !== built.memoryMiB)
+      drift.push(`VM has ${memory} MiB of memory, profile ${built.profile} builds ${built.memoryMiB} MiB`);
   }
   return drift;
 }
@@ -39,7 +41,12 @@ export function driftOf({ entry, built, gitlab, vmConfig }: DriftInput): string[
 /** Reads the last build and the VM's config, then compares them with the record and GitLab. */
 export async function findDrift(
   deps: { runs: Pick<RunStore, 'recent'>; hypervisor: Pick<Hypervisor, 'getVmConfig'> },
-  view: { name: string; entry: FleetEntry | null; gitlab: GitlabRunner | null | undefined; vmPresent: boolean | undefined },
+  view: {
+    name: string;
+    entry: FleetEntry | null;
+    gitlab: GitlabRunner | null | undefined;
+    vmPresent: boolean | undefined;
+  },
 ): Promise<string[]> {
   if (!view.entry) return [];
   const { entry } = view;

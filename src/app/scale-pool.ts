@@ -36,26 +36,46 @@ export interface ScaleOutcome {
 export async function scalePool(deps: ScalePoolDeps, input: ScalePoolInput): Promise<Result<ScaleOutcome>> {
   const { profile, count, requester } = input;
   if (!isTrusted(requester)) {
-    const allowed = canRequest(requester.userId, await deps.directory.groupsOf(requester.userId), deps.policy.operators);
+    const allowed = canRequest(
+      requester.userId,
+      await deps.directory.groupsOf(requester.userId),
+      deps.policy.operators,
+    );
     if (!allowed.ok) return allowed;
   }
   if (!Object.hasOwn(deps.policy.profiles, profile)) {
-    return err({ code: 'PROFILE.UNKNOWN', message: `there is no profile "${profile}"; the profiles are ${Object.keys(deps.policy.profiles).join(', ')}` });
+    return err({
+      code: 'PROFILE.UNKNOWN',
+      message: `there is no profile "${profile}"; the profiles are ${Object.keys(deps.policy.profiles).join(', ')}`,
+    });
   }
   const previous = (await deps.pools.desires()).find((d) => d.profile === profile)?.desired ?? null;
   await deps.pools.setDesired({ profile, desired: count, setBy: requester.userId, setAt: deps.clock.now() });
-  await deps.audit.append({ type: 'request', runner: `pool:${profile}`, actor: requester.userId, detail: { kind: 'scale', via: requester.via, profile, desired: count, previous: previous ?? undefined } });
+  await deps.audit.append({
+    type: 'request',
+    runner: `pool:${profile}`,
+    actor: requester.userId,
+    detail: { kind: 'scale', via: requester.via, profile, desired: count, previous: previous ?? undefined },
+  });
 
   const prefix = deps.poolSettings.namePrefix;
   const state = await readPoolState(deps, prefix, profile, Math.max(count, previous ?? 0));
   const members: PoolMember[] = state.entries.map((e) => ({ name: e.name, provisionedAt: e.provisionedAt }));
   const snapshot = { desired: count, members, pending: state.pending, leaving: state.leaving };
-  const { surplus } = planPool(snapshot, (i) => memberName(prefix, profile, i), (name) => memberIndex(prefix, profile, name));
+  const { surplus } = planPool(
+    snapshot,
+    (i) => memberName(prefix, profile, i),
+    (name) => memberIndex(prefix, profile, name),
+  );
   const retiring: RunRecord[] = [];
   const refused: string[] = [];
   for (const name of surplus) {
     const command = { kind: 'deprovision' as const, name, reason: `scale ${profile}=${count}`, dryRun: false };
-    const outcome = await requestJob(deps, { command, requester, ...(input.channel ? { channel: input.channel } : {}) });
+    const outcome = await requestJob(deps, {
+      command,
+      requester,
+      ...(input.channel ? { channel: input.channel } : {}),
+    });
     if (outcome.ok) retiring.push(outcome.value.run);
     else refused.push(`${name}: ${outcome.error.message}`);
   }

@@ -33,7 +33,11 @@ export function specChanges(entry: FleetEntry, built: RunnerSpec | null, wanted:
 }
 
 /** Refuses a provision that would change an existing runner, naming each change and the way to make it. */
-export async function refuseSpecChange(runs: Pick<RunStore, 'recent'>, entry: FleetEntry, wanted: RunnerSpec): Promise<Result<void>> {
+export async function refuseSpecChange(
+  runs: Pick<RunStore, 'recent'>,
+  entry: FleetEntry,
+  wanted: RunnerSpec,
+): Promise<Result<void>> {
   const changes = specChanges(entry, await builtSpecOf(runs, entry.name), wanted);
   if (changes.length === 0) return ok(undefined);
   return err({

@@ -20,8 +20,7 @@ export interface ExtraAction {
 }
 
 export type SlackTransport =
-  | { mode: 'socket'; appToken: string }
-  | { mode: 'http'; signingSecret: string; redis: Redis; prefix: string };
+  { mode: 'socket'; appToken: string } | { mode: 'http'; signingSecret: string; redis: Redis; prefix: string };
 
 export interface BoltAppOptions {
   botToken: string;
@@ -46,8 +45,19 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
   const logger = boltLogger(deps.logger);
   const receiver =
     transport.mode === 'socket'
-      ? createSocketReceiver({ appToken: transport.appToken, logger, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) })
-      : new SlackHttpReceiver(createRequestChecker({ signingSecret: transport.signingSecret, redis: transport.redis, prefix: transport.prefix }), logger);
+      ? createSocketReceiver({
+          appToken: transport.appToken,
+          logger,
+          ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+        })
+      : new SlackHttpReceiver(
+          createRequestChecker({
+            signingSecret: transport.signingSecret,
+            redis: transport.redis,
+            prefix: transport.prefix,
+          }),
+          logger,
+        );
   const app = new App({
     token: options.botToken,
     receiver,

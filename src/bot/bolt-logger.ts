@@ -2,7 +2,8 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 
-const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+const text = (parts: unknown[]) =>
+  parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
 
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'slack' });

@@ -16,18 +16,26 @@ export interface SlackDirectoryOptions {
 
 export const MAX_GROUP_CACHE_SECONDS = 300;
 
-export function createSlackDirectory({ client, redis, prefix, groups, ttlSeconds = MAX_GROUP_CACHE_SECONDS }: SlackDirectoryOptions): Directory {
+export function createSlackDirectory({
+  client,
+  redis,
+  prefix,
+  groups,
+  ttlSeconds = MAX_GROUP_CACHE_SECONDS,
+}: SlackDirectoryOptions): Directory {
   const ttl = Math.min(ttlSeconds, MAX_GROUP_CACHE_SECONDS);
   const key = (group: string) => `${prefix}:slack:group-members:${group}`;
 
   async function membersOf(group: string): Promise<string[]> {
     const cached = await redis.get(key(group));
     if (cached !== null) return JSON.parse(cached) as string[];
-    const answer = await client.usergroups.users.list({ usergroup: group }).catch((error: { data?: { error?: string } }) => {
-      // A group that was deleted has no members; anything else (Slack down, missing scope) is a failure.
-      if (error.data?.error === 'no_such_subteam') return { users: [] as string[] };
-      throw error;
-    });
+    const answer = await client.usergroups.users
+      .list({ usergroup: group })
+      .catch((error: { data?: { error?: string } }) => {
+        // A group that was deleted has no members; anything else (Slack down, missing scope) is a failure.
+        if (error.data?.error === 'no_such_subteam') return { users: [] as string[] };
+        throw error;
+      });
     const users = answer.users ?? [];
     await redis.set(key(group), JSON.stringify(users), 'EX', ttl);
     return users;

@@ -3,7 +3,8 @@
 // `<!here>`, `<@U…>`, `<#C…>` and `<url|label>` in mrkdwn, even inside code spans; escaping
 // `&`, `<` and `>` (Slack's own three) shows them as typed instead (vendor-behaviour.md 8).
 
-export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeMrkdwn = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * A message runnerbot wrote (a refusal from the core), escaped except for the mentions it makes

@@ -5,7 +5,15 @@ import type { Redis } from 'ioredis';
 import type { Notifier, ProgressEvent } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import type { Logger } from '../log.ts';
-import { failureMessage, progressMessage, rootMessage, summaryMessage, warningsMessage, type DecisionNote, type StepProgress } from './blocks/index.ts';
+import {
+  failureMessage,
+  progressMessage,
+  rootMessage,
+  summaryMessage,
+  warningsMessage,
+  type DecisionNote,
+  type StepProgress,
+} from './blocks/index.ts';
 import type { Outbox } from './outbox/index.ts';
 
 export interface SlackNotifierOptions {
@@ -39,7 +47,10 @@ export class SlackNotifier implements Notifier {
     try {
       await this.handle(event, run.channel);
     } catch (error) {
-      this.options.logger.warn({ runId: run.id, event: event.type, error: (error as Error).message }, 'could not queue a Slack message');
+      this.options.logger.warn(
+        { runId: run.id, event: event.type, error: (error as Error).message },
+        'could not queue a Slack message',
+      );
     }
   }
 
@@ -60,7 +71,8 @@ export class SlackNotifier implements Notifier {
       case 'run-started': {
         await this.updateRoot(run);
         const progress = progressMessage(run, await this.progress(run.id));
-        if (!(await outbox.post({ key: keys.progress, channel, threadKey: keys.root, ...progress }))) await outbox.update({ key: keys.progress, ...progress });
+        if (!(await outbox.post({ key: keys.progress, channel, threadKey: keys.root, ...progress })))
+          await outbox.update({ key: keys.progress, ...progress });
         return;
       }
       case 'step-started':
@@ -68,18 +80,35 @@ export class SlackNotifier implements Notifier {
         await this.updateProgress(run);
         return;
       case 'step-finished':
-        await this.save(run.id, { [`step:${event.step}`]: JSON.stringify({ durationMs: event.durationMs, applied: event.applied }) }, ['failed']);
+        await this.save(
+          run.id,
+          { [`step:${event.step}`]: JSON.stringify({ durationMs: event.durationMs, applied: event.applied }) },
+          ['failed'],
+        );
         await this.updateProgress(run);
-        if (event.warnings?.length) await outbox.post({ key: `run:${run.id}:warnings:${event.step}`, channel, threadKey: keys.root, ...warningsMessage(run, event.step, event.warnings) });
+        if (event.warnings?.length)
+          await outbox.post({
+            key: `run:${run.id}:warnings:${event.step}`,
+            channel,
+            threadKey: keys.root,
+            ...warningsMessage(run, event.step, event.warnings),
+          });
         return;
       case 'step-failed':
-        await this.save(run.id, { failed: JSON.stringify({ step: event.step, ...event.error, willRetry: event.willRetry }) });
+        await this.save(run.id, {
+          failed: JSON.stringify({ step: event.step, ...event.error, willRetry: event.willRetry }),
+        });
         await this.updateProgress(run);
         return;
       case 'run-finished':
         await this.updateProgress(run, 0);
         await this.updateRoot(run);
-        await outbox.post({ key: keys.outcome, channel, threadKey: keys.root, ...(run.status === 'succeeded' ? summaryMessage(run) : failureMessage(run)) });
+        await outbox.post({
+          key: keys.outcome,
+          channel,
+          threadKey: keys.root,
+          ...(run.status === 'succeeded' ? summaryMessage(run) : failureMessage(run)),
+        });
         return;
     }
   }
@@ -99,7 +128,8 @@ export class SlackNotifier implements Notifier {
     const fields = await this.options.redis.hgetall(this.stateKey(runId));
     const finished: StepProgress['finished'] = {};
     for (const [field, value] of Object.entries(fields)) {
-      if (field.startsWith('step:')) finished[field.slice('step:'.length) as keyof StepProgress['finished']] = JSON.parse(value);
+      if (field.startsWith('step:'))
+        finished[field.slice('step:'.length) as keyof StepProgress['finished']] = JSON.parse(value);
     }
     return { finished, ...(fields.failed ? { failed: JSON.parse(fields.failed) } : {}) };
   }

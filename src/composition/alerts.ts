@@ -28,22 +28,34 @@ import { CliError } from './load.ts';
 
 const DIGEST_WINDOW_MS = 60_000;
 
-export function alertIntake(loaded: LoadedConfig, deps: { metrics: Metrics; logger: Logger }): { route: Route; component: Component } {
+export function alertIntake(
+  loaded: LoadedConfig,
+  deps: { metrics: Metrics; logger: Logger },
+): { route: Route; component: Component } {
   const { config, secrets } = loaded;
   // Its own connection without an offline queue: with Redis away, Alertmanager gets a 5xx at once.
   const redis = createProducerRedis(redisEndpoint(config.redis, loaded.secrets));
   redis.on('error', () => undefined);
   const route = alertIntakeRoute({
     intake: createRedisAlertIntake(redis, config.redis.prefix, replicaAckOf(config.redis)),
-    credentials: { ...(secrets.alertsToken ? { token: secrets.alertsToken } : {}), ...(secrets.alertsBasicAuth ? { basicAuth: secrets.alertsBasicAuth } : {}) },
+    credentials: {
+      ...(secrets.alertsToken ? { token: secrets.alertsToken } : {}),
+      ...(secrets.alertsBasicAuth ? { basicAuth: secrets.alertsBasicAuth } : {}),
+    },
     maxBodyBytes: config.alerts.maxBodyBytes,
     metrics: deps.metrics,
     logger: deps.logger.child({ component: 'alerts' }),
   });
-  return { route, component: { name: 'alert-intake', start: async () => undefined, stop: async () => redis.disconnect() } };
+  return {
+    route,
+    component: { name: 'alert-intake', start: async () => undefined, stop: async () => redis.disconnect() },
+  };
 }
 
-export function alertForwarder(loaded: LoadedConfig, deps: { redis: Redis; outbox: Outbox; fleet: Fleet; metrics: Metrics; logger: Logger }): Component {
+export function alertForwarder(
+  loaded: LoadedConfig,
+  deps: { redis: Redis; outbox: Outbox; fleet: Fleet; metrics: Metrics; logger: Logger },
+): Component {
   const { config } = loaded;
   const routes = compileRoutes(config.alerts.routes);
   if (!routes.ok) throw new CliError(routes.error.message);
@@ -70,9 +82,18 @@ export function alertForwarder(loaded: LoadedConfig, deps: { redis: Redis; outbo
   return { ...forwarder, stop: async () => (await forwarder.stop(), connection.disconnect()) };
 }
 
-export function alertButtons(loaded: LoadedConfig, deps: { redis: Redis; outbox: Outbox }): (bot: BotDeps) => ExtraAction[] {
+export function alertButtons(
+  loaded: LoadedConfig,
+  deps: { redis: Redis; outbox: Outbox },
+): (bot: BotDeps) => ExtraAction[] {
   const { config } = loaded;
   const store = createRedisAlertStore(deps.redis, config.redis.prefix);
   return (bot) =>
-    alertActions({ bot, store, silences: createSilenceClient(), outbox: deps.outbox, ...(config.alerts.alertmanagerUrl ? { alertmanagerUrl: config.alerts.alertmanagerUrl } : {}) });
+    alertActions({
+      bot,
+      store,
+      silences: createSilenceClient(),
+      outbox: deps.outbox,
+      ...(config.alerts.alertmanagerUrl ? { alertmanagerUrl: config.alerts.alertmanagerUrl } : {}),
+    });
 }

@@ -36,7 +36,14 @@ export function formatAuditEntry(entry: StoredAuditEntry): string {
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(' ');
-  const columns = [new Date(entry.at).toISOString(), entry.type.padEnd(12), entry.runner ?? '-', entry.runId ?? '-', entry.actor ?? '-', details];
+  const columns = [
+    new Date(entry.at).toISOString(),
+    entry.type.padEnd(12),
+    entry.runner ?? '-',
+    entry.runId ?? '-',
+    entry.actor ?? '-',
+    details,
+  ];
   return oneLine(columns.join('  ').trimEnd());
 }
 

@@ -51,12 +51,31 @@ export function changeCommand(kind: ChangeCommand['kind']) {
       if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo());
       // A terminal run is announced in the runs channel like any other, when this host has the bot token.
       const slack = terminalSlack(loaded, redis);
-      const notifier = fanOut([progressPrinter(out, scrub), ...(slack ? [slack.output.notifier] : [])], slack?.logger ?? createLogger({ level: 'warn', destination: process.stderr }));
+      const notifier = fanOut(
+        [progressPrinter(out, scrub), ...(slack ? [slack.output.notifier] : [])],
+        slack?.logger ?? createLogger({ level: 'warn', destination: process.stderr }),
+      );
       const requester = { userId: `cli:${userInfo().username}@${hostname()}`, via: 'cli' as const };
-      const deps = { ...stores, queue: noQueue, notifier, directory: { groupsOf: async () => [] }, clock: systemClock, ids: systemIds, policy };
+      const deps = {
+        ...stores,
+        queue: noQueue,
+        notifier,
+        directory: { groupsOf: async () => [] },
+        clock: systemClock,
+        ids: systemIds,
+        policy,
+      };
       await slack?.output.delivery.start();
       try {
-        return await runHere(kind, { loaded, redis, stores, deps, command, requester, ...(slack ? { channel: config.slack.channel } : {}) });
+        return await runHere(kind, {
+          loaded,
+          redis,
+          stores,
+          deps,
+          command,
+          requester,
+          ...(slack ? { channel: config.slack.channel } : {}),
+        });
       } finally {
         if (slack && !(await outboxDrained(redis, config.redis.prefix, config.slack.channel, 15_000))) {
           console.error('runnerbot: some Slack messages of this run are still queued; a running runnerbot posts them');
@@ -81,7 +100,10 @@ interface RunHere {
 }
 
 /** Requests the run and runs it in this process, retrying transient failures; returns the exit code. */
-async function runHere(kind: ChangeCommand['kind'], { loaded, redis, stores, deps, command, requester, channel }: RunHere): Promise<number> {
+async function runHere(
+  kind: ChangeCommand['kind'],
+  { loaded, redis, stores, deps, command, requester, channel }: RunHere,
+): Promise<number> {
   const { config } = loaded;
   const scrub = scrubFor(loaded);
   const notifier = deps.notifier;
@@ -97,7 +119,11 @@ async function runHere(kind: ChangeCommand['kind'], { loaded, redis, stores, dep
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort());
   try {
-    const retry = { attempts: config.worker.attempts, delayMs: (attempt: number) => retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }) };
+    const retry = {
+      attempts: config.worker.attempts,
+      delayMs: (attempt: number) =>
+        retryDelay(attempt, { baseMs: config.worker.backoffMs, maxMs: config.worker.maxBackoffMs }),
+    };
     const outcome = await runInProcess(runDeps, { runId: run.id, lock, signal: interrupt.signal }, retry);
     if (outcome.kind === 'finished') return outcome.run.status === 'succeeded' ? 0 : 1;
     if (outcome.kind === 'failed') return 1;
@@ -124,4 +150,3 @@ function printPlan(resolved: ReturnType<typeof resolveRequest>): number {
   out(`plan: ${plan.join(' → ')}`);
   return 0;
 }
-

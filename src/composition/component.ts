@@ -34,7 +34,8 @@ export async function stopAll(components: readonly Component[], logger: Logger):
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));
     try {
       const outcome = await Promise.race([component.stop().then(() => 'stopped' as const), timedOut]);
-      if (outcome === 'timeout') logger.warn({ component: component.name, limitMs: limit }, 'did not stop in time; abandoned');
+      if (outcome === 'timeout')
+        logger.warn({ component: component.name, limitMs: limit }, 'did not stop in time; abandoned');
       else logger.info({ component: component.name }, 'stopped');
     } catch (error) {
       logger.error({ err: error, component: component.name }, 'failed to stop');

@@ -21,7 +21,8 @@ function parseArgs(argv: string[]): { file?: string; role?: Role } {
     const arg = rest[i]!;
     if (arg === '--for') {
       const value = rest[++i];
-      if (!value || !ROLES.includes(value)) throw new CliError(`--for takes bot, worker or all (got ${value ?? 'nothing'})`, 2);
+      if (!value || !ROLES.includes(value))
+        throw new CliError(`--for takes bot, worker or all (got ${value ?? 'nothing'})`, 2);
       role = value as Role;
     } else if (!arg.startsWith('-') && file === undefined) file = arg;
     else throw new CliError(`usage: runnerbot ${CONFIG_USAGE}`, 2);
@@ -43,10 +44,18 @@ export async function configCommand(argv: string[], env: Env): Promise<number> {
   const fileProblems = checkFileAccess(filesOpened(loaded, role));
   if (fileProblems.length > 0) {
     const lines = fileProblems.map((p) => formatProblem(shownFile, p));
-    console.error(scrubSecrets(`${shownFile}: ${lines.length} problem(s) with the files runnerbot opens\n${lines.join('\n')}`, knownSecretValues(loaded)));
+    console.error(
+      scrubSecrets(
+        `${shownFile}: ${lines.length} problem(s) with the files runnerbot opens\n${lines.join('\n')}`,
+        knownSecretValues(loaded),
+      ),
+    );
     return 1;
   }
-  const effective = { ...loaded.config, redis: { ...loaded.config.redis, url: redactRedisUrl(loaded.config.redis.url) } };
+  const effective = {
+    ...loaded.config,
+    redis: { ...loaded.config.redis, url: redactRedisUrl(loaded.config.redis.url) },
+  };
   const text = [
     `# ${shownFile}: OK${role ? ` for runnerbot ${role}` : ''} (effective configuration: file, environment overrides, defaults)`,
     stringify(effective).trimEnd(),

@@ -30,7 +30,10 @@ export async function confirmDestruction(
 ): Promise<void> {
   if (yes) return;
   if (!io.isTTY) {
-    throw new CliError(`refusing to ${what} ${name} without confirmation: stdin is not a terminal. Pass --yes to confirm from a script.`, 2);
+    throw new CliError(
+      `refusing to ${what} ${name} without confirmation: stdin is not a terminal. Pass --yes to confirm from a script.`,
+      2,
+    );
   }
   const answer = await io.ask(`This will ${what} ${name}: ${consequence}. Type "${name}" to confirm: `);
   if (answer.trim() !== name) throw new CliError(`not confirmed (expected "${name}"); nothing was changed`, 2);

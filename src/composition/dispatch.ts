@@ -11,7 +11,10 @@ import { CliError } from './load.ts';
 function usage(): string {
   const width = 40;
   const rows = Object.values(COMMANDS).map((c) =>
-    c.usage.length <= width ? `  runnerbot ${c.usage.padEnd(width)}  ${c.summary}` : `  runnerbot ${c.usage}\n  ${' '.repeat(width + 12)}${c.summary}`);
+    c.usage.length <= width
+      ? `  runnerbot ${c.usage.padEnd(width)}  ${c.summary}`
+      : `  runnerbot ${c.usage}\n  ${' '.repeat(width + 12)}${c.summary}`,
+  );
   return [
     'usage:',
     ...rows,
@@ -39,7 +42,9 @@ export async function dispatch(argv: string[], env: Env): Promise<number> {
   const command = COMMANDS[name];
   if (!command) {
     const suggestion = didYouMean(name, Object.keys(COMMANDS));
-    console.error(`runnerbot: unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}\n${usage()}`);
+    console.error(
+      `runnerbot: unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}\n${usage()}`,
+    );
     return 2;
   }
   // Every subcommand's --help works without a configuration.
@@ -48,7 +53,9 @@ export async function dispatch(argv: string[], env: Env): Promise<number> {
     return 0;
   }
   try {
-    return await (await command.load())(rest, env);
+    return await (
+      await command.load()
+    )(rest, env);
   } catch (error) {
     const message = error instanceof CliError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
     console.error(`runnerbot ${name}: ${terminalSafe(scrubSecrets(message, []))}`);

@@ -7,7 +7,8 @@ export interface ViewWithDrift extends RunnerView {
   drift: string[];
 }
 
-const vmText = (v: RunnerView) => (v.vm === undefined ? 'unknown' : v.vm === null ? 'none' : `${v.vm.vmid} on ${v.vm.node}, ${v.vm.status}`);
+const vmText = (v: RunnerView) =>
+  v.vm === undefined ? 'unknown' : v.vm === null ? 'none' : `${v.vm.vmid} on ${v.vm.node}, ${v.vm.status}`;
 
 function gitlabText(v: RunnerView, now: number): string {
   const g = v.gitlab;

@@ -19,7 +19,9 @@ export function fleetCommand(kind: 'list' | 'status') {
   return async (argv: string[], env: Env): Promise<number> => {
     const json = argv.includes('--json');
     const loaded = loadOrRefuse(env, { role: 'worker' });
-    const parsed = parseCommandArgv([kind, ...argv.filter((a) => a !== '--json')], { namePattern: loaded.config.runners.namePattern });
+    const parsed = parseCommandArgv([kind, ...argv.filter((a) => a !== '--json')], {
+      namePattern: loaded.config.runners.namePattern,
+    });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const name = parsed.value.kind === 'status' ? parsed.value.name : undefined;
     const endpoint = redisEndpoint(loaded.config.redis, loaded.secrets);

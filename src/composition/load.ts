@@ -1,6 +1,14 @@
 // Loading the configuration for a command, and the one way a command refuses to run.
 import { readBoundedFile } from '../bounded-read.ts';
-import { formatProblem, knownSecretValues, loadConfig, type Env, type LoadedConfig, type LoadOptions, type Role } from '../config.ts';
+import {
+  formatProblem,
+  knownSecretValues,
+  loadConfig,
+  type Env,
+  type LoadedConfig,
+  type LoadOptions,
+  type Role,
+} from '../config.ts';
 import { checkFileAccess, filesOpened } from '../file-access.ts';
 import { scrubSecrets } from '../log.ts';
 import { terminalSafe } from './terminal-safe.ts';
@@ -24,11 +32,14 @@ export function loadOrRefuse(env: Env, options: LoadOptions): LoadedConfig {
   if (result.ok) return result.value;
   const file = options.file ?? env.RUNNERBOT_CONFIG ?? './runnerbot.yaml';
   const lines = result.error.map((p) => `  ${formatProblem(file, p)}`);
-  throw new CliError(`the configuration has ${lines.length} problem(s) (runnerbot config check lists them):\n${lines.join('\n')}`);
+  throw new CliError(
+    `the configuration has ${lines.length} problem(s) (runnerbot config check lists them):\n${lines.join('\n')}`,
+  );
 }
 
 /** Scrubs a loaded configuration's secrets (and token-shaped strings) from `text`, and makes it safe for a terminal. */
-export const scrubFor = (loaded: LoadedConfig) => (text: string) => terminalSafe(scrubSecrets(text, knownSecretValues(loaded)));
+export const scrubFor = (loaded: LoadedConfig) => (text: string) =>
+  terminalSafe(scrubSecrets(text, knownSecretValues(loaded)));
 
 /** Refuses to start when a file the process will open (CA, known hosts) cannot be opened as it will be. */
 export function refuseUnopenableFiles(loaded: LoadedConfig, role: Role): void {

@@ -42,7 +42,8 @@ export function startPoolReconciler(
     running = true;
     try {
       if (!(await stores.pools.lease(holder, periodMs * 2))) return;
-      for (const pool of await reconcilePools(deps)) logger.info({ pool: pool.profile, note: pool.note }, 'pool reconciled');
+      for (const pool of await reconcilePools(deps))
+        logger.info({ pool: pool.profile, note: pool.note }, 'pool reconciled');
     } catch (err) {
       logger.warn({ err }, 'pool reconciliation failed; it runs again at the next period');
     } finally {

@@ -30,7 +30,9 @@ export function poolsCommand(kind: 'scale' | 'pools') {
   return async (argv: string[], env: Env): Promise<number> => {
     const yes = argv.includes('--yes');
     const loaded = loadOrRefuse(env, { role: 'worker' });
-    const parsed = parseCommandArgv([kind, ...argv.filter((a) => a !== '--yes')], { namePattern: loaded.config.runners.namePattern });
+    const parsed = parseCommandArgv([kind, ...argv.filter((a) => a !== '--yes')], {
+      namePattern: loaded.config.runners.namePattern,
+    });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
     const { config } = loaded;
     const endpoint = redisEndpoint(config.redis, loaded.secrets);
@@ -47,12 +49,28 @@ export function poolsCommand(kind: 'scale' | 'pools') {
         return 0;
       }
       const { profile, count } = parsed.value;
-      const members = (await stores.fleet.list()).filter((e) => memberIndex(config.pools.namePrefix, profile, e.name) !== null).length;
+      const members = (await stores.fleet.list()).filter(
+        (e) => memberIndex(config.pools.namePrefix, profile, e.name) !== null,
+      ).length;
       if (count < members) {
-        await confirmDestruction(`shrink to ${count} the pool`, profile, yes, terminalIo(), `${members - count} of its runners are drained, then their GitLab runners and VMs destroyed`);
+        await confirmDestruction(
+          `shrink to ${count} the pool`,
+          profile,
+          yes,
+          terminalIo(),
+          `${members - count} of its runners are drained, then their GitLab runners and VMs destroyed`,
+        );
       }
       const requester = { userId: `cli:${userInfo().username}@${hostname()}`, via: 'cli' as const };
-      const deps = { ...stores, poolSettings, notifier: silent, directory: { groupsOf: async () => [] }, clock: systemClock, ids: systemIds, policy: toRequestPolicy(config) };
+      const deps = {
+        ...stores,
+        poolSettings,
+        notifier: silent,
+        directory: { groupsOf: async () => [] },
+        clock: systemClock,
+        ids: systemIds,
+        policy: toRequestPolicy(config),
+      };
       const scaled = await scalePool(deps, { profile, count, requester });
       if (!scaled.ok) throw new CliError(scrub(`${scaled.error.code}: ${scaled.error.message}`), 2);
       const { previous, desired, retiring, refused } = scaled.value;

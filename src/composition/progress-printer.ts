@@ -8,16 +8,24 @@ export function progressPrinter(out: (line: string) => void, scrub: (text: strin
   const line = (text: string) => out(scrub(text));
   return {
     async notify(event: ProgressEvent) {
-      if (event.type === 'step-finished') line(`${event.applied ? '✓' : '·'} ${event.step.padEnd(22)} ${event.applied ? 'applied' : 'already done'}  ${seconds(event.durationMs)}`);
-      if (event.type === 'step-finished') for (const warning of event.warnings ?? []) line(`  ⚠ ${warning.replace(/\s*\n\s*/g, ' ')}`);
-      if (event.type === 'step-failed') line(`✗ ${event.step.padEnd(22)} ${event.error.code}: ${event.error.message}${event.willRetry ? ' (will retry)' : ''}`);
+      if (event.type === 'step-finished')
+        line(
+          `${event.applied ? '✓' : '·'} ${event.step.padEnd(22)} ${event.applied ? 'applied' : 'already done'}  ${seconds(event.durationMs)}`,
+        );
+      if (event.type === 'step-finished')
+        for (const warning of event.warnings ?? []) line(`  ⚠ ${warning.replace(/\s*\n\s*/g, ' ')}`);
+      if (event.type === 'step-failed')
+        line(
+          `✗ ${event.step.padEnd(22)} ${event.error.code}: ${event.error.message}${event.willRetry ? ' (will retry)' : ''}`,
+        );
       if (event.type === 'run-finished') line(outcome(event.run));
     },
   };
 }
 
 export function outcome(run: RunRecord): string {
-  const took = run.startedAt !== undefined && run.finishedAt !== undefined ? ` in ${seconds(run.finishedAt - run.startedAt)}` : '';
+  const took =
+    run.startedAt !== undefined && run.finishedAt !== undefined ? ` in ${seconds(run.finishedAt - run.startedAt)}` : '';
   const { vmid, node, ip, runnerId, previous } = run.outputs;
   const facts = [
     vmid !== undefined && `VMID ${vmid}`,
@@ -30,7 +38,8 @@ export function outcome(run: RunRecord): string {
     run.outputs.removedVmids?.length && `removed VMs ${run.outputs.removedVmids.join(' ')}`,
     run.outputs.removedRunnerIds?.length && `removed GitLab runners ${run.outputs.removedRunnerIds.join(' ')}`,
   ].filter(Boolean);
-  if (run.status === 'succeeded') return `${run.kind} of ${run.runner} succeeded${took}: ${facts.join(', ')} (run ${run.id})`;
+  if (run.status === 'succeeded')
+    return `${run.kind} of ${run.runner} succeeded${took}: ${facts.join(', ')} (run ${run.id})`;
   const left = vmid !== undefined || runnerId !== undefined ? `; left behind: ${facts.join(', ')}` : '';
   return `${run.kind} of ${run.runner} ${run.status} at ${run.error?.step ?? 'start'}: ${run.error?.code}: ${run.error?.message}${left} (run ${run.id})`;
 }

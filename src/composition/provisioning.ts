@@ -16,7 +16,9 @@ const BOOTSTRAP_SCRIPT = new URL('../provisioner/remote/bootstrap.sh', import.me
 export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coordination; fleet: Fleet }): StepDeps {
   const { config, secrets, sshPublicKey } = loaded;
   if (!secrets.proxmoxTokenSecret || !secrets.gitlabToken || !secrets.sshPrivateKey || !sshPublicKey) {
-    throw new CliError('provisioning needs PROXMOX_TOKEN_SECRET, GITLAB_TOKEN and the SSH key pair at ssh.keyPath (runnerbot config check --for worker lists what is missing)');
+    throw new CliError(
+      'provisioning needs PROXMOX_TOKEN_SECRET, GITLAB_TOKEN and the SSH key pair at ssh.keyPath (runnerbot config check --for worker lists what is missing)',
+    );
   }
   const settings = toProvisionSettings(config, sshPublicKey);
   return {

@@ -10,7 +10,8 @@ import { buildComponents } from './service.ts';
 const STOP_DEADLINE_MS = 10_000;
 
 /** Each component's stop is bounded on its own; this only catches a process that hangs outright. */
-const deadlineFor = (components: Component[]) => Math.max(STOP_DEADLINE_MS, ...components.map((c) => (c.stopTimeoutMs ?? 0) + STOP_DEADLINE_MS));
+const deadlineFor = (components: Component[]) =>
+  Math.max(STOP_DEADLINE_MS, ...components.map((c) => (c.stopTimeoutMs ?? 0) + STOP_DEADLINE_MS));
 
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -50,7 +51,8 @@ export function serveCommand(role: Role) {
     process.on('unhandledRejection', (reason) => {
       // BullMQ's DelayedError is a signal, not a failure: the job was already put back in the
       // queue. While a worker closes, BullMQ can leave one of them unobserved.
-      if (reason instanceof Error && reason.name === 'DelayedError') return logger.debug({ err: reason }, 'job handed back while stopping');
+      if (reason instanceof Error && reason.name === 'DelayedError')
+        return logger.debug({ err: reason }, 'job handed back while stopping');
       logger.fatal({ err: reason }, 'unhandled rejection');
       process.exit(1);
     });

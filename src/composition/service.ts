@@ -48,17 +48,26 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
   const redis = createRedis(endpoint, { name: `runnerbot-${role}`, logger });
   const facts = () => describeRedis(redis, endpointMode(endpoint), `${config.redis.prefix}:health`);
   const degradable: Degradable[] = [];
-  const routes: Route[] = [healthRoute(() => pingRedis(redis), { redisFacts: facts, degradable }), metricsRoute(metrics.registry)];
+  const routes: Route[] = [
+    healthRoute(() => pingRedis(redis), { redisFacts: facts, degradable }),
+    metricsRoute(metrics.registry),
+  ];
   const components: Component[] = [redisComponent(redis, endpoint, logger)];
   const stores = buildStores(redis, loaded);
   routes.push({ method: 'GET', path: '/sd/runners', handler: sdRunnersHandler(stores.fleet) });
   const slackOutput = buildSlackOutput(loaded, { redis, logger, metrics });
-  const notifier = fanOut([logNotifier(logger), metricsNotifier(metrics), ...(slackOutput ? [slackOutput.notifier] : [])], logger);
+  const notifier = fanOut(
+    [logNotifier(logger), metricsNotifier(metrics), ...(slackOutput ? [slackOutput.notifier] : [])],
+    logger,
+  );
   if (slackOutput) components.push(slackOutput.delivery);
   if (runsWorker(role)) {
     const stepDeps = buildStepDeps(loaded, stores);
     components.push(workerComponent({ config, stores, stepDeps, notifier, logger, metrics }));
-    if (slackOutput) components.push(alertForwarder(loaded, { redis, outbox: slackOutput.outbox, fleet: stores.fleet, metrics, logger }));
+    if (slackOutput)
+      components.push(
+        alertForwarder(loaded, { redis, outbox: slackOutput.outbox, fleet: stores.fleet, metrics, logger }),
+      );
     else logger.warn('SLACK_BOT_TOKEN is not set: this worker forwards no alerts and posts no progress to Slack');
   }
   if (runsBot(role)) {
@@ -66,7 +75,15 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
     routes.push(intake.route);
     components.push(intake.component);
     const extraActions = slackOutput ? alertButtons(loaded, { redis, outbox: slackOutput.outbox }) : undefined;
-    const slack = slackComponent({ loaded, redis, stores, notifier, logger, metrics, ...(extraActions ? { extraActions } : {}) });
+    const slack = slackComponent({
+      loaded,
+      redis,
+      stores,
+      notifier,
+      logger,
+      metrics,
+      ...(extraActions ? { extraActions } : {}),
+    });
     routes.push(...slack.routes);
     const socket = config.slack.mode === 'socket' ? slackInBackground(loaded, slack, logger) : undefined;
     if (socket) degradable.push(socket);

@@ -40,21 +40,44 @@ const unconfigured = (what: string, variable: string) => async (): Promise<never
 };
 
 /** The read side of Proxmox and GitLab for list/status; a bot without their secrets says so instead. */
-function fleetLookups(loaded: LoadedConfig): { hypervisor: Pick<Hypervisor, 'listVms'>; registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription'> } {
+function fleetLookups(loaded: LoadedConfig): {
+  hypervisor: Pick<Hypervisor, 'listVms'>;
+  registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription'>;
+} {
   const { config, secrets } = loaded;
   const hypervisor = secrets.proxmoxTokenSecret
     ? createProxmoxHypervisor({
-        url: config.proxmox.url, tokenId: config.proxmox.tokenId, tokenSecret: secrets.proxmoxTokenSecret, insecure: config.proxmox.insecure, requestTimeoutMs: 5_000,
+        url: config.proxmox.url,
+        tokenId: config.proxmox.tokenId,
+        tokenSecret: secrets.proxmoxTokenSecret,
+        insecure: config.proxmox.insecure,
+        requestTimeoutMs: 5_000,
         ...(config.proxmox.caFile ? { ca: readBoundedFile(config.proxmox.caFile) } : {}),
       })
     : { listVms: unconfigured('Proxmox', 'PROXMOX_TOKEN_SECRET') };
   const registry = secrets.gitlabToken
-    ? createGitlabRegistry({ url: config.gitlab.url, token: secrets.gitlabToken, runnerType: config.gitlab.runnerType, requestTimeoutMs: 5_000 })
-    : { getRunner: unconfigured('GitLab', 'GITLAB_TOKEN'), findRunnersByDescription: unconfigured('GitLab', 'GITLAB_TOKEN') };
+    ? createGitlabRegistry({
+        url: config.gitlab.url,
+        token: secrets.gitlabToken,
+        runnerType: config.gitlab.runnerType,
+        requestTimeoutMs: 5_000,
+      })
+    : {
+        getRunner: unconfigured('GitLab', 'GITLAB_TOKEN'),
+        findRunnersByDescription: unconfigured('GitLab', 'GITLAB_TOKEN'),
+      };
   return { hypervisor, registry };
 }
 
-export function slackComponent({ loaded, redis, stores, notifier, logger, metrics, extraActions = () => [] }: SlackComponentDeps): BoltApp {
+export function slackComponent({
+  loaded,
+  redis,
+  stores,
+  notifier,
+  logger,
+  metrics,
+  extraActions = () => [],
+}: SlackComponentDeps): BoltApp {
   const { config, secrets } = loaded;
   const { prefix } = config.redis;
   if (!secrets.slackBotToken) throw new CliError('SLACK_BOT_TOKEN is not set; runnerbot bot needs it');
@@ -75,10 +98,17 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
     registry: lookups.registry,
     upstream: sharedUpstream({
-      ...lookups, fleet: stores.fleet, runs: stores.runs, clock: systemClock,
-      store: secrets.proxmoxTokenSecret && secrets.gitlabToken ? createRedisUpstreamViewStore(redis, prefix) : localViewStore(systemClock),
+      ...lookups,
+      fleet: stores.fleet,
+      runs: stores.runs,
+      clock: systemClock,
+      store:
+        secrets.proxmoxTokenSecret && secrets.gitlabToken
+          ? createRedisUpstreamViewStore(redis, prefix)
+          : localViewStore(systemClock),
     }),
-    readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
+    readAudit: async ({ runner, limit }) =>
+      (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
     channel: config.slack.channel,
     poolSettings: { namePrefix: config.pools.namePrefix },
     dedupe: createDeliveryDedupe(redis, prefix),
@@ -86,7 +116,13 @@ export function slackComponent({ loaded, redis, stores, notifier, logger, metric
     logger,
     observeAck: (seconds) => metrics.commandAck.observe(seconds),
   };
-  return createBoltApp({ botToken: secrets.slackBotToken, transport, ...(apiUrl ? { apiUrl } : {}), extraActions: extraActions(deps), deps });
+  return createBoltApp({
+    botToken: secrets.slackBotToken,
+    transport,
+    ...(apiUrl ? { apiUrl } : {}),
+    extraActions: extraActions(deps),
+    deps,
+  });
 }
 
 /** Socket Mode connects in the background, retried with backoff, so health and shutdown never wait on Slack. */

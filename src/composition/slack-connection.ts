@@ -28,7 +28,10 @@ export interface SlackConnectionOptions {
 /** "ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)" from an error and its causes, innermost first. */
 export function networkReason(error: unknown): string {
   const chain: { code?: string; message?: string }[] = [];
-  for (let e = error as { code?: string; message?: string; cause?: unknown; original?: unknown } | undefined; e && chain.length < 6; ) {
+  for (
+    let e = error as { code?: string; message?: string; cause?: unknown; original?: unknown } | undefined;
+    e && chain.length < 6;
+  ) {
     chain.push(e);
     e = (e.original ?? e.cause) as typeof e;
   }
@@ -36,14 +39,21 @@ export function networkReason(error: unknown): string {
   const data = (error as { data?: { error?: string } }).data?.error;
   if (data) return `Slack answered ${data}`;
   if (!inner) return String(error);
-  return inner.code && inner.message && !inner.message.includes(inner.code) ? `${inner.code} (${inner.message})` : (inner.message ?? inner.code ?? String(error));
+  return inner.code && inner.message && !inner.message.includes(inner.code)
+    ? `${inner.code} (${inner.message})`
+    : (inner.message ?? inner.code ?? String(error));
 }
 
 export function slackConnection(options: SlackConnectionOptions): SlackConnection {
   const { slack, logger } = options;
   const { firstMs, maxMs } = options.backoff ?? { firstMs: 1_000, maxMs: 60_000 };
   const url = `${options.apiUrl.replace(/\/*$/, '/')}auth.test`;
-  const probe = new WebClient(options.botToken, { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: options.probeTimeoutMs ?? 10_000 });
+  const probe = new WebClient(options.botToken, {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+    timeout: options.probeTimeoutMs ?? 10_000,
+  });
   const stopping = new AbortController();
   let state: SlackState = { status: 'connecting', since: new Date().toISOString() };
   /** Once the Bolt app was asked to start, stopping must stop it (even mid-connect). */
@@ -68,9 +78,13 @@ export function slackConnection(options: SlackConnectionOptions): SlackConnectio
       } catch (error) {
         const reason = networkReason(error);
         const retryMs = Math.min(maxMs, firstMs * 2 ** Math.min(attempt - 1, 16));
-        if (state.status !== 'down') state = { status: 'down', since: new Date().toISOString(), url, error: reason, attempts: attempt };
+        if (state.status !== 'down')
+          state = { status: 'down', since: new Date().toISOString(), url, error: reason, attempts: attempt };
         else state = { ...state, error: reason, attempts: attempt };
-        logger.warn({ url, reason, attempt, retryInSeconds: retryMs / 1000 }, `cannot reach Slack: ${url} failed: ${reason}; retrying in ${retryMs / 1000} s`);
+        logger.warn(
+          { url, reason, attempt, retryInSeconds: retryMs / 1000 },
+          `cannot reach Slack: ${url} failed: ${reason}; retrying in ${retryMs / 1000} s`,
+        );
         await pause(retryMs);
       }
     }

@@ -1,7 +1,14 @@
 // Slack output for every process that has the bot token: the SlackNotifier (writes to the
 // outbox in Redis) and this process' share of the outbox delivery (the only path to Slack).
 import type { Redis } from 'ioredis';
-import { createOutbox, createOutboxWebClient, outboxKeys, startOutboxDelivery, type Outbox, type OutboxDelivery } from '../bot/outbox/index.ts';
+import {
+  createOutbox,
+  createOutboxWebClient,
+  outboxKeys,
+  startOutboxDelivery,
+  type Outbox,
+  type OutboxDelivery,
+} from '../bot/outbox/index.ts';
 import { postLane } from '../bot/outbox/keys.ts';
 import { SlackNotifier } from '../bot/slack-notifier.ts';
 import { knownSecretValues, type LoadedConfig } from '../config.ts';
@@ -15,14 +22,20 @@ export interface SlackOutput {
   delivery: Component;
 }
 
-export function buildSlackOutput(loaded: LoadedConfig, deps: { redis: Redis; logger: Logger; metrics: Metrics }): SlackOutput | null {
+export function buildSlackOutput(
+  loaded: LoadedConfig,
+  deps: { redis: Redis; logger: Logger; metrics: Metrics },
+): SlackOutput | null {
   const { config, secrets } = loaded;
   if (!secrets.slackBotToken) return null;
   const { prefix } = config.redis;
   const secretList = knownSecretValues(loaded);
   const outbox = createOutbox({ redis: deps.redis, prefix, secrets: secretList });
   const notifier = new SlackNotifier({ outbox, redis: deps.redis, prefix, logger: deps.logger });
-  const web = createOutboxWebClient({ token: secrets.slackBotToken, ...(config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl.replace(/\/+$/, '')}/` } : {}) });
+  const web = createOutboxWebClient({
+    token: secrets.slackBotToken,
+    ...(config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl.replace(/\/+$/, '')}/` } : {}),
+  });
   let running: OutboxDelivery | undefined;
   const delivery: Component = {
     name: 'slack-delivery',
@@ -48,7 +61,10 @@ export async function outboxDrained(redis: Redis, prefix: string, channel: strin
   const keys = outboxKeys(prefix);
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const [posts, edits] = await Promise.all([redis.llen(keys.fifo(postLane(channel))), redis.zcard(keys.editsDue(channel))]);
+    const [posts, edits] = await Promise.all([
+      redis.llen(keys.fifo(postLane(channel))),
+      redis.zcard(keys.editsDue(channel)),
+    ]);
     if (posts === 0 && edits === 0) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -15,7 +15,13 @@ import { redisEndpoint } from '../redis-endpoint.ts';
 export function buildStores(redis: Redis, { config, secrets }: Pick<LoadedConfig, 'config' | 'secrets'>) {
   const { prefix } = config.redis;
   const endpoint = redisEndpoint(config.redis, secrets);
-  const queue = createRunQueue({ redis: endpoint, prefix, replicaAck: replicaAckOf(config.redis), attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+  const queue = createRunQueue({
+    redis: endpoint,
+    prefix,
+    replicaAck: replicaAckOf(config.redis),
+    attempts: config.worker.attempts,
+    backoffMs: config.worker.backoffMs,
+  });
   return {
     /** For the connections a component opens of its own (BullMQ workers, blocking reads). */
     redisEndpoint: endpoint,

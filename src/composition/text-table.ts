@@ -4,7 +4,12 @@
 export function table(header: string[], rows: string[][]): string[] {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return all.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** "just now", "42 s ago", "3 min ago", "5 h ago", "2 d ago" (or "in …" for a future time). */
@@ -14,6 +19,12 @@ export function ago(at: number, now: number): string {
   const size = Math.abs(seconds);
   if (size < 5) return 'just now';
   const amount =
-    size < 90 ? `${size} s` : size < 90 * 60 ? `${Math.round(size / 60)} min` : size < 36 * 3600 ? `${Math.round(size / 3600)} h` : `${Math.round(size / 86400)} d`;
+    size < 90
+      ? `${size} s`
+      : size < 90 * 60
+        ? `${Math.round(size / 60)} min`
+        : size < 36 * 3600
+          ? `${Math.round(size / 3600)} h`
+          : `${Math.round(size / 86400)} d`;
   return seconds >= 0 ? `${amount} ago` : `in ${amount}`;
 }

@@ -28,19 +28,34 @@ export interface WorkerComponentDeps {
   metrics: Metrics;
 }
 
-export function workerComponent({ config, stores, stepDeps, notifier, logger, metrics }: WorkerComponentDeps): Component {
+export function workerComponent({
+  config,
+  stores,
+  stepDeps,
+  notifier,
+  logger,
+  metrics,
+}: WorkerComponentDeps): Component {
   const runDeps = { runs: stores.runs, steps: STEPS, stepDeps, notifier, audit: stores.audit, clock: systemClock };
   let worker: RunWorker | undefined;
   let chores: NodeJS.Timeout | undefined;
   let pools: PoolReconciler | undefined;
 
   const doChores = async () => {
-    await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
+    await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) =>
+      logger.warn({ err }, 'expiring approvals failed'),
+    );
     await stores
       .requeueStranded(systemClock.now)
-      .then((runIds) => runIds.length > 0 && logger.warn({ runIds }, 'queued runs had no job (their requester crashed); enqueued them'))
+      .then(
+        (runIds) =>
+          runIds.length > 0 &&
+          logger.warn({ runIds }, 'queued runs had no job (their requester crashed); enqueued them'),
+      )
       .catch((err: unknown) => logger.warn({ err }, 'sweeping stranded runs failed'));
-    await recordQueueDepth(stores.queue.queue, metrics.queueJobs).catch((err: unknown) => logger.debug({ err }, 'queue depth unavailable'));
+    await recordQueueDepth(stores.queue.queue, metrics.queueJobs).catch((err: unknown) =>
+      logger.debug({ err }, 'queue depth unavailable'),
+    );
   };
 
   return {
@@ -61,7 +76,12 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
         logger,
         onGaveUp: async (runId, reason) => void (await failAbandonedRun(runDeps, runId, reason)),
       });
-      pools = startPoolReconciler(config, stores, { hypervisor: stepDeps.hypervisor, registry: stepDeps.registry, notifier }, logger);
+      pools = startPoolReconciler(
+        config,
+        stores,
+        { hypervisor: stepDeps.hypervisor, registry: stepDeps.registry, notifier },
+        logger,
+      );
       chores = setInterval(() => void doChores(), CHORE_INTERVAL_MS);
       chores.unref();
       void doChores();
@@ -70,7 +90,8 @@ export function workerComponent({ config, stores, stepDeps, notifier, logger, me
       clearInterval(chores);
       pools?.stop();
       const result = await worker?.stop();
-      if (result && !result.drained) logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');
+      if (result && !result.drained)
+        logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');
       await Promise.race([stores.queue.close(), systemClock.sleep(2_000)]);
     },
   };

@@ -76,7 +76,8 @@ export function expiresAt(createdAt: number, ttlMinutes: number): number {
   return createdAt + ttlMinutes * 60_000;
 }
 
-export const isExpired = (approval: Pick<ApprovalState, 'expiresAt'>, now: number): boolean => now >= approval.expiresAt;
+export const isExpired = (approval: Pick<ApprovalState, 'expiresAt'>, now: number): boolean =>
+  now >= approval.expiresAt;
 
 const WHAT: Record<RunKind, string> = { reprovision: 'rebuild', deprovision: 'removal', provision: 'new runner' };
 
@@ -89,17 +90,25 @@ export function decideApproval(input: ApprovalInput): Result<ApprovalOutcome> {
   if (approval.status === 'expired' || isExpired(approval, now)) {
     const minutes = Math.max(0, Math.floor((now - approval.expiresAt) / 60_000));
     const when = minutes === 0 ? 'just now' : minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
-    return err({ code: 'APPROVAL.EXPIRED', message: `this request expired ${when} and nothing was changed; ask again if it is still needed` });
+    return err({
+      code: 'APPROVAL.EXPIRED',
+      message: `this request expired ${when} and nothing was changed; ask again if it is still needed`,
+    });
   }
   const isRequester = actor.userId === approval.requester;
   if (decision === 'deny') {
-    if (isRequester || isMember(actor, approvers)) return ok({ decision: 'denied', by: actor.userId, withdrawn: isRequester });
-    return err({ code: 'APPROVAL.NOT_APPROVER', message: `only ${describeMembers(approvers)} or the requester can deny this request` });
+    if (isRequester || isMember(actor, approvers))
+      return ok({ decision: 'denied', by: actor.userId, withdrawn: isRequester });
+    return err({
+      code: 'APPROVAL.NOT_APPROVER',
+      message: `only ${describeMembers(approvers)} or the requester can deny this request`,
+    });
   }
   if (isRequester) {
     const what = approval.kind ? WHAT[approval.kind] : 'change';
     return err({ code: 'APPROVAL.SELF', message: `you asked for this ${what}, so someone else must approve it` });
   }
-  if (!isMember(actor, approvers)) return err({ code: 'APPROVAL.NOT_APPROVER', message: `only ${describeMembers(approvers)} can approve` });
+  if (!isMember(actor, approvers))
+    return err({ code: 'APPROVAL.NOT_APPROVER', message: `only ${describeMembers(approvers)} can approve` });
   return ok({ decision: 'approved', by: actor.userId, withdrawn: false });
 }

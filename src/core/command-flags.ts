@@ -54,7 +54,11 @@ function readAmount(pattern: RegExp, bigUnit: string, bigMultiplier: number, val
 }
 
 /** Reads one option's value into `flags`, or says what was wrong with it. */
-export function applyFlagValue(flags: ParsedFlags, flag: Exclude<FlagName, 'dry-run'>, value: string): Result<void, string> {
+export function applyFlagValue(
+  flags: ParsedFlags,
+  flag: Exclude<FlagName, 'dry-run'>,
+  value: string,
+): Result<void, string> {
   const wrong = err(`\`--${flag}\` expects ${EXPECTS[flag]}, got ${quoteInput(value)}`);
   switch (flag) {
     case 'profile':
@@ -85,7 +89,10 @@ export function applyFlagValue(flags: ParsedFlags, flag: Exclude<FlagName, 'dry-
       return ok(undefined);
     }
     case 'tags': {
-      const tags = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+      const tags = value
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
       if (tags.length === 0) return wrong;
       flags.tags = tags;
       return ok(undefined);

@@ -1,7 +1,17 @@
 // The one usage text of `/runner` and of the `runnerbot` CLI, which takes the same commands
 // (src/composition/commands.ts reads its rows from here).
 
-export const SUBCOMMANDS = ['provision', 'reprovision', 'deprovision', 'scale', 'pools', 'list', 'status', 'audit', 'help'] as const;
+export const SUBCOMMANDS = [
+  'provision',
+  'reprovision',
+  'deprovision',
+  'scale',
+  'pools',
+  'list',
+  'status',
+  'audit',
+  'help',
+] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 interface Synopsis {
@@ -17,7 +27,7 @@ interface Synopsis {
 const SYNOPSIS: Record<Subcommand, Synopsis> = {
   provision: {
     args: 'NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
-    what: 'create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile\'s',
+    what: "create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile's",
     inTerminal: 'runs in this process, one line per step: break-glass, no Slack needed',
   },
   reprovision: {
@@ -35,7 +45,11 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
     inTerminal: 'asks first; --yes for scripts',
   },
   list: { args: '', terminalArgs: '[--json]', what: 'every runner runnerbot manages, with its state' },
-  status: { args: 'NAME', terminalArgs: 'NAME [--json]', what: 'one runner: its profile, VM, GitLab runner, last contact, recent runs and any drift between them' },
+  status: {
+    args: 'NAME',
+    terminalArgs: 'NAME [--json]',
+    what: 'one runner: its profile, VM, GitLab runner, last contact, recent runs and any drift between them',
+  },
   audit: {
     args: '[NAME]',
     terminalArgs: '[NAME | --runner NAME] [--since DURATION]',

@@ -9,10 +9,28 @@ import { didYouMean } from './did-you-mean.ts';
 import { parseScaleArgument } from './pool.ts';
 import { validateRunnerName } from './runner-name.ts';
 
-export { USAGE, synopsisOf, usageOf, usageText, SUBCOMMANDS, type Subcommand, type UsagePrefix } from './command-usage.ts';
+export {
+  USAGE,
+  synopsisOf,
+  usageOf,
+  usageText,
+  SUBCOMMANDS,
+  type Subcommand,
+  type UsagePrefix,
+} from './command-usage.ts';
 
 export type Command =
-  | { kind: 'provision'; name: string; profile?: string; cores?: number; memoryMiB?: number; diskGiB?: number; tags?: string[]; node?: string; dryRun: boolean }
+  | {
+      kind: 'provision';
+      name: string;
+      profile?: string;
+      cores?: number;
+      memoryMiB?: number;
+      diskGiB?: number;
+      tags?: string[];
+      node?: string;
+      dryRun: boolean;
+    }
   | { kind: 'reprovision'; name: string; reason?: string; profile?: string; dryRun: boolean }
   | { kind: 'deprovision'; name: string; reason?: string; dryRun: boolean }
   | { kind: 'scale'; profile: string; count: number }
@@ -35,10 +53,25 @@ export interface ParseOptions {
 
 /** Words people type for a subcommand; only ever suggested, never accepted. */
 const SYNONYMS: Record<string, Subcommand> = {
-  create: 'provision', new: 'provision', add: 'provision',
-  rebuild: 'reprovision', recreate: 'reprovision', redeploy: 'reprovision',
-  delete: 'deprovision', destroy: 'deprovision', remove: 'deprovision', rm: 'deprovision', del: 'deprovision',
-  resize: 'scale', pool: 'pools', ls: 'list', show: 'status', info: 'status', history: 'audit', log: 'audit', '?': 'help',
+  create: 'provision',
+  new: 'provision',
+  add: 'provision',
+  rebuild: 'reprovision',
+  recreate: 'reprovision',
+  redeploy: 'reprovision',
+  delete: 'deprovision',
+  destroy: 'deprovision',
+  remove: 'deprovision',
+  rm: 'deprovision',
+  del: 'deprovision',
+  resize: 'scale',
+  pool: 'pools',
+  ls: 'list',
+  show: 'status',
+  info: 'status',
+  history: 'audit',
+  log: 'audit',
+  '?': 'help',
 };
 
 const POSITIONALS: Record<Subcommand, { min: number; max: number; takes: string; needs?: string }> = {
@@ -58,7 +91,11 @@ export const MAX_COMMAND_CHARS = 2000;
 
 export function parseCommandText(text: string, options: ParseOptions = {}): Result<Command, CommandError> {
   if (text.length > MAX_COMMAND_CHARS) {
-    return err({ code: 'COMMAND.USAGE', message: `the command is ${text.length} characters long; at most ${MAX_COMMAND_CHARS} are accepted`, usage: usageText('/runner') });
+    return err({
+      code: 'COMMAND.USAGE',
+      message: `the command is ${text.length} characters long; at most ${MAX_COMMAND_CHARS} are accepted`,
+      usage: usageText('/runner'),
+    });
   }
   return parseTokens(tokenizeText(text), '/runner', options);
 }
@@ -76,7 +113,11 @@ function unknownCommand(word: string, prefix: UsagePrefix): Result<never, Comman
   const hint = suggestion
     ? `did you mean \`${suggestion}\`?`
     : `the commands are ${SUBCOMMANDS.slice(0, -1).join(', ')} and ${SUBCOMMANDS.at(-1)}`;
-  return err({ code: 'COMMAND.UNKNOWN', message: `unknown command ${quoteInput(word)}; ${hint}`, usage: usageText(prefix) });
+  return err({
+    code: 'COMMAND.UNKNOWN',
+    message: `unknown command ${quoteInput(word)}; ${hint}`,
+    usage: usageText(prefix),
+  });
 }
 
 function parseTokens(tokens: Token[], prefix: UsagePrefix, options: ParseOptions): Result<Command, CommandError> {
@@ -92,11 +133,15 @@ function parseTokens(tokens: Token[], prefix: UsagePrefix, options: ParseOptions
   if (sub === 'help') {
     const topic = positionals[0];
     if (topic === undefined) return ok({ kind: 'help' });
-    return isSubcommand(topic.toLowerCase()) ? ok({ kind: 'help', topic: topic.toLowerCase() as Subcommand }) : unknownCommand(topic, prefix);
+    return isSubcommand(topic.toLowerCase())
+      ? ok({ kind: 'help', topic: topic.toLowerCase() as Subcommand })
+      : unknownCommand(topic, prefix);
   }
   if (sub === 'scale') {
     const scale = parseScaleArgument(positionals[0] ?? '');
-    return scale.ok ? ok({ kind: 'scale', ...scale.value }) : err({ code: 'COMMAND.USAGE', message: scale.error, usage });
+    return scale.ok
+      ? ok({ kind: 'scale', ...scale.value })
+      : err({ code: 'COMMAND.USAGE', message: scale.error, usage });
   }
   const name = positionals[0];
   if (name !== undefined && options.namePattern !== undefined) {
@@ -107,11 +152,22 @@ function parseTokens(tokens: Token[], prefix: UsagePrefix, options: ParseOptions
 }
 
 function buildCommand(sub: Exclude<Subcommand, 'help' | 'scale'>, name: string | undefined, f: ParsedFlags): Command {
-  const some = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const some = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   const named = name ?? '';
   switch (sub) {
     case 'provision':
-      return some({ kind: sub, name: named, profile: f.profile, cores: f.cores, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, tags: f.tags, node: f.node, dryRun: f.dryRun });
+      return some({
+        kind: sub,
+        name: named,
+        profile: f.profile,
+        cores: f.cores,
+        memoryMiB: f.memoryMiB,
+        diskGiB: f.diskGiB,
+        tags: f.tags,
+        node: f.node,
+        dryRun: f.dryRun,
+      });
     case 'reprovision':
       return some({ kind: sub, name: named, reason: f.reason, profile: f.profile, dryRun: f.dryRun });
     case 'deprovision':
@@ -159,7 +215,8 @@ function readArguments(sub: Subcommand, tokens: Token[]): Result<Arguments | 'he
     if (!applied.ok) return applied;
   }
   const arity = POSITIONALS[sub];
-  if (positionals.length < arity.min || positionals[0] === '') return err(`\`${sub}\` needs ${arity.needs ?? 'a runner name'}`);
+  if (positionals.length < arity.min || positionals[0] === '')
+    return err(`\`${sub}\` needs ${arity.needs ?? 'a runner name'}`);
   const extra = positionals[arity.max];
   if (extra !== undefined) return err(`unexpected ${quoteInput(extra)}: \`${sub}\` takes ${arity.takes}`);
   return ok({ flags, positionals });

@@ -20,12 +20,23 @@ export function tomlTime(at: number | string | null): string {
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\f': '\\f',
+  '\r': '\\r',
+};
 
 /** A TOML basic string: quotes, backslashes and control characters escaped. */
 export function tomlString(value: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-  const body = value.replace(/["\\\u0000-\u001f\u007f]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
+  const body = value.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+    /["\\\u0000-\u001f\u007f]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`,
+  );
   return `"${body}"`;
 }
 
@@ -33,7 +44,14 @@ const tomlList = (values: readonly string[]): string => `[${values.map(tomlStrin
 
 // The token fields sit as `gitlab-runner register` writes them (common/config.go RunnerCredentials):
 // with `token_expires_at` set, gitlab-runner rotates the token itself before it expires.
-export function renderConfigToml({ spec, gitlabUrl, runnerId, token, tokenObtainedAt, tokenExpiresAt }: ConfigTomlInput): string {
+export function renderConfigToml({
+  spec,
+  gitlabUrl,
+  runnerId,
+  token,
+  tokenObtainedAt,
+  tokenExpiresAt,
+}: ConfigTomlInput): string {
   return [
     '# Written by runnerbot; local changes are overwritten on the next provision.',
     `concurrent = ${spec.concurrency}`,

@@ -30,4 +30,5 @@ export const MIN_REFRESH_MS = 2_000;
 export const UPSTREAM_CALLS_PER_SECOND = 1;
 
 /** When `view` is due for a refresh. */
-export const refreshDueAt = (view: UpstreamView): number => view.takenAt + Math.max(MIN_REFRESH_MS, (view.calls / UPSTREAM_CALLS_PER_SECOND) * 1000);
+export const refreshDueAt = (view: UpstreamView): number =>
+  view.takenAt + Math.max(MIN_REFRESH_MS, (view.calls / UPSTREAM_CALLS_PER_SECOND) * 1000);

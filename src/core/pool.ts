@@ -63,11 +63,17 @@ export interface PoolPlan {
  * pool keeps its newest healthy members, rebuilds lost ones it still needs, and lists the rest,
  * oldest first, as surplus (retired only with approval, never by the reconciler).
  */
-export function planPool(snapshot: PoolSnapshot, nameOf: (index: number) => string, indexOf: (name: string) => number | null): PoolPlan {
+export function planPool(
+  snapshot: PoolSnapshot,
+  nameOf: (index: number) => string,
+  indexOf: (name: string) => number | null,
+): PoolPlan {
   const busy = new Set([...snapshot.pending, ...snapshot.leaving]);
   const members = snapshot.members.filter((m) => !busy.has(m.name));
   const needed = Math.max(0, snapshot.desired - snapshot.pending.length);
-  const byPreference = [...members].sort((a, b) => Number(Boolean(a.lost)) - Number(Boolean(b.lost)) || b.provisionedAt - a.provisionedAt);
+  const byPreference = [...members].sort(
+    (a, b) => Number(Boolean(a.lost)) - Number(Boolean(b.lost)) || b.provisionedAt - a.provisionedAt,
+  );
   const kept = byPreference.slice(0, needed);
   const surplus = byPreference
     .slice(needed)

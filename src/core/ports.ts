@@ -173,7 +173,13 @@ export type ProgressEvent =
   | { type: 'run-started'; run: RunRecord }
   | { type: 'step-started'; run: RunRecord; step: StepName }
   | { type: 'step-finished'; run: RunRecord; step: StepName; applied: boolean; durationMs: number; warnings?: string[] }
-  | { type: 'step-failed'; run: RunRecord; step: StepName; error: { code: string; message: string }; willRetry: boolean }
+  | {
+      type: 'step-failed';
+      run: RunRecord;
+      step: StepName;
+      error: { code: string; message: string };
+      willRetry: boolean;
+    }
   | { type: 'approval-decided'; run: RunRecord; decision: ApprovalDecision; by: string }
   | { type: 'run-finished'; run: RunRecord };
 
@@ -198,7 +204,10 @@ export interface RunStore {
   create(run: RunRecord): Promise<{ created: true } | { created: false; activeRunId: string }>;
   get(id: string): Promise<RunRecord | null>;
   /** Merges a patch; `outputs` are merged key by key. */
-  update(id: string, patch: Partial<Omit<RunRecord, 'id' | 'outputs'>> & { outputs?: Partial<RunOutputs> }): Promise<RunRecord>;
+  update(
+    id: string,
+    patch: Partial<Omit<RunRecord, 'id' | 'outputs'>> & { outputs?: Partial<RunOutputs> },
+  ): Promise<RunRecord>;
   /** The active (not final) run for a runner name, if any. */
   activeFor(runner: string): Promise<RunRecord | null>;
   /** Releases the runner name when the run reaches a final status. */

@@ -23,8 +23,17 @@ export interface PrivilegeLayout {
 
 /** Runner VMs live in the pool: privileges on `/pool/{pool}` propagate to them. */
 export const RUNNER_VM_PRIVILEGES = [
-  'VM.Allocate', 'VM.Audit', 'VM.Config.CPU', 'VM.Config.Cloudinit', 'VM.Config.Disk', 'VM.Config.Memory',
-  'VM.Config.Network', 'VM.Config.Options', 'VM.GuestAgent.Audit', 'VM.PowerMgmt', 'Pool.Audit',
+  'VM.Allocate',
+  'VM.Audit',
+  'VM.Config.CPU',
+  'VM.Config.Cloudinit',
+  'VM.Config.Disk',
+  'VM.Config.Memory',
+  'VM.Config.Network',
+  'VM.Config.Options',
+  'VM.GuestAgent.Audit',
+  'VM.PowerMgmt',
+  'Pool.Audit',
 ];
 export const TEMPLATE_PRIVILEGES = ['VM.Audit', 'VM.Clone'];
 export const NODE_PRIVILEGES = ['Sys.Audit'];
@@ -38,12 +47,36 @@ const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 export function requiredPrivileges(layout: PrivilegeLayout): PrivilegeNeed[] {
   return [
-    { path: '/vms', privileges: ['VM.Audit'], purpose: 'see every VM, so a runner name another VM already has is refused' },
-    { path: `/pool/${layout.pool}`, privileges: RUNNER_VM_PRIVILEGES, purpose: 'create, configure, start, stop and delete runner VMs in the pool' },
-    ...unique(layout.templates).map((vmid) => ({ path: `/vms/${vmid}`, privileges: TEMPLATE_PRIVILEGES, purpose: `clone template ${vmid}` })),
-    ...unique(layout.nodes).map((node) => ({ path: `/nodes/${node}`, privileges: NODE_PRIVILEGES, purpose: `see node ${node}, its memory and its bridges` })),
-    ...unique(layout.storages).map((storage) => ({ path: `/storage/${storage}`, privileges: STORAGE_PRIVILEGES, purpose: `put cloned disks on storage ${storage}` })),
-    ...unique(layout.bridges).map((bridge) => ({ path: bridgeAclPath(bridge), privileges: BRIDGE_PRIVILEGES, purpose: `attach runner VMs to bridge ${bridge}` })),
+    {
+      path: '/vms',
+      privileges: ['VM.Audit'],
+      purpose: 'see every VM, so a runner name another VM already has is refused',
+    },
+    {
+      path: `/pool/${layout.pool}`,
+      privileges: RUNNER_VM_PRIVILEGES,
+      purpose: 'create, configure, start, stop and delete runner VMs in the pool',
+    },
+    ...unique(layout.templates).map((vmid) => ({
+      path: `/vms/${vmid}`,
+      privileges: TEMPLATE_PRIVILEGES,
+      purpose: `clone template ${vmid}`,
+    })),
+    ...unique(layout.nodes).map((node) => ({
+      path: `/nodes/${node}`,
+      privileges: NODE_PRIVILEGES,
+      purpose: `see node ${node}, its memory and its bridges`,
+    })),
+    ...unique(layout.storages).map((storage) => ({
+      path: `/storage/${storage}`,
+      privileges: STORAGE_PRIVILEGES,
+      purpose: `put cloned disks on storage ${storage}`,
+    })),
+    ...unique(layout.bridges).map((bridge) => ({
+      path: bridgeAclPath(bridge),
+      privileges: BRIDGE_PRIVILEGES,
+      purpose: `attach runner VMs to bridge ${bridge}`,
+    })),
   ];
 }
 

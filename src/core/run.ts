@@ -5,14 +5,7 @@ import type { RunKind, StepName } from './plan.ts';
 
 export type { RunKind };
 
-export type RunStatus =
-  | 'awaiting_approval'
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'denied'
-  | 'expired';
+export type RunStatus = 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'denied' | 'expired';
 
 export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'denied', 'expired'];
 

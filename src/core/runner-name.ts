@@ -17,7 +17,10 @@ export function compileNamePattern(pattern: string): Result<RE2JS> {
     return ok(RE2JS.compile(pattern));
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return err({ code: 'CONFIG.INVALID', message: `runners.namePattern ${quoteInput(pattern)} is not a valid regular expression: ${reason}` });
+    return err({
+      code: 'CONFIG.INVALID',
+      message: `runners.namePattern ${quoteInput(pattern)} is not a valid regular expression: ${reason}`,
+    });
   }
 }
 

@@ -17,13 +17,17 @@ export interface HealthParts {
 }
 
 /** `isHealthy` is asked on every probe, e.g. `() => pingRedis(redis)`. */
-export function healthRoute(isHealthy: () => Promise<boolean>, { redisFacts, degradable = [] }: HealthParts = {}): Route {
+export function healthRoute(
+  isHealthy: () => Promise<boolean>,
+  { redisFacts, degradable = [] }: HealthParts = {},
+): Route {
   return {
     method: 'GET',
     path: '/healthz',
     handler: async (_req, res) => {
       const parts = Object.fromEntries(degradable.map((d) => [d.name, d.state()]));
-      if (!(await isHealthy())) return sendJson(res, 503, { status: 'unavailable', reason: 'redis does not answer', ...parts });
+      if (!(await isHealthy()))
+        return sendJson(res, 503, { status: 'unavailable', reason: 'redis does not answer', ...parts });
       const degraded = degradable.some((d) => d.state().status !== 'up');
       const redis = redisFacts ? await withinTimeout(redisFacts()) : undefined;
       sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', ...parts, ...(redis ? { redis } : {}) });

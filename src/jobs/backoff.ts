@@ -9,7 +9,11 @@ export interface BackoffSettings {
 }
 
 /** The delay before the retry that follows failed attempt number `attemptsMade` (1-based). */
-export function retryDelay(attemptsMade: number, settings: BackoffSettings, random: () => number = Math.random): number {
+export function retryDelay(
+  attemptsMade: number,
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+): number {
   const exponential = settings.baseMs * 2 ** Math.max(0, attemptsMade - 1);
   const capped = Math.min(settings.maxMs, exponential);
   return Math.round(capped / 2 + random() * (capped / 2));

@@ -2,7 +2,16 @@
 import type { Queue } from 'bullmq';
 import type { Gauge } from 'prom-client';
 
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children', 'completed', 'failed'] as const;
+export const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'paused',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 export async function recordQueueDepth(queue: Pick<Queue, 'getJobCounts'>, gauge: Gauge<'state'>): Promise<void> {
   const counts = await queue.getJobCounts(...QUEUE_STATES);

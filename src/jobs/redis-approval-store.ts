@@ -28,7 +28,11 @@ export interface RedisApprovalStoreOptions {
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
-export function createRedisApprovalStore(redis: Redis, prefix: string, options: RedisApprovalStoreOptions = {}): ApprovalStore {
+export function createRedisApprovalStore(
+  redis: Redis,
+  prefix: string,
+  options: RedisApprovalStoreOptions = {},
+): ApprovalStore {
   const keys = redisKeys(prefix);
   const keepMs = options.keepAfterExpiryMs ?? WEEK_MS;
 
@@ -47,13 +51,26 @@ export function createRedisApprovalStore(redis: Redis, prefix: string, options: 
 
   return {
     async open(approval) {
-      const fields = ['requester', approval.requester, 'createdAt', approval.createdAt, 'expiresAt', approval.expiresAt];
+      const fields = [
+        'requester',
+        approval.requester,
+        'createdAt',
+        approval.createdAt,
+        'expiresAt',
+        approval.expiresAt,
+      ];
       const end = approval.expiresAt + keepMs;
-      await openApproval(redis, [keys.approval(approval.runId), keys.pendingApprovals], [approval.runId, approval.expiresAt, end, ...fields]);
+      await openApproval(
+        redis,
+        [keys.approval(approval.runId), keys.pendingApprovals],
+        [approval.runId, approval.expiresAt, end, ...fields],
+      );
     },
     get,
     async decide(runId, decision, by, at) {
-      return (await decideApproval(redis, [keys.approval(runId), keys.pendingApprovals], [runId, decision, by, at])) === 1;
+      return (
+        (await decideApproval(redis, [keys.approval(runId), keys.pendingApprovals], [runId, decision, by, at])) === 1
+      );
     },
     async expired(now) {
       const due = await redis.zrangebyscore(keys.pendingApprovals, '-inf', now);

@@ -9,7 +9,12 @@ const reconnectDelay = (attempt: number): number => Math.min(attempt * 200, 2000
 
 /** For enqueueing: no offline queue, so a command fails at once while disconnected. */
 export function createProducerRedis(endpoint: RedisEndpoint): Redis {
-  return connectRedis(endpoint, { enableOfflineQueue: false, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: reconnectDelay });
+  return connectRedis(endpoint, {
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: reconnectDelay,
+  });
 }
 
 /** For BullMQ workers: blocking commands and retries forever, as BullMQ requires. */

@@ -64,7 +64,11 @@ export function createRedisCoordination(redis: Redis, prefix: string, options: R
       const key = keys.cloneSlots(node);
       const leases = keys.cloneSlotLeases(node);
       const tryTake = async () =>
-        (await takeSlot(redis, [key, leases], [runId, options.clonesPerNode, slotTtlMs, keys.run(''), keys.runnerLock('')])) === 1;
+        (await takeSlot(
+          redis,
+          [key, leases],
+          [runId, options.clonesPerNode, slotTtlMs, keys.run(''), keys.runnerLock('')],
+        )) === 1;
       while (!(await tryTake())) {
         if (signal?.aborted) throw transient('STEP.TRANSIENT', `gave up waiting for a clone slot on ${node}`);
         await new Promise((resolve) => setTimeout(resolve, pollMs));

@@ -47,7 +47,8 @@ export function createRedisRunStore(redis: Redis, prefix: string, options: Redis
   async function patch(id: string, fields: Record<string, unknown>, activeKey?: string): Promise<RunRecord> {
     const { set, remove } = encodePatch({ ...fields, updatedAt: now() });
     const scriptKeys = activeKey ? [keys.run(id), activeKey] : [keys.run(id)];
-    const reply = (await patchRun(redis, scriptKeys, [id, retentionMs, set.length, ...set, ...remove])) as string[] | null;
+    const reply = (await patchRun(redis, scriptKeys, [id, retentionMs, set.length, ...set, ...remove])) as
+      string[] | null;
     const record = reply ? decodeRecord(pairsToHash(reply)) : null;
     if (!record) throw permanent('RUN.NOT_FOUND', `run ${id} does not exist`);
     return record;
@@ -57,7 +58,9 @@ export function createRedisRunStore(redis: Redis, prefix: string, options: Redis
     const pipeline = redis.pipeline();
     for (const id of ids) pipeline.hgetall(keys.run(id));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([, hash]) => decodeRecord(hash as Record<string, string>)).filter((r): r is RunRecord => r !== null);
+    return replies
+      .map(([, hash]) => decodeRecord(hash as Record<string, string>))
+      .filter((r): r is RunRecord => r !== null);
   }
 
   return {

@@ -13,7 +13,10 @@ export interface ReplicaAck {
 
 export const NO_REPLICA_ACK: ReplicaAck = { replicas: 0, timeoutMs: 0 };
 
-export const replicaAckOf = (redis: Pick<RedisConfig, 'replicasToAck' | 'replicaAckTimeoutMs'>): ReplicaAck => ({ replicas: redis.replicasToAck, timeoutMs: redis.replicaAckTimeoutMs });
+export const replicaAckOf = (redis: Pick<RedisConfig, 'replicasToAck' | 'replicaAckTimeoutMs'>): ReplicaAck => ({
+  replicas: redis.replicasToAck,
+  timeoutMs: redis.replicaAckTimeoutMs,
+});
 
 /**
  * How many replicas confirmed every write this connection made to the primary of `key`. On a

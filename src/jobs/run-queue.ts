@@ -63,7 +63,8 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
   async function confirmReplicated(runId: string): Promise<void> {
     const held = await replicasHolding(connection, queueKey, ack);
     if (held >= ack.replicas) return;
-    if ((await queue.remove(runId)) === 1) throw unavailable(`only ${held} of ${ack.replicas} Redis replicas confirmed it within ${ack.timeoutMs} ms`);
+    if ((await queue.remove(runId)) === 1)
+      throw unavailable(`only ${held} of ${ack.replicas} Redis replicas confirmed it within ${ack.timeoutMs} ms`);
   }
 
   return {
@@ -75,7 +76,10 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
         timer = setTimeout(() => reject(unavailable(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       try {
-        await Promise.race([queue.add('run', { runId }, { jobId: runId }).then(() => confirmReplicated(runId)), timeout]);
+        await Promise.race([
+          queue.add('run', { runId }, { jobId: runId }).then(() => confirmReplicated(runId)),
+          timeout,
+        ]);
       } catch (error) {
         throw error instanceof RunnerbotError ? error : unavailable((error as Error).message, error);
       } finally {

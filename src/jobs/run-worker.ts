@@ -72,15 +72,22 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
     maxStalledCount: CRASHES_ARE_NOT_ATTEMPTS,
     settings: {
       backoffStrategy: (attemptsMade, _type, _error, job) =>
-        retryDelay(attemptsMade, { baseMs: job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 5_000) : 5_000, maxMs: options.maxBackoffMs }),
+        retryDelay(attemptsMade, {
+          baseMs: job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 5_000) : 5_000,
+          maxMs: options.maxBackoffMs,
+        }),
     },
   });
   worker.on('error', (error) => options.logger.error({ err: error.message }, 'run worker error'));
   worker.on('failed', (job, error) => {
     if (!job) return;
-    const final = error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final =
+      error instanceof UnrecoverableError ||
+      error.name === 'UnrecoverableError' ||
+      job.attemptsMade >= (job.opts.attempts ?? 1);
     options.logger.warn({ runId: job.data.runId, err: error.message, final }, 'run job failed');
-    if (final && !(error instanceof RunEndedError)) void options.onGaveUp?.(job.data.runId, error.message).catch(() => undefined);
+    if (final && !(error instanceof RunEndedError))
+      void options.onGaveUp?.(job.data.runId, error.message).catch(() => undefined);
   });
 
   return {
@@ -112,7 +119,13 @@ const CRASHES_ARE_NOT_ATTEMPTS = 1_000_000_000;
 function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([promise.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {

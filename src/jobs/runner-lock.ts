@@ -38,7 +38,12 @@ export interface HeldRunnerLock extends RunnerLock {
  * holder has it. `assert` throws a transient LOCK.LOST once another holder took over: the run is
  * not failed, because it goes on (or resumes) under whoever holds the lock now.
  */
-export async function acquireRunnerLock(redis: Redis, prefix: string, runner: string, ttlMs: number): Promise<HeldRunnerLock | null> {
+export async function acquireRunnerLock(
+  redis: Redis,
+  prefix: string,
+  runner: string,
+  ttlMs: number,
+): Promise<HeldRunnerLock | null> {
   const keys = [redisKeys(prefix).runnerLock(runner), redisKeys(prefix).runnerFence(runner)];
   const token = Number(await acquire(redis, keys, [ttlMs]));
   if (token === 0) return null;

@@ -23,7 +23,12 @@ export interface JobLookup {
 const WEEK_MS = 7 * 24 * 3600_000;
 
 /** Enqueues every stranded run; returns their ids. */
-export async function requeueStrandedRuns(redis: Redis, prefix: string, queue: JobQueue & JobLookup, options: StrandedRunsOptions): Promise<string[]> {
+export async function requeueStrandedRuns(
+  redis: Redis,
+  prefix: string,
+  queue: JobQueue & JobLookup,
+  options: StrandedRunsOptions,
+): Promise<string[]> {
   const keys = redisKeys(prefix);
   const now = options.now();
   const ids = await redis.zrangebyscore(keys.recentRuns, now - (options.lookBackMs ?? WEEK_MS), now - options.graceMs);

@@ -44,7 +44,11 @@ function toRunner(r: RunnerDetails): GitlabRunner {
 }
 
 export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegistry {
-  const api = new Gitlab({ host: config.url.replace(/\/+$/, ''), token: config.token, queryTimeout: config.requestTimeoutMs ?? 30_000 });
+  const api = new Gitlab({
+    host: config.url.replace(/\/+$/, ''),
+    token: config.token,
+    queryTimeout: config.requestTimeoutMs ?? 30_000,
+  });
   const secrets = [config.token];
 
   async function call<T>(attempt: Attempt, fn: () => Promise<T>, on404?: () => T): Promise<T> {
@@ -57,7 +61,11 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
   }
   const manage = (action: string): Attempt => ({ action, scope: 'manage_runner' });
   const show = (id: number) =>
-    call(manage(`read runner ${id}`), async () => toRunner((await api.Runners.show(id)) as unknown as RunnerDetails), () => null);
+    call(
+      manage(`read runner ${id}`),
+      async () => toRunner((await api.Runners.show(id)) as unknown as RunnerDetails),
+      () => null,
+    );
 
   return {
     async createRunner(req: CreateRunnerRequest) {
@@ -72,7 +80,11 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
           ...(req.maximumTimeout === undefined ? {} : { maximumTimeout: req.maximumTimeout }),
         }),
       );
-      return { id: created.id, token: created.token, tokenExpiresAt: expiry((created as { token_expires_at?: unknown }).token_expires_at) };
+      return {
+        id: created.id,
+        token: created.token,
+        tokenExpiresAt: expiry((created as { token_expires_at?: unknown }).token_expires_at),
+      };
     },
 
     getRunner: show,
@@ -81,7 +93,9 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
       const instance = config.runnerType === 'instance_type';
       const attempt = { action: 'list runners', scope: instance ? 'read_api (as an administrator)' : 'read_api' };
       const listed = await call(attempt, () =>
-        instance ? api.Runners.all({ type: config.runnerType }) : api.Runners.all({ owned: true, type: config.runnerType }),
+        instance
+          ? api.Runners.all({ type: config.runnerType })
+          : api.Runners.all({ owned: true, type: config.runnerType }),
       );
       const ids = listed.filter((r) => r.description === description).map((r) => r.id);
       const found = await Promise.all(ids.map(show));
@@ -89,17 +103,29 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
     },
 
     async setPaused(id, paused) {
-      const done = await call(manage(`${paused ? 'pause' : 'unpause'} runner ${id}`), () => api.Runners.edit(id, { paused }).then(() => true), () => false);
+      const done = await call(
+        manage(`${paused ? 'pause' : 'unpause'} runner ${id}`),
+        () => api.Runners.edit(id, { paused }).then(() => true),
+        () => false,
+      );
       if (!done) throw permanent('RUNNER.NOT_FOUND', `GitLab runner ${id} does not exist`);
     },
 
     async runningJobs(id) {
-      const jobs = await call(manage(`list the jobs of runner ${id}`), () => api.Runners.allJobs(id, { status: 'running' }), () => []);
+      const jobs = await call(
+        manage(`list the jobs of runner ${id}`),
+        () => api.Runners.allJobs(id, { status: 'running' }),
+        () => [],
+      );
       return jobs.length;
     },
 
     async deleteRunner(id) {
-      await call(manage(`delete runner ${id}`), () => api.Runners.remove({ runnerId: id }), () => null);
+      await call(
+        manage(`delete runner ${id}`),
+        () => api.Runners.remove({ runnerId: id }),
+        () => null,
+      );
     },
 
     async resetToken(id) {
@@ -114,4 +140,5 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
 }
 
 /** GitLab's `token_expires_at`: an ISO 8601 time, or null when the instance sets no expiry. */
-const expiry = (value: unknown): string | null => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null);
+const expiry = (value: unknown): string | null =>
+  typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null;

@@ -33,11 +33,15 @@ export function createProxmoxInspector(options: ProxmoxOptions): ProxmoxInspecto
   };
   return {
     async privilegesOn(path) {
-      const answer = (await call(`read its permissions on ${path}`, () => api.access.permissions.$get({ path }))) as Record<string, Record<string, unknown>>;
+      const answer = (await call(`read its permissions on ${path}`, () =>
+        api.access.permissions.$get({ path }),
+      )) as Record<string, Record<string, unknown>>;
       return answer[path] ?? {};
     },
     async bridges(node) {
-      const interfaces = await call(`list the bridges of node ${node}`, () => api.nodes.$(node).network.$get({ type: 'any_bridge' }));
+      const interfaces = await call(`list the bridges of node ${node}`, () =>
+        api.nodes.$(node).network.$get({ type: 'any_bridge' }),
+      );
       return interfaces.map((i) => i.iface);
     },
     async pools() {

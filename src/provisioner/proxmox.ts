@@ -4,7 +4,16 @@ import proxmoxApi from 'proxmox-api';
 import type { Proxmox, ProxmoxEngineOptions } from 'proxmox-api';
 import { permanent, transient } from '../core/errors.ts';
 import { pollDelay } from '../core/poll-backoff.ts';
-import type { CloneRequest, Hypervisor, NodeSummary, StorageSummary, TaskOutcome, TaskRef, VmSettings, VmSummary } from '../core/ports.ts';
+import type {
+  CloneRequest,
+  Hypervisor,
+  NodeSummary,
+  StorageSummary,
+  TaskOutcome,
+  TaskRef,
+  VmSettings,
+  VmSummary,
+} from '../core/ports.ts';
 import { fetchTrusting } from './proxmox/https-fetch.ts';
 import { layoutFix, parseFailure, toRunnerbotError } from './proxmox/errors.ts';
 import type { PveFailure } from './proxmox/errors.ts';
@@ -54,7 +63,11 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
   });
   const pollMs = options.pollMs ?? 1000;
 
-  async function call<T>(action: string, request: () => Promise<T>, onFailure?: (f: PveFailure) => T | undefined): Promise<T> {
+  async function call<T>(
+    action: string,
+    request: () => Promise<T>,
+    onFailure?: (f: PveFailure) => T | undefined,
+  ): Promise<T> {
     try {
       return await request();
     } catch (error) {
@@ -67,7 +80,11 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
 
   // A GET changes nothing, so a 5xx answer is simply asked again: one busy pveproxy worker must
   // not send a whole job back to the queue. (A lost connection is already retried by the client.)
-  async function read<T>(action: string, request: () => Promise<T>, onFailure?: (f: PveFailure) => T | undefined): Promise<T> {
+  async function read<T>(
+    action: string,
+    request: () => Promise<T>,
+    onFailure?: (f: PveFailure) => T | undefined,
+  ): Promise<T> {
     for (let tries = 1; ; tries++) {
       const seen: { status?: number } = {};
       try {
@@ -84,29 +101,40 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
   // A task that warned succeeded; its warnings are in its log (pve-common RESTEnvironment log_warn).
   async function outcome(task: TaskRef, exitstatus: string): Promise<TaskOutcome> {
     if (!WARNED.test(exitstatus)) return { warnings: [] };
-    const log = await read(`read the log of task ${task.upid}`, () => api.nodes.$(task.node).tasks.$(task.upid).log.$get({ limit: 1000 }));
+    const log = await read(`read the log of task ${task.upid}`, () =>
+      api.nodes.$(task.node).tasks.$(task.upid).log.$get({ limit: 1000 }),
+    );
     return { warnings: warningLines(log.map((line) => String(line.t ?? ''))) };
   }
 
   async function waitTask(task: TaskRef, timeoutMs: number): Promise<TaskOutcome> {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
-      const status = await call(`read task ${task.upid}`, () => api.nodes.$(task.node).tasks.$(task.upid).status.$get()).catch((error: unknown) => {
+      const status = await call(`read task ${task.upid}`, () =>
+        api.nodes.$(task.node).tasks.$(task.upid).status.$get(),
+      ).catch((error: unknown) => {
         if (error instanceof Error && 'transient' in error && error.transient) return null;
         throw error;
       });
       if (status?.status === 'stopped') {
-        if (status.exitstatus === 'OK' || WARNED.test(status.exitstatus ?? '')) return outcome(task, status.exitstatus ?? '');
+        if (status.exitstatus === 'OK' || WARNED.test(status.exitstatus ?? ''))
+          return outcome(task, status.exitstatus ?? '');
         const fix = layoutFix(status.exitstatus ?? '');
         const text = `Proxmox task ${task.upid} failed: ${status.exitstatus ?? 'no exit status'}${fix ? `; ${fix}` : ''}`;
-        throw TASK_TRANSIENT.test(status.exitstatus ?? '') ? transient('PROXMOX.TASK_FAILED', text) : permanent('PROXMOX.TASK_FAILED', text);
+        throw TASK_TRANSIENT.test(status.exitstatus ?? '')
+          ? transient('PROXMOX.TASK_FAILED', text)
+          : permanent('PROXMOX.TASK_FAILED', text);
       }
-      if (Date.now() >= deadline) throw transient('STEP.TIMEOUT', `Proxmox task ${task.upid} still running after ${timeoutMs} ms`);
+      if (Date.now() >= deadline)
+        throw transient('STEP.TIMEOUT', `Proxmox task ${task.upid} still running after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, pollDelay(attempt, pollMs)));
     }
   }
 
-  const taskOn = (node: string, upid: unknown): TaskRef => ({ node: /^UPID:([^:]+):/.exec(String(upid))?.[1] ?? node, upid: String(upid) });
+  const taskOn = (node: string, upid: unknown): TaskRef => ({
+    node: /^UPID:([^:]+):/.exec(String(upid))?.[1] ?? node,
+    upid: String(upid),
+  });
 
   return {
     async listVms(): Promise<VmSummary[]> {
@@ -128,14 +156,22 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
       const resources = await read('list nodes', () => api.cluster.resources.$get({ type: 'node' }));
       return resources
         .filter((r) => r.type === 'node' && r.node)
-        .map((r) => ({ node: r.node!, online: r.status === 'online', freeMemoryBytes: Math.max(0, (r.maxmem ?? 0) - (r.mem ?? 0)) }));
+        .map((r) => ({
+          node: r.node!,
+          online: r.status === 'online',
+          freeMemoryBytes: Math.max(0, (r.maxmem ?? 0) - (r.mem ?? 0)),
+        }));
     },
 
     async isVmidFree(vmid) {
-      return read(`check that VMID ${vmid} is free`, async () => {
-        await api.cluster.nextid.$get({ vmid });
-        return true;
-      }, (f) => (f.status === 400 && f.errors?.vmid ? false : undefined));
+      return read(
+        `check that VMID ${vmid} is free`,
+        async () => {
+          await api.cluster.nextid.$get({ vmid });
+          return true;
+        },
+        (f) => (f.status === 400 && f.errors?.vmid ? false : undefined),
+      );
     },
 
     async cloneVm(req: CloneRequest) {
@@ -148,7 +184,9 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
         ...(req.full && req.storage ? { storage: req.storage } : {}),
         ...(req.description !== undefined ? { description: req.description } : {}),
       };
-      const upid = await call(`clone template ${req.templateVmid} into VM ${req.newid}`, () => vm(req.templateNode, req.templateVmid).clone.$post(params));
+      const upid = await call(`clone template ${req.templateVmid} into VM ${req.newid}`, () =>
+        vm(req.templateNode, req.templateVmid).clone.$post(params),
+      );
       return taskOn(req.templateNode, upid);
     },
 
@@ -156,7 +194,13 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
 
     async listStorage(node): Promise<StorageSummary[]> {
       const storage = await read(`list the storage of node ${node}`, () => api.nodes.$(node).storage.$get());
-      return storage.map((s) => ({ storage: s.storage, shared: Boolean(s.shared), content: String(s.content ?? '').split(',').filter(Boolean) }));
+      return storage.map((s) => ({
+        storage: s.storage,
+        shared: Boolean(s.shared),
+        content: String(s.content ?? '')
+          .split(',')
+          .filter(Boolean),
+      }));
     },
 
     async getVmConfig(node, vmid) {
@@ -182,15 +226,21 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     },
 
     async resizeDisk(node, vmid, disk, sizeGiB) {
-      const upid = await call(`resize ${disk} of VM ${vmid}`, () => vm(node, vmid).resize.$put({ disk: disk as Proxmox.Tdisk_1, size: `${sizeGiB}G` }));
+      const upid = await call(`resize ${disk} of VM ${vmid}`, () =>
+        vm(node, vmid).resize.$put({ disk: disk as Proxmox.Tdisk_1, size: `${sizeGiB}G` }),
+      );
       if (upid) await waitTask(taskOn(node, upid), options.taskTimeoutMs ?? 120_000);
     },
 
     async getVmStatus(node, vmid) {
-      return read(`read the status of VM ${vmid}`, async () => {
-        const current = await vm(node, vmid).status.current.$get();
-        return current.status === 'running' ? 'running' : 'stopped';
-      }, (f) => (f.status === 500 && ABSENT.test(f.message) ? ('absent' as const) : undefined));
+      return read(
+        `read the status of VM ${vmid}`,
+        async () => {
+          const current = await vm(node, vmid).status.current.$get();
+          return current.status === 'running' ? 'running' : 'stopped';
+        },
+        (f) => (f.status === 500 && ABSENT.test(f.message) ? ('absent' as const) : undefined),
+      );
     },
 
     async startVm(node, vmid) {
@@ -202,15 +252,19 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
     },
 
     async deleteVm(node, vmid) {
-      const upid = await call(`delete VM ${vmid}`, () => vm(node, vmid).$delete({ purge: true, 'destroy-unreferenced-disks': true }), (f) =>
-        f.status === 500 && ABSENT.test(f.message) ? null : undefined,
+      const upid = await call(
+        `delete VM ${vmid}`,
+        () => vm(node, vmid).$delete({ purge: true, 'destroy-unreferenced-disks': true }),
+        (f) => (f.status === 500 && ABSENT.test(f.message) ? null : undefined),
       );
       return upid === null ? null : taskOn(node, upid);
     },
 
     async guestIpv4(node, vmid) {
-      const answer = await read(`ask the guest agent of VM ${vmid} for its addresses`, () => vm(node, vmid).agent['network-get-interfaces'].$get(), (f) =>
-        f.status === 500 && GUEST_NOT_UP.test(f.message) ? null : undefined,
+      const answer = await read(
+        `ask the guest agent of VM ${vmid} for its addresses`,
+        () => vm(node, vmid).agent['network-get-interfaces'].$get(),
+        (f) => (f.status === 500 && GUEST_NOT_UP.test(f.message) ? null : undefined),
       );
       return routableIpv4(answer);
     },

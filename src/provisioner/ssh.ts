@@ -72,10 +72,27 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
       sock.destroy();
       const err = e as Error & { level?: string; code?: string };
       if (verdict.local) {
-        return { fail: permanent('LOCAL.FILE_ACCESS', `cannot write the known-hosts file ${options.knownHostsFile} (${verdict.local}): a problem on this runnerbot host, not the network; runnerbot config check --for worker names the fix`) };
+        return {
+          fail: permanent(
+            'LOCAL.FILE_ACCESS',
+            `cannot write the known-hosts file ${options.knownHostsFile} (${verdict.local}): a problem on this runnerbot host, not the network; runnerbot config check --for worker names the fix`,
+          ),
+        };
       }
-      if (verdict.hostKey === 'changed') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} differs from the one in the known-hosts file; remove the old entry if the VM was rebuilt`) };
-      if (verdict.hostKey === 'unknown') return { fail: permanent('SSH.UNREACHABLE', `the host key of ${where(host)} is not in the known-hosts file (ssh.knownHosts is strict)`) };
+      if (verdict.hostKey === 'changed')
+        return {
+          fail: permanent(
+            'SSH.UNREACHABLE',
+            `the host key of ${where(host)} differs from the one in the known-hosts file; remove the old entry if the VM was rebuilt`,
+          ),
+        };
+      if (verdict.hostKey === 'unknown')
+        return {
+          fail: permanent(
+            'SSH.UNREACHABLE',
+            `the host key of ${where(host)} is not in the known-hosts file (ssh.knownHosts is strict)`,
+          ),
+        };
       if (err.level === 'client-authentication') return { retry: 'auth' };
       return { retry: err.code ?? err.message };
     }
@@ -93,11 +110,18 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
         if ('fail' in result) throw result.fail;
         last = result.retry;
         authFailures = last === 'auth' ? authFailures + 1 : 0;
-        if (authFailures >= authAttempts) throw permanent('SSH.UNREACHABLE', `${where(host)} refused the configured SSH key (is it the one in the VM's cloud-init sshkeys?)`);
+        if (authFailures >= authAttempts)
+          throw permanent(
+            'SSH.UNREACHABLE',
+            `${where(host)} refused the configured SSH key (is it the one in the VM's cloud-init sshkeys?)`,
+          );
         if (Date.now() + retryDelayMs >= deadline) break;
         await sleep(retryDelayMs, signal);
       }
-      throw transient('SSH.UNREACHABLE', `no SSH answer from ${where(host)} within ${Math.round(timeoutMs / 1000)} s (last: ${last === 'auth' ? 'key refused' : last})`);
+      throw transient(
+        'SSH.UNREACHABLE',
+        `no SSH answer from ${where(host)} within ${Math.round(timeoutMs / 1000)} s (last: ${last === 'auth' ? 'key refused' : last})`,
+      );
     },
     async forgetHost(host) {
       if (options.knownHostsFile) forgetHostKey(options.knownHostsFile, host, options.port);

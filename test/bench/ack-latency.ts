@@ -28,7 +28,8 @@ async function load(sim: SlackSim, count: number): Promise<{ ms: number[]; misse
   return { ms: results.map((r) => r.ackMs), missed: results.filter((r) => !r.acked).length };
 }
 
-const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(0.99 * values.length))]!;
+const p99 = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(0.99 * values.length))]!;
 
 /** Two processes spinning, one per core, until stopped. */
 function hog(): ChildProcess[] {
@@ -75,18 +76,24 @@ export async function run(): Promise<void> {
     await bare.app.stop();
     await harness.close();
   }
-  console.log(`ack latency: ${PER_SECOND} commands/s (status, status, status, list) for ${SECONDS} s per row; busy = 2 spinning processes`);
+  console.log(
+    `ack latency: ${PER_SECOND} commands/s (status, status, status, list) for ${SECONDS} s per row; busy = 2 spinning processes`,
+  );
   console.table(rows);
   const perSecond = upstreamCalls / runnerbotSeconds;
-  console.log(`Proxmox + GitLab received ${upstreamCalls} requests in ${runnerbotSeconds.toFixed(1)} s of runnerbot load: ${perSecond.toFixed(2)}/s (goal <= 2)`);
+  console.log(
+    `Proxmox + GitLab received ${upstreamCalls} requests in ${runnerbotSeconds.toFixed(1)} s of runnerbot load: ${perSecond.toFixed(2)}/s (goal <= 2)`,
+  );
   const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
-  console.log(JSON.stringify({
-    bench: 'ack',
-    busy_p99_vs_bolt: ratio(result['runnerbot busy']!, result['bare busy']!),
-    quiet_p99_vs_bolt: ratio(result['runnerbot quiet']!, result['bare quiet']!),
-    upstream_calls_per_s: Math.round(perSecond * 100) / 100,
-    p99_ms: Object.fromEntries(Object.entries(result).map(([k, v]) => [k, Math.round(v)])),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'ack',
+      busy_p99_vs_bolt: ratio(result['runnerbot busy']!, result['bare busy']!),
+      quiet_p99_vs_bolt: ratio(result['runnerbot quiet']!, result['bare quiet']!),
+      upstream_calls_per_s: Math.round(perSecond * 100) / 100,
+      p99_ms: Object.fromEntries(Object.entries(result).map(([k, v]) => [k, Math.round(v)])),
+    }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

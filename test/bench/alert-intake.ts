@@ -36,24 +36,53 @@ function notification(i: number): string {
   const alertname = 'RunnerDown';
   const labels = { alertname, severity, runner };
   return JSON.stringify({
-    version: '4', groupKey: `{}:{alertname="${alertname}", runner="${runner}"}`, truncatedAlerts: 0, status: 'firing', receiver: 'runnerbot',
-    groupLabels: { alertname, runner }, commonLabels: labels, commonAnnotations: { summary: `${runner} is down` }, externalURL: 'http://alertmanager:9093',
+    version: '4',
+    groupKey: `{}:{alertname="${alertname}", runner="${runner}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'runnerbot',
+    groupLabels: { alertname, runner },
+    commonLabels: labels,
+    commonAnnotations: { summary: `${runner} is down` },
+    externalURL: 'http://alertmanager:9093',
     alerts: Array.from({ length: ALERTS_PER_REQUEST }, (_, k) => ({
-      status: 'firing', labels: { ...labels, instance: `${runner}:9100`, n: String(i * ALERTS_PER_REQUEST + k) }, annotations: { summary: `${runner} is down` },
-      startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus:9090/graph', fingerprint: `${i}-${k}`,
+      status: 'firing',
+      labels: { ...labels, instance: `${runner}:9100`, n: String(i * ALERTS_PER_REQUEST + k) },
+      annotations: { summary: `${runner} is down` },
+      startsAt: new Date().toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph',
+      fingerprint: `${i}-${k}`,
     })),
   });
 }
 
-interface LoadResult { latenciesMs: number[]; accepted: number; refused: number; errors: number }
+interface LoadResult {
+  latenciesMs: number[];
+  accepted: number;
+  refused: number;
+  errors: number;
+}
 
 function post(agent: Agent, url: URL, body: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TOKEN}`,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -73,14 +102,16 @@ async function load(target: string): Promise<LoadResult> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     for (let k = 0; k < perTick; k++) {
-      inFlight.push(post(agent, url, bodies[tick * perTick + k]!).then(
-        ({ status, ms }) => {
-          result.latenciesMs.push(ms);
-          if (status >= 200 && status < 300) result.accepted += ALERTS_PER_REQUEST;
-          else result.refused += ALERTS_PER_REQUEST;
-        },
-        () => void result.errors++,
-      ));
+      inFlight.push(
+        post(agent, url, bodies[tick * perTick + k]!).then(
+          ({ status, ms }) => {
+            result.latenciesMs.push(ms);
+            if (status >= 200 && status < 300) result.accepted += ALERTS_PER_REQUEST;
+            else result.refused += ALERTS_PER_REQUEST;
+          },
+          () => void result.errors++,
+        ),
+      );
     }
   }
   await Promise.all(inFlight);
@@ -117,7 +148,10 @@ async function loadFromThread(target: string): Promise<LoadResult> {
   }
 }
 
-interface ForwarderReport { forwarded: number; slack: ReturnType<typeof slackRates> }
+interface ForwarderReport {
+  forwarded: number;
+  slack: ReturnType<typeof slackRates>;
+}
 
 /** The worker side (forwarder, outbox delivery, Slack simulator), as `runnerbot worker` runs apart from the bot. */
 async function forwarderThread(prefix: string): Promise<void> {
@@ -131,7 +165,8 @@ async function forwarderThread(prefix: string): Promise<void> {
   parentPort!.postMessage('forwarding');
   await new Promise((resolve) => parentPort!.once('message', resolve));
   const deadline = Date.now() + 120_000;
-  while (!(await drained(redis, prefix)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  while (!(await drained(redis, prefix)) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   const report: ForwarderReport = { forwarded: forwarder.forwardedAlerts(), slack: slackRates(slack.received) };
   await forwarder.stop();
   await slack.close();
@@ -143,7 +178,13 @@ async function forwarderThread(prefix: string): Promise<void> {
 async function startIntake(prefix: string) {
   const logger = createLogger({ level: 'warn', secrets: [TOKEN] });
   const producer = createProducerRedis({ url: REDIS_URL });
-  const route = alertIntakeRoute({ intake: createRedisAlertIntake(producer, prefix), credentials: { token: TOKEN }, maxBodyBytes: 1 << 20, metrics: createMetrics(), logger });
+  const route = alertIntakeRoute({
+    intake: createRedisAlertIntake(producer, prefix),
+    credentials: { token: TOKEN },
+    maxBodyBytes: 1 << 20,
+    metrics: createMetrics(),
+    logger,
+  });
   const http = createHttpServer({ host: '127.0.0.1', port: 0, routes: [route], logger });
   await http.start();
   return { url: `http://127.0.0.1:${http.port()}`, stop: async () => (await http.stop(), producer.disconnect()) };
@@ -155,7 +196,9 @@ async function baseline(): Promise<LoadResult> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const { alerts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: unknown[] };
-      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued', alerts: alerts.length }));
+      res
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'queued', alerts: alerts.length }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -168,9 +211,16 @@ async function baseline(): Promise<LoadResult> {
 }
 
 /** Posts and updates per channel per second, and the most posts any channel got in one second. */
-function slackRates(received: { at: number; kind: string; name: string; args: Record<string, unknown>; error?: string }[]) {
-  const calls = received.filter((r) => r.kind === 'api' && (r.name === 'chat.postMessage' || r.name === 'chat.update') && !r.error);
-  const rows: Record<string, { posts: number; updates: number; postsPerSecond: string; updatesPerSecond: string; maxPostsInOneSecond: number }> = {};
+function slackRates(
+  received: { at: number; kind: string; name: string; args: Record<string, unknown>; error?: string }[],
+) {
+  const calls = received.filter(
+    (r) => r.kind === 'api' && (r.name === 'chat.postMessage' || r.name === 'chat.update') && !r.error,
+  );
+  const rows: Record<
+    string,
+    { posts: number; updates: number; postsPerSecond: string; updatesPerSecond: string; maxPostsInOneSecond: number }
+  > = {};
   const channels = [...new Set(calls.map((c) => String(c.args.channel)))];
   for (const channel of channels) {
     const mine = calls.filter((c) => String(c.args.channel) === channel);
@@ -178,7 +228,13 @@ function slackRates(received: { at: number; kind: string; name: string; args: Re
     const posts = mine.filter((c) => c.name === 'chat.postMessage').map((c) => c.at);
     const maxPostsInOneSecond = Math.max(0, ...posts.map((t) => posts.filter((u) => u >= t && u < t + 1000).length));
     const updates = mine.length - posts.length;
-    rows[channel] = { posts: posts.length, updates, postsPerSecond: (posts.length / span).toFixed(2), updatesPerSecond: (updates / span).toFixed(2), maxPostsInOneSecond };
+    rows[channel] = {
+      posts: posts.length,
+      updates,
+      postsPerSecond: (posts.length / span).toFixed(2),
+      updatesPerSecond: (updates / span).toFixed(2),
+      maxPostsInOneSecond,
+    };
   }
   return { rows, rateLimited: received.filter((r) => r.error === 'ratelimited').length };
 }
@@ -215,24 +271,73 @@ export async function run(): Promise<void> {
     worker.postMessage('finish');
     const { forwarded, slack: slackSeen } = await answer<ForwarderReport>(worker);
     const lost = intake.accepted - forwarded;
-    const [b50, b99, i50, i99] = [percentile(base.latenciesMs, 50), percentile(base.latenciesMs, 99), percentile(intake.latenciesMs, 50), percentile(intake.latenciesMs, 99)];
-    console.log(`alert intake: ${ALERTS_PER_SECOND} alerts/s for ${SECONDS} s, twice (${ALERTS_PER_REQUEST} alert per request, ${GROUPS} groups)`);
+    const [b50, b99, i50, i99] = [
+      percentile(base.latenciesMs, 50),
+      percentile(base.latenciesMs, 99),
+      percentile(intake.latenciesMs, 50),
+      percentile(intake.latenciesMs, 99),
+    ];
+    console.log(
+      `alert intake: ${ALERTS_PER_SECOND} alerts/s for ${SECONDS} s, twice (${ALERTS_PER_REQUEST} alert per request, ${GROUPS} groups)`,
+    );
     console.table({
-      'bare node:http (baseline)': { p50ms: b50.toFixed(2), p99ms: b99.toFixed(2), accepted: base.accepted, refused: base.refused, errors: base.errors },
-      'POST /alerts, worker side paused': { p50ms: percentile(alone.latenciesMs, 50).toFixed(2), p99ms: percentile(alone.latenciesMs, 99).toFixed(2), accepted: alone.accepted, refused: alone.refused, errors: alone.errors },
-      'POST /alerts, worker forwarding on the same cores': { p50ms: i50.toFixed(2), p99ms: i99.toFixed(2), accepted: intake.accepted - alone.accepted, refused: intake.refused, errors: intake.errors },
+      'bare node:http (baseline)': {
+        p50ms: b50.toFixed(2),
+        p99ms: b99.toFixed(2),
+        accepted: base.accepted,
+        refused: base.refused,
+        errors: base.errors,
+      },
+      'POST /alerts, worker side paused': {
+        p50ms: percentile(alone.latenciesMs, 50).toFixed(2),
+        p99ms: percentile(alone.latenciesMs, 99).toFixed(2),
+        accepted: alone.accepted,
+        refused: alone.refused,
+        errors: alone.errors,
+      },
+      'POST /alerts, worker forwarding on the same cores': {
+        p50ms: i50.toFixed(2),
+        p99ms: i99.toFixed(2),
+        accepted: intake.accepted - alone.accepted,
+        refused: intake.refused,
+        errors: intake.errors,
+      },
     });
     const [a50, a99] = [percentile(alone.latenciesMs, 50), percentile(alone.latenciesMs, 99)];
-    console.log(`ratio to baseline, worker paused: p50 ${(a50 / b50).toFixed(1)}x, p99 ${(a99 / b99).toFixed(1)}x; worker forwarding: p50 ${(i50 / b50).toFixed(1)}x, p99 ${(i99 / b99).toFixed(1)}x (target: p99 < 100 ms)`);
+    console.log(
+      `ratio to baseline, worker paused: p50 ${(a50 / b50).toFixed(1)}x, p99 ${(a99 / b99).toFixed(1)}x; worker forwarding: p50 ${(i50 / b50).toFixed(1)}x, p99 ${(i99 / b99).toFixed(1)}x (target: p99 < 100 ms)`,
+    );
     console.log(`alerts lost: ${lost} (accepted ${intake.accepted}, forwarded ${forwarded}; must be 0)`);
-    console.log(`Slack, per channel (limit: 1 chat.postMessage per second per channel); unhandled 429s: ${slackSeen.rateLimited}`);
+    console.log(
+      `Slack, per channel (limit: 1 chat.postMessage per second per channel); unhandled 429s: ${slackSeen.rateLimited}`,
+    );
     console.table(slackSeen.rows);
     const [q99, s99] = [percentile(acksQuiet, 99), percentile(acksStorm, 99)];
-    console.log(`/runner status ack p99 (same process as the intake): ${q99.toFixed(1)} ms quiet, ${s99.toFixed(1)} ms during the storm (goal: storm <= 2x quiet)`);
+    console.log(
+      `/runner status ack p99 (same process as the intake): ${q99.toFixed(1)} ms quiet, ${s99.toFixed(1)} ms during the storm (goal: storm <= 2x quiet)`,
+    );
     const unanswered = alone.errors + intake.errors + alone.refused + intake.refused;
-    console.log(`goal: POST /alerts p99 <= 1.2x the bare server's (worker paused: ${(a99 / b99).toFixed(2)}x), 0 lost (${lost}; refused or failed requests, which Alertmanager retries: ${unanswered})`);
+    console.log(
+      `goal: POST /alerts p99 <= 1.2x the bare server's (worker paused: ${(a99 / b99).toFixed(2)}x), 0 lost (${lost}; refused or failed requests, which Alertmanager retries: ${unanswered})`,
+    );
     const r = (x: number) => Math.round(x * 100) / 100;
-    console.log(JSON.stringify({ bench: 'alert-intake', p99_vs_bare: r(a99 / b99), lost, ack_p99_storm_vs_quiet: r(s99 / q99), p99_forwarding_vs_bare: r(i99 / b99), unanswered, p99_ms: { bare: Math.round(b99), intake: Math.round(a99), intake_forwarding: Math.round(i99), ack_quiet: Math.round(q99), ack_storm: Math.round(s99) } }));
+    console.log(
+      JSON.stringify({
+        bench: 'alert-intake',
+        p99_vs_bare: r(a99 / b99),
+        lost,
+        ack_p99_storm_vs_quiet: r(s99 / q99),
+        p99_forwarding_vs_bare: r(i99 / b99),
+        unanswered,
+        p99_ms: {
+          bare: Math.round(b99),
+          intake: Math.round(a99),
+          intake_forwarding: Math.round(i99),
+          ack_quiet: Math.round(q99),
+          ack_storm: Math.round(s99),
+        },
+      }),
+    );
   } finally {
     await bot.stop();
     await slackBot.close();

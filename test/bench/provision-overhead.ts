@@ -18,10 +18,15 @@ const percentile = (values: number[], p: number) => {
 };
 
 const line = (name: string, values: number[]) =>
-  console.log(`${name.padEnd(34)} p50 ${percentile(values, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(values, 99).toFixed(1).padStart(7)} ms`);
+  console.log(
+    `${name.padEnd(34)} p50 ${percentile(values, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(values, 99).toFixed(1).padStart(7)} ms`,
+  );
 
 export async function run(): Promise<void> {
-  const world = await startWorld({ proxmox: { timing: { taskMs: 2, cloneTaskMs: 2, agentBootMs: 2, dockerAfterMs: 2 } }, pollMs: 5 });
+  const world = await startWorld({
+    proxmox: { timing: { taskMs: 2, cloneTaskMs: 2, agentBootMs: 2, dockerAfterMs: 2 } },
+    pollMs: 5,
+  });
   const meter = new WaitMeter();
   const stepDeps = timedStepDeps(world.stepDeps, meter);
   const totals: number[] = [];
@@ -35,7 +40,9 @@ export async function run(): Promise<void> {
       const outcome = await runToEnd(world, run, { stepDeps });
       const total = performance.now() - started;
       if (outcome.run.status !== 'succeeded' || outcome.attempts !== 1) {
-        throw new Error(`provision ${i} ended ${outcome.run.status} after ${outcome.attempts} attempt(s): ${outcome.error?.message ?? outcome.retried.join('; ')}`);
+        throw new Error(
+          `provision ${i} ended ${outcome.run.status} after ${outcome.attempts} attempt(s): ${outcome.error?.message ?? outcome.retried.join('; ')}`,
+        );
       }
       if (i < WARMUP) continue;
       totals.push(total);
@@ -50,7 +57,9 @@ export async function run(): Promise<void> {
   line('waiting on simulators and VM', waits);
   line("runnerbot's own overhead", overheads);
   const p99 = percentile(overheads, 99);
-  console.log(`anchor: overhead < ${ANCHOR_MS} ms per provision — p99 ${p99.toFixed(1)} ms: ${p99 < ANCHOR_MS ? 'met' : 'MISSED'}`);
+  console.log(
+    `anchor: overhead < ${ANCHOR_MS} ms per provision — p99 ${p99.toFixed(1)} ms: ${p99 < ANCHOR_MS ? 'met' : 'MISSED'}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

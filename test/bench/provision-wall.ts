@@ -14,10 +14,14 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 4);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 /** Requests that start a Proxmox task (their answer is a UPID). */
-const STARTS_TASK = /^(POST \/nodes\/[^/]+\/qemu\/\d+\/(clone|status\/start|status\/stop)|PUT \/nodes\/[^/]+\/qemu\/\d+\/resize|DELETE \/nodes\/[^/]+\/qemu\/\d+)$/;
+const STARTS_TASK =
+  /^(POST \/nodes\/[^/]+\/qemu\/\d+\/(clone|status\/start|status\/stop)|PUT \/nodes\/[^/]+\/qemu\/\d+\/resize|DELETE \/nodes\/[^/]+\/qemu\/\d+)$/;
 
 export async function run(): Promise<void> {
-  const world = await startWorld({ proxmox: { timing: { taskMs: TASK_MS, cloneTaskMs: TASK_MS, agentBootMs: AGENT_MS, dockerAfterMs: AGENT_MS } }, pollMs: POLL_MS });
+  const world = await startWorld({
+    proxmox: { timing: { taskMs: TASK_MS, cloneTaskMs: TASK_MS, agentBootMs: AGENT_MS, dockerAfterMs: AGENT_MS } },
+    pollMs: POLL_MS,
+  });
   const walls: number[] = [];
   const floors: number[] = [];
   try {
@@ -33,8 +37,13 @@ export async function run(): Promise<void> {
         },
       });
       const wall = performance.now() - started;
-      if (outcome.run.status !== 'succeeded' || outcome.attempts !== 1) throw new Error(`provision ${i}: ${outcome.run.status}: ${outcome.error?.message ?? outcome.retried.join('; ')}`);
-      const tasks = world.proxmox.requests.slice(seen).filter((r) => STARTS_TASK.test(`${r.method} ${r.path}`) && r.status === 200).length;
+      if (outcome.run.status !== 'succeeded' || outcome.attempts !== 1)
+        throw new Error(
+          `provision ${i}: ${outcome.run.status}: ${outcome.error?.message ?? outcome.retried.join('; ')}`,
+        );
+      const tasks = world.proxmox.requests
+        .slice(seen)
+        .filter((r) => STARTS_TASK.test(`${r.method} ${r.path}`) && r.status === 200).length;
       if (i === 0) continue; // warm-up
       walls.push(wall);
       floors.push(tasks * TASK_MS + AGENT_MS + ssh);
@@ -43,9 +52,20 @@ export async function run(): Promise<void> {
     await world.close();
   }
   const [wall, floor] = [median(walls), median(floors)];
-  console.log(`provision wall: ${SAMPLES} provisions (after 1 warm-up), ${TASK_MS} ms tasks, guest agent after ${AGENT_MS} ms, pollMs ${POLL_MS}; medians`);
-  console.log(`  wall ${wall.toFixed(0)} ms   simulator waits + SSH phase ${floor.toFixed(0)} ms   (goal: wall <= 1.2x)`);
-  console.log(JSON.stringify({ bench: 'provision-wall', vs_waits: Math.round((wall / floor) * 100) / 100, wall_ms: Math.round(wall), waits_ms: Math.round(floor) }));
+  console.log(
+    `provision wall: ${SAMPLES} provisions (after 1 warm-up), ${TASK_MS} ms tasks, guest agent after ${AGENT_MS} ms, pollMs ${POLL_MS}; medians`,
+  );
+  console.log(
+    `  wall ${wall.toFixed(0)} ms   simulator waits + SSH phase ${floor.toFixed(0)} ms   (goal: wall <= 1.2x)`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'provision-wall',
+      vs_waits: Math.round((wall / floor) * 100) / 100,
+      wall_ms: Math.round(wall),
+      waits_ms: Math.round(floor),
+    }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

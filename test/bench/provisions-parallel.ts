@@ -21,7 +21,9 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 const line = (name: string, values: number[]) =>
-  console.log(`${name.padEnd(44)} p50 ${percentile(values, 50).toFixed(0).padStart(6)} ms   p99 ${percentile(values, 99).toFixed(0).padStart(6)} ms`);
+  console.log(
+    `${name.padEnd(44)} p50 ${percentile(values, 50).toFixed(0).padStart(6)} ms   p99 ${percentile(values, 99).toFixed(0).padStart(6)} ms`,
+  );
 
 /** Bare BullMQ on the same Redis: no-op jobs, all added at once, on as many slots. */
 async function bareBullmq(world: JobsWorld, jobs: number, slots: number): Promise<number[]> {
@@ -30,10 +32,14 @@ async function bareBullmq(world: JobsWorld, jobs: number, slots: number): Promis
   const latencies: number[] = [];
   let done: () => void;
   const all = new Promise<void>((resolve) => (done = resolve));
-  const worker = new Worker('bench-noop', async (job) => {
-    latencies.push(Date.now() - job.timestamp);
-    if (latencies.length === jobs) done();
-  }, { connection, prefix: world.prefix, concurrency: slots });
+  const worker = new Worker(
+    'bench-noop',
+    async (job) => {
+      latencies.push(Date.now() - job.timestamp);
+      if (latencies.length === jobs) done();
+    },
+    { connection, prefix: world.prefix, concurrency: slots },
+  );
   await worker.waitUntilReady();
   await Promise.all(Array.from({ length: jobs }, (_, i) => queue.add('noop', { i })));
   await all;
@@ -77,21 +83,36 @@ export async function run(): Promise<void> {
     const { vms, runners } = fleetView(world.sims, VMID_RANGE);
     const problems = fleetProblems(world.sims, VMID_RANGE);
     const latency = runs.map((r) => r.startedAt! - r.createdAt);
-    const firstWave = [...runs].sort((a, b) => a.startedAt! - b.startedAt!).slice(0, slots).map((r) => r.startedAt! - r.createdAt);
+    const firstWave = [...runs]
+      .sort((a, b) => a.startedAt! - b.startedAt!)
+      .slice(0, slots)
+      .map((r) => r.startedAt! - r.createdAt);
     const durations = runs.map((r) => r.finishedAt! - r.startedAt!);
 
-    console.log(`${PROVISIONS} provisions, ${PROCESSES} worker processes x concurrency ${CONCURRENCY} = ${slots} slots, fake VMs with real sshd`);
-    console.log(`machine: ${cpus().length} cores, load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after (everything — simulators, sshd, workers — shares them)`);
-    console.log(`outcome: ${runs.length - failed.length} succeeded, ${failed.length} failed; ${vms.length - 1} VMs and ${runners.length - 1} GitLab runners besides the lone one; ${problems.length} orphans or duplicates`);
+    console.log(
+      `${PROVISIONS} provisions, ${PROCESSES} worker processes x concurrency ${CONCURRENCY} = ${slots} slots, fake VMs with real sshd`,
+    );
+    console.log(
+      `machine: ${cpus().length} cores, load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after (everything — simulators, sshd, workers — shares them)`,
+    );
+    console.log(
+      `outcome: ${runs.length - failed.length} succeeded, ${failed.length} failed; ${vms.length - 1} VMs and ${runners.length - 1} GitLab runners besides the lone one; ${problems.length} orphans or duplicates`,
+    );
     line('request -> start, all', latency);
     line(`request -> start, first ${slots} (a slot free)`, firstWave);
     line('bare BullMQ no-op enqueue -> start (anchor)', anchor);
     line('one provision under load (start -> end)', durations);
-    console.log(`one provision alone on an idle worker: ${(single / 1000).toFixed(1)} s; all ${PROVISIONS}: ${(total / 1000).toFixed(1)} s`);
-    console.log(`total / one = ${(total / single).toFixed(1)} (ideal with ${slots} slots: ${(PROVISIONS / slots).toFixed(1)}; serial: ${PROVISIONS}); speed-up over serial ${((PROVISIONS * single) / total).toFixed(1)}x`);
-    for (const run of failed.slice(0, 5)) console.log(`failed: ${run.runner} at ${run.error?.step}: ${run.error?.code} ${run.error?.message}`);
+    console.log(
+      `one provision alone on an idle worker: ${(single / 1000).toFixed(1)} s; all ${PROVISIONS}: ${(total / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `total / one = ${(total / single).toFixed(1)} (ideal with ${slots} slots: ${(PROVISIONS / slots).toFixed(1)}; serial: ${PROVISIONS}); speed-up over serial ${((PROVISIONS * single) / total).toFixed(1)}x`,
+    );
+    for (const run of failed.slice(0, 5))
+      console.log(`failed: ${run.runner} at ${run.error?.step}: ${run.error?.code} ${run.error?.message}`);
     for (const problem of problems.slice(0, 5)) console.log(`problem: ${problem}`);
-    if (failed.length > 0 || problems.length > 0 || vms.length !== PROVISIONS + 1 || runners.length !== PROVISIONS + 1) process.exitCode = 1;
+    if (failed.length > 0 || problems.length > 0 || vms.length !== PROVISIONS + 1 || runners.length !== PROVISIONS + 1)
+      process.exitCode = 1;
   } finally {
     await world.close();
   }

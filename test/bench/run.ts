@@ -6,7 +6,9 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const all = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts').sort();
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .sort();
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 

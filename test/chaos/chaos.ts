@@ -56,7 +56,12 @@ async function burstOfProvisions(world: JobsWorld): Promise<Map<string, string>>
   for (let round = 0; asked.size < names.length; round++) {
     const pending = names.filter((name) => !asked.has(name));
     const child = spawn(process.execPath, ['--import', 'tsx', REQUEST_PROCESS, ...pending], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...world.env, RUNNERBOT_TEST_POST: 'instant' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/',
+        ...world.env,
+        RUNNERBOT_TEST_POST: 'instant',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const exited = once(child, 'exit');
@@ -97,12 +102,20 @@ function count(world: JobsWorld) {
   const orphanVms = vmNames.filter((name) => !runnerNames.includes(name)).length;
   const orphanRunners = runnerNames.filter((name) => !vmNames.includes(name)).length;
   const machines = (world.sims.farm?.list() ?? []).filter((m) => !world.sims.proxmox.state.vms.has(m.vmid)).length;
-  return { vms: new Set(vmNames).size, runners: new Set(runnerNames).size, duplicates: extra(vmNames) + extra(runnerNames), orphans: orphanVms + orphanRunners + machines };
+  return {
+    vms: new Set(vmNames).size,
+    runners: new Set(runnerNames).size,
+    duplicates: extra(vmNames) + extra(runnerNames),
+    orphans: orphanVms + orphanRunners + machines,
+  };
 }
 
 async function main(): Promise<number> {
   const deadline = Date.now() + Number(values['timeout-s']) * 1000;
-  const world = await startJobsWorld({ worker: { concurrency: 4, strandedAfterSeconds: 2 }, vmidRange: { min: 5000, max: 5000 + RUNS * 3 } });
+  const world = await startJobsWorld({
+    worker: { concurrency: 4, strandedAfterSeconds: 2 },
+    vmidRange: { min: 5000, max: 5000 + RUNS * 3 },
+  });
   try {
     world.sims.proxmox.faults.set('', { latencyMs: Number(values['latency-ms']) });
     await Promise.all([world.startWorker('a'), world.startWorker('b')]);
@@ -117,7 +130,9 @@ async function main(): Promise<number> {
     await farmSettled(world);
     const afterProvision = count(world);
     const failedProvisions = provisions.filter((run) => run.status !== 'succeeded');
-    progress(`provisioned: ${JSON.stringify(afterProvision)}; not succeeded: ${failedProvisions.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ') || 'none'}`);
+    progress(
+      `provisioned: ${JSON.stringify(afterProvision)}; not succeeded: ${failedProvisions.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ') || 'none'}`,
+    );
 
     progress('deprovisioning all');
     let deprovisioned = false;
@@ -139,7 +154,10 @@ async function main(): Promise<number> {
     await farmSettled(world);
     const left = count(world);
     const failedRemovals = deprovisions.filter((run) => run.status !== 'succeeded');
-    if (failedRemovals.length > 0) progress(`deprovisions not succeeded: ${failedRemovals.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ')}`);
+    if (failedRemovals.length > 0)
+      progress(
+        `deprovisions not succeeded: ${failedRemovals.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ')}`,
+      );
 
     const result = {
       runs: RUNS,
@@ -154,7 +172,8 @@ async function main(): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (kills < KILLS) progress(`only ${kills} of ${KILLS} kills happened before the runs ended`);
-    const whole = kills >= KILLS && result.vms === RUNS && result.runners === RUNS && left.vms === 0 && left.runners === 0;
+    const whole =
+      kills >= KILLS && result.vms === RUNS && result.runners === RUNS && left.vms === 0 && left.runners === 0;
     return whole && result.orphans === 0 && result.lost === 0 && result.duplicates === 0 ? 0 : 1;
   } finally {
     await Promise.allSettled(restarts);

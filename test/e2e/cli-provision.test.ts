@@ -18,12 +18,18 @@ describe('runnerbot provision', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ clone +applied/);
-    expect(result.stdout).toMatch(/provision of gitlab-runner-02 succeeded in [\d.]+s: VMID \d+, node pve1, IP 127\.\d+\.\d+\.\d+, GitLab runner \d+/);
+    expect(result.stdout).toMatch(
+      /provision of gitlab-runner-02 succeeded in [\d.]+s: VMID \d+, node pve1, IP 127\.\d+\.\d+\.\d+, GitLab runner \d+/,
+    );
 
     const [vm] = vmsNamed('gitlab-runner-02');
     expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
     expect(String(vm!.config.tags).split(';')).toEqual(expect.arrayContaining(['gitlab-runner', 'runnerbot']));
-    expect(decodeURIComponent(String(vm!.config.sshkeys)).trim()).toBe((await import('node:fs')).readFileSync(`${world.config.env.RUNNERBOT_CONFIG!.replace(/runnerbot\.yaml$/, 'id_ed25519.pub')}`, 'utf8').trim());
+    expect(decodeURIComponent(String(vm!.config.sshkeys)).trim()).toBe(
+      (await import('node:fs'))
+        .readFileSync(`${world.config.env.RUNNERBOT_CONFIG!.replace(/runnerbot\.yaml$/, 'id_ed25519.pub')}`, 'utf8')
+        .trim(),
+    );
     const [runner] = runnersNamed('gitlab-runner-02');
     expect(runnersNamed('gitlab-runner-02')).toHaveLength(1);
     expect(runner).toMatchObject({ locked: true, runUntagged: false, paused: false });
@@ -42,10 +48,16 @@ describe('runnerbot provision', () => {
     const who = `cli:${userInfo().username}@${hostname()}`;
     const { CHANNELS } = await import('../../sandbox/people.ts');
     const channel = CHANNELS.runners.id;
-    const root = world.sims.slack.channel(channel).messages().find((m) => m.text.includes('gitlab-runner-02'));
+    const root = world.sims.slack
+      .channel(channel)
+      .messages()
+      .find((m) => m.text.includes('gitlab-runner-02'));
     expect(root?.text).toMatch(/^✅ provision gitlab-runner-02: done/);
     expect(root?.text).toContain(`requested by \`${who}\``);
-    const thread = world.sims.slack.thread(channel, root!.ts).map((m) => m.text).join('\n');
+    const thread = world.sims.slack
+      .thread(channel, root!.ts)
+      .map((m) => m.text)
+      .join('\n');
     expect(thread).toMatch(/gitlab-runner-02/);
     expect(await world.auditText()).toContain(who);
   });
@@ -54,12 +66,16 @@ describe('runnerbot provision', () => {
     const list = await world.runnerbot(['list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^NAME +PROFILE +VM +IP +GITLAB RUNNER +LAST RUN +DRIFT$/m);
-    expect(list.stdout).toMatch(/^gitlab-runner-02 +default +\d+ on pve1, running +127\.\S+ +#\d+ online, last contact (just now|\d+ s ago) +provision succeeded (just now|\d+ s ago) +-$/m);
+    expect(list.stdout).toMatch(
+      /^gitlab-runner-02 +default +\d+ on pve1, running +127\.\S+ +#\d+ online, last contact (just now|\d+ s ago) +provision succeeded (just now|\d+ s ago) +-$/m,
+    );
     const [header, row] = list.stdout.split('\n');
     expect(row!.indexOf('default')).toBe(header!.indexOf('PROFILE'));
     const status = await world.runnerbot(['status', 'gitlab-runner-02']);
     expect(status.stdout).toMatch(/last run +provision succeeded .* \(run \S+\)/);
-    const json = JSON.parse((await world.runnerbot(['list', '--json'])).stdout) as { runners: { name: string; lastRun: { status: string } }[] };
+    const json = JSON.parse((await world.runnerbot(['list', '--json'])).stdout) as {
+      runners: { name: string; lastRun: { status: string } }[];
+    };
     expect(json.runners).toMatchObject([{ name: 'gitlab-runner-02', lastRun: { status: 'succeeded' } }]);
   });
 
@@ -99,7 +115,9 @@ describe('runnerbot provision', () => {
     expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
     expect(runnersNamed('gitlab-runner-02')).toHaveLength(1);
     expect(runner!.id).not.toBe(oldRunner);
-    expect(world.sims.proxmox.state.vms.has(oldVm) ? vm!.vmid : 'old VM deleted').toBe(oldVm === vm!.vmid ? oldVm : 'old VM deleted');
+    expect(world.sims.proxmox.state.vms.has(oldVm) ? vm!.vmid : 'old VM deleted').toBe(
+      oldVm === vm!.vmid ? oldVm : 'old VM deleted',
+    );
     expect(world.sims.gitlab.runners().some((r) => r.id === oldRunner)).toBe(false);
   });
 
@@ -107,7 +125,9 @@ describe('runnerbot provision', () => {
     const before = world.sims.gitlab.requests().length;
     const result = await world.runnerbot(['deprovision', 'gitlab-runner-02']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/refusing to deprovision gitlab-runner-02 without confirmation: stdin is not a terminal\. Pass --yes/);
+    expect(result.stderr).toMatch(
+      /refusing to deprovision gitlab-runner-02 without confirmation: stdin is not a terminal\. Pass --yes/,
+    );
     expect(world.sims.gitlab.requests().length).toBe(before);
     expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
   });
@@ -123,7 +143,13 @@ describe('runnerbot provision', () => {
 
   it('never lets a glrt- token or another secret out of the VM', async () => {
     const secrets = [world.sims.proxmox.token.secret, world.sims.gitlab.token, world.sims.slack.botToken];
-    const seen = [await world.redisText(), await world.auditText(), JSON.stringify(world.sims.proxmox.requests), JSON.stringify(world.sims.gitlab.requests()), world.sims.slack.receivedText()].join('\n');
+    const seen = [
+      await world.redisText(),
+      await world.auditText(),
+      JSON.stringify(world.sims.proxmox.requests),
+      JSON.stringify(world.sims.gitlab.requests()),
+      world.sims.slack.receivedText(),
+    ].join('\n');
     expect(seen).not.toMatch(/glrt-/);
     for (const secret of secrets) expect(seen).not.toContain(secret);
   });

@@ -24,7 +24,11 @@ const editRunner = (id: number, body: object) =>
 
 describe('a change of spec to an existing runner', () => {
   it('is refused by provision, naming each change and the reprovision that makes it, and nothing changes', async () => {
-    const before = { vm: structuredClone(vm().config), tags: runner().tagList, proxmoxCalls: world.sims.proxmox.requests.filter((r) => r.method !== 'GET').length };
+    const before = {
+      vm: structuredClone(vm().config),
+      tags: runner().tagList,
+      proxmoxCalls: world.sims.proxmox.requests.filter((r) => r.method !== 'GET').length,
+    };
     const result = await world.runnerbot(['provision', NAME, '--profile', 'build']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('RUNNER.SPEC_CHANGE');
@@ -50,14 +54,26 @@ describe('a change of spec to an existing runner', () => {
     expect((await editRunner(runner().id, { tag_list: ['docker', 'linux', 'privileged'] })).status).toBe(200);
     vm().config.cores = '1';
     const drifted = await world.runnerbot(['status', NAME]);
-    expect(drifted.stdout).toContain('GitLab tags [docker, linux, privileged] differ from the record\'s [docker, linux]');
+    expect(drifted.stdout).toContain(
+      "GitLab tags [docker, linux, privileged] differ from the record's [docker, linux]",
+    );
     expect(drifted.stdout).toMatch(/VM has 1 cores, profile default builds \d+/);
-    const json = JSON.parse((await world.runnerbot(['status', NAME, '--json'])).stdout) as { runners: { drift: string[] }[] };
+    const json = JSON.parse((await world.runnerbot(['status', NAME, '--json'])).stdout) as {
+      runners: { drift: string[] }[];
+    };
     expect(json.runners[0]!.drift).toHaveLength(2);
   });
 
   it('reprovision --profile build leaves GitLab tags, config.toml and status agreeing', async () => {
-    const result = await world.runnerbot(['reprovision', NAME, '--profile', 'build', '--reason', 'needs dind', '--yes']);
+    const result = await world.runnerbot([
+      'reprovision',
+      NAME,
+      '--profile',
+      'build',
+      '--reason',
+      'needs dind',
+      '--yes',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect([...runner().tagList].sort()).toEqual(['dind', 'docker']);
     const toml = await world.sims.farm!.readFile(vm().vmid, '/etc/gitlab-runner/config.toml');

@@ -36,11 +36,20 @@ export async function startCliWorld(): Promise<CliWorld> {
   const sims = await startSimulators({ vmFarm: true });
   const prefix = `rbt-cli-${randomBytes(5).toString('hex')}`;
   const redisUrl = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const config = await writeRunnerbotConfig({ dir, sims, redis: { url: redisUrl, prefix }, httpPort: 0, alertsToken: randomBytes(8).toString('hex') });
+  const config = await writeRunnerbotConfig({
+    dir,
+    sims,
+    redis: { url: redisUrl, prefix },
+    httpPort: 0,
+    alertsToken: randomBytes(8).toString('hex'),
+  });
   const redis = new Redis(redisUrl);
   const runnerbot = (args: string[], extraEnv: Record<string, string> = {}) =>
     new Promise<CliResult>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...config.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { PATH: process.env.PATH ?? '', ...config.env, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

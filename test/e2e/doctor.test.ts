@@ -33,7 +33,10 @@ let prefix: string;
 
 function runnerbot(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...config.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...config.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -53,7 +56,10 @@ beforeAll(async () => {
   const farm = await createVmFarm();
   const [proxmox, gitlab, slack] = await Promise.all([
     startProxmoxSim({
-      nodes: [{ name: 'pve1', freeMemoryBytes: 8 * GiB }, { name: 'pve2', freeMemoryBytes: 96 * GiB }],
+      nodes: [
+        { name: 'pve1', freeMemoryBytes: 8 * GiB },
+        { name: 'pve2', freeMemoryBytes: 96 * GiB },
+      ],
       pools: [PROXMOX_LAYOUT.pool],
       templates: [{ vmid: 9000, node: 'pve1', name: 'debian-12-cloudinit' }],
       vmHost: farm,
@@ -61,16 +67,34 @@ beforeAll(async () => {
     startGitlabSim({ runnerTokenExpiresInSeconds: 30 * DAY_S }),
     startSlackSim({ ...slackWorkspace, transport: 'socket' }),
   ]);
-  sims = { proxmox, gitlab, slack, farm, stop: async () => {
-    await Promise.allSettled([slack.close(), gitlab.close(), proxmox.close()]);
-    await farm.close();
-  } };
+  sims = {
+    proxmox,
+    gitlab,
+    slack,
+    farm,
+    stop: async () => {
+      await Promise.allSettled([slack.close(), gitlab.close(), proxmox.close()]);
+      await farm.close();
+    },
+  };
   prefix = `rbt-doctor-${randomBytes(5).toString('hex')}`;
   const redisUrl = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   redis = new Redis(redisUrl);
-  config = await writeRunnerbotConfig({ dir, sims, redis: { url: redisUrl, prefix }, httpPort: 0, alertsToken: randomBytes(8).toString('hex') });
+  config = await writeRunnerbotConfig({
+    dir,
+    sims,
+    redis: { url: redisUrl, prefix },
+    httpPort: 0,
+    alertsToken: randomBytes(8).toString('hex'),
+  });
   // the shipped example's Proxmox layout: both nodes, the template on pve1, clones onto local-lvm
-  await editProxmox({ nodes: ['pve1', 'pve2'], templateVmid: 9000, templateNode: 'pve1', templates: {}, storage: 'local-lvm' });
+  await editProxmox({
+    nodes: ['pve1', 'pve2'],
+    templateVmid: 9000,
+    templateNode: 'pve1',
+    templates: {},
+    storage: 'local-lvm',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -88,7 +112,9 @@ describe('runnerbot doctor on the shipped example layout', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('✓ proxmox: reachable at');
     expect(result.stdout).toContain('✓ proxmox template for pve1: clones template 9000 from pve1');
-    expect(result.stdout).toContain("✗ proxmox template for pve2: template 9000 is on pve1 and storage local-lvm is not shared, so Proxmox cannot clone it to pve2\n    fix: make a template on pve2 and set proxmox.templates.pve2 to its VMID");
+    expect(result.stdout).toContain(
+      '✗ proxmox template for pve2: template 9000 is on pve1 and storage local-lvm is not shared, so Proxmox cannot clone it to pve2\n    fix: make a template on pve2 and set proxmox.templates.pve2 to its VMID',
+    );
     expect(result.stdout).toMatch(/^✓ proxmox privileges on \/sdn\/zones\/localnetwork\/vmbr0: SDN.Use$/m);
     expect(result.stdout).toMatch(/^✓ gitlab runners: the token created and deleted a probe instance_type runner/m);
     expect(result.stdout).toMatch(/^✓ slack scopes: /m);

@@ -36,7 +36,19 @@ interface AuditLine {
 /** One printed line: time, type, runner, run id, actor, then key=value details. */
 function parseLine(line: string): AuditLine {
   const [at = '', type = '', runner = '', runId = '', actor = '', details = ''] = line.split(/ {2,}/);
-  return { at, type, runner, runId, actor, detail: Object.fromEntries(details.split(' ').filter(Boolean).map((pair) => pair.split(/=(.*)/s, 2) as [string, string])) };
+  return {
+    at,
+    type,
+    runner,
+    runId,
+    actor,
+    detail: Object.fromEntries(
+      details
+        .split(' ')
+        .filter(Boolean)
+        .map((pair) => pair.split(/=(.*)/s, 2) as [string, string]),
+    ),
+  };
 }
 
 describe('runnerbot audit --runner', () => {
@@ -77,9 +89,15 @@ describe('runnerbot audit --runner', () => {
     expect(upid).toBe(provisioned.outputs.cloneUpid);
     expect(world.sims.proxmox.tasks.get(upid)).toMatchObject({ type: 'qmclone', exitstatus: 'OK' });
     const runnerId = String(provisioned.outputs.runnerId);
-    expect(byStep(p, 'create-runner').detail).toMatchObject({ applied: 'true', runnerId, vmid: String(provisioned.outputs.vmid) });
+    expect(byStep(p, 'create-runner').detail).toMatchObject({
+      applied: 'true',
+      runnerId,
+      vmid: String(provisioned.outputs.vmid),
+    });
     expect(byStep(d, 'delete-runner').detail).toMatchObject({ applied: 'true', runnerId });
-    expect(world.sims.gitlab.requests().some((r) => r.method === 'DELETE' && r.path === `/api/v4/runners/${runnerId}`)).toBe(true);
+    expect(
+      world.sims.gitlab.requests().some((r) => r.method === 'DELETE' && r.path === `/api/v4/runners/${runnerId}`),
+    ).toBe(true);
     expect(lines.find((l) => l.type === 'approval')).toMatchObject({ actor: APPROVER });
     expect(lines.filter((l) => l.type === 'job-end').map((l) => l.detail.outcome)).toEqual(['succeeded', 'succeeded']);
     expect(result.stdout).not.toMatch(/glrt-/);

@@ -21,11 +21,16 @@ const cloneTasks = () => [...world.sims.proxmox.tasks.values()].filter((task) =>
 /** With two idle workers (the last test's survivor and a new one), asks for the runner, and SIGKILLs the worker that took it once `point` holds. */
 async function killedAt(runner: string, point: (run: RunRecord) => boolean | Promise<boolean>, what: string) {
   const live = world.liveWorkers();
-  const workers = [...live, ...(await Promise.all(['a', 'b'].slice(live.length).map((n) => world.startWorker(`${runner}-${n}`))))];
+  const workers = [
+    ...live,
+    ...(await Promise.all(['a', 'b'].slice(live.length).map((n) => world.startWorker(`${runner}-${n}`)))),
+  ];
   const requested = await world.request('provision', runner);
   if (!requested.ok) throw new Error(requested.error.message);
   const run = await world.waitForRun(requested.value.run.id, point, what);
-  const [victim, survivor] = workers[0]!.lines.some((line) => line.runId === run.id) ? [workers[0]!, workers[1]!] : [workers[1]!, workers[0]!];
+  const [victim, survivor] = workers[0]!.lines.some((line) => line.runId === run.id)
+    ? [workers[0]!, workers[1]!]
+    : [workers[1]!, workers[0]!];
   expect(victim.lines.some((line) => line.msg === 'run-started' && line.runId === run.id)).toBe(true);
   victim.kill('SIGKILL');
   expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
@@ -33,13 +38,23 @@ async function killedAt(runner: string, point: (run: RunRecord) => boolean | Pro
 }
 
 /** The other worker process finishes the run: one VM, one runner, no orphan, no token spilled anywhere. */
-async function completesElsewhere({ run, victim, survivor }: { run: RunRecord; victim: WorkerProcess; survivor: WorkerProcess }): Promise<RunRecord> {
+async function completesElsewhere({
+  run,
+  victim,
+  survivor,
+}: {
+  run: RunRecord;
+  victim: WorkerProcess;
+  survivor: WorkerProcess;
+}): Promise<RunRecord> {
   const finished = await world.waitForRun(run.id, (r) => FINAL_STATUSES.includes(r.status), 'to an end');
   expect(finished).toMatchObject({ status: 'succeeded', checkpoint: finished.plan.length });
   await loggedRunEnd(survivor, run.id);
   expect(finishedRun(victim, run.id)).toBe(false);
   expect(vmsNamed(world.sims, run.runner).map((vm) => vm.vmid)).toEqual([finished.outputs.vmid]);
-  expect(runnersNamed(world.sims, run.runner)).toEqual([expect.objectContaining({ id: finished.outputs.runnerId, contactedAt: expect.any(Number) })]);
+  expect(runnersNamed(world.sims, run.runner)).toEqual([
+    expect.objectContaining({ id: finished.outputs.runnerId, contactedAt: expect.any(Number) }),
+  ]);
   expect(fleetProblems(world.sims)).toEqual([]);
   const seen = await everythingOutsideTheVms(world);
   expect(seen).toContain(run.id);
@@ -52,7 +67,8 @@ describe('a worker killed with SIGKILL in the middle of a provision', () => {
   it('during the clone (its Proxmox task still running): the new worker waits for that task, never clones twice', async () => {
     const clonesBefore = cloneTasks().length;
     world.sims.proxmox.timing.cloneTaskMs = 3_000;
-    const cloneRunning = (run: RunRecord) => at('clone')(run) && world.sims.proxmox.tasks.get(String(run.outputs.cloneUpid))?.status === 'running';
+    const cloneRunning = (run: RunRecord) =>
+      at('clone')(run) && world.sims.proxmox.tasks.get(String(run.outputs.cloneUpid))?.status === 'running';
     const killed = await killedAt('gitlab-runner-11', cloneRunning, 'its clone task running');
     world.sims.proxmox.timing.cloneTaskMs = 30;
 
@@ -70,21 +86,33 @@ describe('a worker killed with SIGKILL in the middle of a provision', () => {
 
     const finished = await completesElsewhere(killed);
     expect(finished.outputs.runnerId).toBe(created);
-    const resets = world.sims.gitlab.requests().filter((r) => r.method === 'POST' && r.path === `/api/v4/runners/${created}/reset_authentication_token`);
+    const resets = world.sims.gitlab
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path === `/api/v4/runners/${created}/reset_authentication_token`);
     expect(resets).toHaveLength(1);
-    expect(await world.sims.farm!.readFile(finished.outputs.vmid!, '/etc/gitlab-runner/config.toml')).toMatch(/token = "glrt-/);
+    expect(await world.sims.farm!.readFile(finished.outputs.vmid!, '/etc/gitlab-runner/config.toml')).toMatch(
+      /token = "glrt-/,
+    );
   });
 
   it('during a bootstrap phase (apt waiting for the dpkg lock): the phase runs again on the new worker', async () => {
     const hold = holdDpkgLock(world.sims, 'gitlab-runner-13');
     const aptStarted = async (run: RunRecord) =>
-      at('bootstrap-docker')(run) && (await world.sims.farm!.calls(run.outputs.vmid!)).some((call) => call.cmd === 'apt-get');
+      at('bootstrap-docker')(run) &&
+      (await world.sims.farm!.calls(run.outputs.vmid!)).some((call) => call.cmd === 'apt-get');
     const killed = await killedAt('gitlab-runner-13', aptStarted, 'apt-get running in bootstrap-docker');
     await hold.release();
 
     const finished = await completesElsewhere(killed);
-    expect(finished.outputs.phases).toMatchObject({ docker: 'applied', runner: 'applied', firewall: 'applied', monitoring: 'applied' });
-    expect(await world.sims.farm!.metricsPorts(finished.outputs.vmid!)).toEqual(expect.arrayContaining([9100, 8080, 9252]));
+    expect(finished.outputs.phases).toMatchObject({
+      docker: 'applied',
+      runner: 'applied',
+      firewall: 'applied',
+      monitoring: 'applied',
+    });
+    expect(await world.sims.farm!.metricsPorts(finished.outputs.vmid!)).toEqual(
+      expect.arrayContaining([9100, 8080, 9252]),
+    );
   });
 
   it('during verify (GitLab slow to answer the runner check): the new worker verifies the same runner', async () => {

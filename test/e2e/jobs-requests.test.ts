@@ -18,7 +18,10 @@ describe('two requests for one runner at the same moment', () => {
   it('start one run and build one VM; the other requester is told which run is active, until it ends', async () => {
     const replica = world.replica();
     const outcomes = await Promise.all(
-      RUNNERS.flatMap((runner) => [world.request('provision', runner, OPERATOR), replica.request('provision', runner, APPROVER)]),
+      RUNNERS.flatMap((runner) => [
+        world.request('provision', runner, OPERATOR),
+        replica.request('provision', runner, APPROVER),
+      ]),
     );
 
     const runs = [];
@@ -27,7 +30,12 @@ describe('two requests for one runner at the same moment', () => {
       const accepted = pair.flatMap((o) => (o.ok ? [o.value.run] : []));
       const refused = pair.flatMap((o) => (o.ok ? [] : [o.error]));
       expect(accepted).toHaveLength(1);
-      expect(refused).toEqual([{ code: 'RUNNER.BUSY', message: `${runner} already has a provision (queued) in progress: run ${accepted[0]!.id}` }]);
+      expect(refused).toEqual([
+        {
+          code: 'RUNNER.BUSY',
+          message: `${runner} already has a provision (queued) in progress: run ${accepted[0]!.id}`,
+        },
+      ]);
       runs.push(accepted[0]!);
     }
     const jobs = await world.stores.queue.queue.getJobs(['wait', 'active', 'delayed', 'completed', 'failed']);
@@ -36,14 +44,22 @@ describe('two requests for one runner at the same moment', () => {
     const worker = await world.startWorker('worker-1');
     const running = await world.waitForRun(runs[0]!.id, (run) => run.status === 'running', 'started');
     const again = await replica.request('provision', RUNNERS[0]!, OPERATOR);
-    expect(again).toEqual({ ok: false, error: { code: 'RUNNER.BUSY', message: `${RUNNERS[0]} already has a provision (running) in progress: run ${running.id}` } });
+    expect(again).toEqual({
+      ok: false,
+      error: {
+        code: 'RUNNER.BUSY',
+        message: `${RUNNERS[0]} already has a provision (running) in progress: run ${running.id}`,
+      },
+    });
 
     for (const run of runs) {
       const finished = await world.waitForRun(run.id, (r) => FINAL_STATUSES.includes(r.status), 'to an end');
       expect(finished).toMatchObject({ status: 'succeeded' });
       await loggedRunEnd(worker, run.id);
       expect(vmsNamed(world.sims, run.runner)).toHaveLength(1);
-      expect(runnersNamed(world.sims, run.runner)).toEqual([expect.objectContaining({ id: finished.outputs.runnerId })]);
+      expect(runnersNamed(world.sims, run.runner)).toEqual([
+        expect.objectContaining({ id: finished.outputs.runnerId }),
+      ]);
     }
     expect(fleetProblems(world.sims)).toEqual([]);
 

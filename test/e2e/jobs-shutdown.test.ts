@@ -24,7 +24,8 @@ async function stoppedDuringBootstrap(runner: string): Promise<{ run: RunRecord;
   const requested = await world.request('provision', runner);
   if (!requested.ok) throw new Error(requested.error.message);
   const aptWaiting = async (run: RunRecord) =>
-    run.checkpoint === stepIndex(run, 'bootstrap-docker') && (await world.sims.farm!.calls(run.outputs.vmid!)).some((call) => call.cmd === 'apt-get');
+    run.checkpoint === stepIndex(run, 'bootstrap-docker') &&
+    (await world.sims.farm!.calls(run.outputs.vmid!)).some((call) => call.cmd === 'apt-get');
   const run = await world.waitForRun(requested.value.run.id, aptWaiting, 'apt-get waiting in bootstrap-docker');
   first.kill('SIGTERM');
   await first.waitForLog((line) => line.msg === 'stopping', 'that it is stopping');
@@ -36,7 +37,9 @@ async function completesOn(worker: WorkerProcess, run: RunRecord): Promise<RunRe
   expect(finished.status).toBe('succeeded');
   await loggedRunEnd(worker, run.id);
   expect(vmsNamed(world.sims, run.runner)).toHaveLength(1);
-  expect(runnersNamed(world.sims, run.runner)).toEqual([expect.objectContaining({ id: finished.outputs.runnerId, contactedAt: expect.any(Number) })]);
+  expect(runnersNamed(world.sims, run.runner)).toEqual([
+    expect.objectContaining({ id: finished.outputs.runnerId, contactedAt: expect.any(Number) }),
+  ]);
   expect(fleetProblems(world.sims)).toEqual([]);
   return finished;
 }
@@ -48,9 +51,15 @@ describe('SIGTERM while a step runs', () => {
     await hold.release();
 
     expect(await first.exited, JSON.stringify(first.lines.slice(-8))).toEqual({ code: 0, signal: null });
-    expect(first.lines.find((line) => line.msg === 'run worker stopping')).toMatchObject({ drained: true, abandoned: 0 });
+    expect(first.lines.find((line) => line.msg === 'run worker stopping')).toMatchObject({
+      drained: true,
+      abandoned: 0,
+    });
     expect(stepsFinishedBy(first, run.id).at(-1)).toBe('bootstrap-docker');
-    expect(await world.run(run.id)).toMatchObject({ status: 'running', checkpoint: stepIndex(run, 'bootstrap-runner') });
+    expect(await world.run(run.id)).toMatchObject({
+      status: 'running',
+      checkpoint: stepIndex(run, 'bootstrap-runner'),
+    });
 
     const second = await world.startWorker('gitlab-runner-21-second');
     const finished = await completesOn(second, run);
@@ -62,9 +71,15 @@ describe('SIGTERM while a step runs', () => {
     const { run, first, hold } = await stoppedDuringBootstrap('gitlab-runner-22');
 
     expect(await first.exited, JSON.stringify(first.lines.slice(-8))).toEqual({ code: 0, signal: null });
-    expect(first.lines.find((line) => line.msg === 'run worker stopping')).toMatchObject({ drained: false, abandoned: 1 });
+    expect(first.lines.find((line) => line.msg === 'run worker stopping')).toMatchObject({
+      drained: false,
+      abandoned: 1,
+    });
     expect(stepsFinishedBy(first, run.id)).not.toContain('bootstrap-docker');
-    expect(await world.run(run.id)).toMatchObject({ status: 'running', checkpoint: stepIndex(run, 'bootstrap-docker') });
+    expect(await world.run(run.id)).toMatchObject({
+      status: 'running',
+      checkpoint: stepIndex(run, 'bootstrap-docker'),
+    });
 
     await hold.release();
     const second = await world.startWorker('gitlab-runner-22-second');

@@ -42,7 +42,11 @@ describe('a bot killed between the run record and the job', () => {
     expect(again.ok ? 'accepted' : again.error.code).toBe('RUNNER.BUSY');
 
     await world.startWorker('sweeper');
-    const finished = await world.waitForRun(runId, (run) => run.status === 'succeeded' || run.status === 'failed', 'to an end');
+    const finished = await world.waitForRun(
+      runId,
+      (run) => run.status === 'succeeded' || run.status === 'failed',
+      'to an end',
+    );
     expect(finished.status).toBe('succeeded');
     expect(vmsNamed(world.sims, 'gitlab-runner-60')).toHaveLength(1);
     expect(runnersNamed(world.sims, 'gitlab-runner-60')).toHaveLength(1);

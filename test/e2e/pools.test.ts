@@ -16,19 +16,34 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => world?.close(), 60_000);
 
-const ofPool = (profile: string) => (name: string | undefined) => new RegExp(`^gitlab-runner-${profile}-\\d{2}$`).test(name ?? '');
+const ofPool = (profile: string) => (name: string | undefined) =>
+  new RegExp(`^gitlab-runner-${profile}-\\d{2}$`).test(name ?? '');
 /** The pool's VMs and GitLab runners as Proxmox and GitLab have them, and whether each runner has checked in. */
 function pool(profile: string) {
   const { vms, runners } = fleetView(world.sims);
   const named = ofPool(profile);
   return {
-    vms: vms.filter((vm) => named(vm.config.name)).map((vm) => String(vm.config.name)).sort(),
-    runners: runners.filter((r) => named(r.description)).map((r) => r.description).sort(),
-    contacted: runners.filter((r) => named(r.description) && r.contactedAt !== null).map((r) => r.description).sort(),
+    vms: vms
+      .filter((vm) => named(vm.config.name))
+      .map((vm) => String(vm.config.name))
+      .sort(),
+    runners: runners
+      .filter((r) => named(r.description))
+      .map((r) => r.description)
+      .sort(),
+    contacted: runners
+      .filter((r) => named(r.description) && r.contactedAt !== null)
+      .map((r) => r.description)
+      .sort(),
   };
 }
 
-async function until<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 150_000): Promise<T> {
+async function until<T>(
+  what: string,
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 150_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -40,9 +55,17 @@ async function until<T>(what: string, read: () => T | Promise<T>, done: (value: 
 
 /** Proxmox and GitLab hold exactly `names`, each runner has checked in, and `runnerbot pools` shows no run under way. */
 async function settledAt(profile: string, names: string[]) {
-  await until(`${names.length} ${profile} runners`, () => pool(profile), (p) => JSON.stringify(p) === JSON.stringify({ vms: names, runners: names, contacted: names }));
+  await until(
+    `${names.length} ${profile} runners`,
+    () => pool(profile),
+    (p) => JSON.stringify(p) === JSON.stringify({ vms: names, runners: names, contacted: names }),
+  );
   const line = new RegExp(`^${profile}: ${names.length} of \\d+ in place$`, 'm');
-  await until(`${profile} shown settled by runnerbot pools`, async () => (await runnerbotCli(['pools'], world.env)).stdout, (out) => line.test(out));
+  await until(
+    `${profile} shown settled by runnerbot pools`,
+    async () => (await runnerbotCli(['pools'], world.env)).stdout,
+    (out) => line.test(out),
+  );
 }
 
 describe('a pool kept at its size by the workers', () => {
@@ -62,18 +85,35 @@ describe('a pool kept at its size by the workers', () => {
     // Somebody deletes gitlab-runner-build-02's VM in Proxmox, behind runnerbot's back.
     const lost = fleetView(world.sims).vms.find((vm) => vm.config.name === 'gitlab-runner-build-02')!;
     const px = world.sims.proxmox;
-    const admin = createProxmoxHypervisor({ url: px.url, tokenId: px.token.id, tokenSecret: px.token.secret, ca: px.caPem });
+    const admin = createProxmoxHypervisor({
+      url: px.url,
+      tokenId: px.token.id,
+      tokenSecret: px.token.secret,
+      ca: px.caPem,
+    });
     await admin.waitTask(await admin.stopVm(lost.node, lost.vmid), 10_000);
     const deleted = await admin.deleteVm(lost.node, lost.vmid);
     if (deleted) await admin.waitTask(deleted, 10_000);
-    await until('the lost VM rebuilt', () => fleetView(world.sims).vms.find((vm) => vm.config.name === 'gitlab-runner-build-02')?.vmid, (vmid) => vmid !== undefined && vmid !== lost.vmid);
+    await until(
+      'the lost VM rebuilt',
+      () => fleetView(world.sims).vms.find((vm) => vm.config.name === 'gitlab-runner-build-02')?.vmid,
+      (vmid) => vmid !== undefined && vmid !== lost.vmid,
+    );
     await settledAt('build', all);
     expect(fleetProblems(world.sims)).toEqual([]);
 
     // …and somebody deletes gitlab-runner-build-03's runner in GitLab.
     const gone = world.sims.gitlab.runners().find((r) => r.description === 'gitlab-runner-build-03')!;
-    await createGitlabRegistry({ url: world.sims.gitlab.url, token: world.sims.gitlab.token, runnerType: 'instance_type' }).deleteRunner(gone.id);
-    await until('the deleted runner replaced', () => world.sims.gitlab.runners().find((r) => r.description === 'gitlab-runner-build-03')?.id, (id) => id !== undefined && id !== gone.id);
+    await createGitlabRegistry({
+      url: world.sims.gitlab.url,
+      token: world.sims.gitlab.token,
+      runnerType: 'instance_type',
+    }).deleteRunner(gone.id);
+    await until(
+      'the deleted runner replaced',
+      () => world.sims.gitlab.runners().find((r) => r.description === 'gitlab-runner-build-03')?.id,
+      (id) => id !== undefined && id !== gone.id,
+    );
     await settledAt('build', all);
     expect(fleetProblems(world.sims)).toEqual([]);
 
@@ -82,14 +122,20 @@ describe('a pool kept at its size by the workers', () => {
     if (!shrink.ok) throw new Error(shrink.error.message);
     expect(shrink.value.refused).toEqual([]);
     // The two oldest go: the newest member (the last one rebuilt) stays.
-    const newest = (await world.stores.fleet.list()).filter((e) => ofPool('build')(e.name)).sort((a, b) => b.provisionedAt - a.provisionedAt)[0]!.name;
+    const newest = (await world.stores.fleet.list())
+      .filter((e) => ofPool('build')(e.name))
+      .sort((a, b) => b.provisionedAt - a.provisionedAt)[0]!.name;
     const survivor = [newest];
-    expect(shrink.value.retiring.map((run) => [run.runner, run.status])).toEqual(all.filter((n) => n !== newest).map((n) => [n, 'awaiting_approval']));
+    expect(shrink.value.retiring.map((run) => [run.runner, run.status])).toEqual(
+      all.filter((n) => n !== newest).map((n) => [n, 'awaiting_approval']),
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few reconciler periods
     expect(pool('build').vms).toEqual(all);
     for (const run of shrink.value.retiring) expect((await world.approve(run.id, APPROVER)).ok).toBe(true);
     for (const run of shrink.value.retiring) {
-      expect(await world.waitForRun(run.id, (r) => FINAL_STATUSES.includes(r.status), 'to an end', 120_000)).toMatchObject({ status: 'succeeded' });
+      expect(
+        await world.waitForRun(run.id, (r) => FINAL_STATUSES.includes(r.status), 'to an end', 120_000),
+      ).toMatchObject({ status: 'succeeded' });
     }
     await settledAt('build', survivor);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -100,7 +146,12 @@ describe('a pool kept at its size by the workers', () => {
 
   it('reaches its size when every worker is SIGKILLed in the middle of reconciling', async () => {
     expect((await runnerbotCli(['scale', 'default=2'], world.env)).code).toBe(0);
-    await until('the reconciler to ask for a runner', () => world.stores.pools.progress('default'), (p) => Object.keys(p?.requested ?? {}).length > 0, 30_000);
+    await until(
+      'the reconciler to ask for a runner',
+      () => world.stores.pools.progress('default'),
+      (p) => Object.keys(p?.requested ?? {}).length > 0,
+      30_000,
+    );
     await world.killWorkers();
     await world.startWorker('pool-b');
     await settledAt('default', ['gitlab-runner-default-01', 'gitlab-runner-default-02']);
@@ -110,12 +161,23 @@ describe('a pool kept at its size by the workers', () => {
   });
 
   it('asks before a terminal shrink, and refuses without --yes when there is no terminal to ask on', async () => {
-    await world.stores.fleet.upsert({ name: 'gitlab-runner-build-50', vmid: 1, node: 'pve1', ip: '127.0.0.9', profile: 'build', runnerId: 0, tags: [], provisionedAt: 1 });
+    await world.stores.fleet.upsert({
+      name: 'gitlab-runner-build-50',
+      vmid: 1,
+      node: 'pve1',
+      ip: '127.0.0.9',
+      profile: 'build',
+      runnerId: 0,
+      tags: [],
+      provisionedAt: 1,
+    });
     try {
       const before = await world.stores.pools.desires();
       const result = await runnerbotCli(['scale', 'build=0'], world.env);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/refusing to shrink to 0 the pool build without confirmation: stdin is not a terminal\. Pass --yes/);
+      expect(result.stderr).toMatch(
+        /refusing to shrink to 0 the pool build without confirmation: stdin is not a terminal\. Pass --yes/,
+      );
       expect(await world.stores.pools.desires()).toEqual(before);
     } finally {
       await world.stores.fleet.remove('gitlab-runner-build-50');

@@ -11,7 +11,15 @@ import { startSandboxProcess, type SandboxProcess } from './sandbox-process.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const README_SHOT = fileURLToPath(new URL('../../docs/sandbox.png', import.meta.url));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 let sandbox: SandboxProcess;
 let browser: Browser;
@@ -39,7 +47,9 @@ describe('npm run sandbox, in a browser', () => {
     expect(sandbox.output()).not.toMatch(/skipped:/);
     expect(await ui.page.locator('#channels a').allInnerTexts()).toEqual(['# runners', '# runner-alerts']);
     expect(await ui.page.locator('#people label').allInnerTexts()).toEqual([
-      expect.stringContaining('Olivia (operator)'), expect.stringContaining('Arjun (approver)'), expect.stringContaining('Sam (stranger)'),
+      expect.stringContaining('Olivia (operator)'),
+      expect.stringContaining('Arjun (approver)'),
+      expect.stringContaining('Sam (stranger)'),
     ]);
     await ui.page.locator('#vms tr[data-vmid="9000"]', { hasText: 'template' }).waitFor();
     await ui.page.locator('#runnerbot-status', { hasText: 'healthy' }).waitFor();
@@ -104,7 +114,9 @@ describe('npm run sandbox, in a browser', () => {
     expect(dialog).toMatch(/alertname="RunnerDown"[^]*runner="gitlab-runner-02"/);
     const thread = await ui.thread(alert);
     await thread.locator('.message', { hasText: /@olivia silenced this group for 1h/ }).waitFor({ timeout: LONG });
-    await ui.page.locator('#alertmanager .am-silence', { hasText: 'runner="gitlab-runner-02"' }).waitFor({ timeout: LONG });
+    await ui.page
+      .locator('#alertmanager .am-silence', { hasText: 'runner="gitlab-runner-02"' })
+      .waitFor({ timeout: LONG });
     await ui.screenshot(`${SHOTS}04-silenced.png`, alert);
   });
 

@@ -15,12 +15,16 @@ export interface SandboxProcess {
 
 function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`npm run sandbox printed no URL within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`npm run sandbox printed no URL within ${timeoutMs} ms:\n${output()}`)),
+      timeoutMs,
+    );
     const onData = () => {
       const url = /Sandbox ready: (http\S+)/.exec(output())?.[1];
       if (url) done(undefined, url);
     };
-    const onExit = (code: number | null) => done(new Error(`npm run sandbox exited (${code}) before printing its URL:\n${output()}`));
+    const onExit = (code: number | null) =>
+      done(new Error(`npm run sandbox exited (${code}) before printing its URL:\n${output()}`));
     function done(error?: Error, url?: string) {
       clearTimeout(timer);
       child.stdout!.off('data', onData);
@@ -33,9 +37,17 @@ function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number
   });
 }
 
-export async function startSandboxProcess(env: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 90_000,
+): Promise<SandboxProcess> {
   const { REDIS_URL: _ignored, ...inherited } = process.env;
-  const child = spawn('npm', ['run', 'sandbox'], { cwd: REPO, env: { ...inherited, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', 'sandbox'], {
+    cwd: REPO,
+    env: { ...inherited, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));

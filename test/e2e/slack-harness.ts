@@ -42,7 +42,13 @@ export async function startService(options: { mode: 'socket' | 'http'; vmFarm?: 
   const prefix = `rbt-${randomBytes(6).toString('hex')}`;
   const redisUrl = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const port = await freePort();
-  const written = await writeRunnerbotConfig({ dir, sims, redis: { url: redisUrl, prefix }, httpPort: port, alertsToken: randomBytes(16).toString('hex') });
+  const written = await writeRunnerbotConfig({
+    dir,
+    sims,
+    redis: { url: redisUrl, prefix },
+    httpPort: port,
+    alertsToken: randomBytes(16).toString('hex'),
+  });
   if (options.mode === 'http') {
     const config = parse(await readFile(written.file, 'utf8')) as { slack: Record<string, unknown> };
     config.slack.mode = 'http';
@@ -55,11 +61,16 @@ export async function startService(options: { mode: 'socket' | 'http'; vmFarm?: 
   if (options.mode === 'socket') await sims.slack.socket.waitForConnection(10_000);
   const redis = new Redis(redisUrl);
   return {
-    sims, runnerbot, redis, prefix, env: written.env,
+    sims,
+    runnerbot,
+    redis,
+    prefix,
+    env: written.env,
     runs: createRedisRunStore(redis, prefix),
     async jobEnds() {
       const counts: Record<string, number> = {};
-      for (const e of await readAudit(redis, prefix)) if (e.type === 'job-end' && e.runId) counts[e.runId] = (counts[e.runId] ?? 0) + 1;
+      for (const e of await readAudit(redis, prefix))
+        if (e.type === 'job-end' && e.runId) counts[e.runId] = (counts[e.runId] ?? 0) + 1;
       return counts;
     },
     async close() {

@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => s?.close(), 60_000);
 
 const slack = () => s.sims.slack;
-const answers = () => slack().ephemerals(OPERATOR).filter((e) => e.via === 'response_url');
+const answers = () =>
+  slack()
+    .ephemerals(OPERATOR)
+    .filter((e) => e.via === 'response_url');
 
 describe('request verification', () => {
   it('refuses a forged signature, a stale or future timestamp and a replay with 401, and starts no job', async () => {
@@ -21,7 +24,11 @@ describe('request verification', () => {
     expect(await send({ signingSecret: 'a-forged-secret' })).toMatchObject({ acked: false, status: 401 });
     expect(await send({ timestamp: now - 301 - 60 })).toMatchObject({ acked: false, status: 401 });
     expect(await send({ timestamp: now + 301 + 60 })).toMatchObject({ acked: false, status: 401 });
-    const dry = await slack().sendSlashCommand({ text: 'provision gitlab-runner-41 --dry-run', userId: OPERATOR, channelId: CHANNEL });
+    const dry = await slack().sendSlashCommand({
+      text: 'provision gitlab-runner-41 --dry-run',
+      userId: OPERATOR,
+      channelId: CHANNEL,
+    });
     expect(dry).toMatchObject({ acked: true, status: 200 });
     expect(await slack().replay(dry.request!)).toMatchObject({ acked: false, status: 401 });
     await until(() => answers().length >= 1, 10_000, 'the dry run answer');
@@ -33,7 +40,11 @@ describe('200 slash commands within 10 seconds', () => {
   it('acks every one within the deadline, answers every one, and starts one job per provision', async () => {
     const before = answers().length;
     const texts = Array.from({ length: 200 }, (_, i) =>
-      i % 20 === 0 ? `provision gitlab-runner-${100 + i / 20}` : i % 2 === 0 ? 'status gitlab-runner-02' : `provision gitlab-runner-${200 + i} --dry-run`,
+      i % 20 === 0
+        ? `provision gitlab-runner-${100 + i / 20}`
+        : i % 2 === 0
+          ? 'status gitlab-runner-02'
+          : `provision gitlab-runner-${200 + i} --dry-run`,
     );
     const results = await Promise.all(
       texts.map(async (text, i) => {
@@ -43,7 +54,9 @@ describe('200 slash commands within 10 seconds', () => {
     );
     expect(results.filter((r) => !r.acked)).toEqual([]);
     await until(() => answers().length - before >= 200, 60_000, 'an answer to every command');
-    const fresh = answers().slice(before).map((e) => e.text);
+    const fresh = answers()
+      .slice(before)
+      .map((e) => e.text);
     expect(fresh.filter((t) => t.includes('is queued'))).toHaveLength(10);
     expect(fresh.filter((t) => t.startsWith('*Dry run:*'))).toHaveLength(100);
     const runs = await s.runs.recent(500);

@@ -19,7 +19,14 @@ describe('malformed Socket Mode frames', () => {
     for (const frame of FRAMES) s.sims.slack.socket.sendMalformed(frame);
     const ack = await s.sims.slack.sendSlashCommand({ text: 'list', userId: OPERATOR, channelId: CHANNEL });
     expect(ack).toMatchObject({ acked: true });
-    await until(() => s.sims.slack.ephemerals(OPERATOR).find((e) => e.via === 'response_url' && e.text.startsWith('runnerbot manages no runners yet.')), 30_000, 'the answer to list');
+    await until(
+      () =>
+        s.sims.slack
+          .ephemerals(OPERATOR)
+          .find((e) => e.via === 'response_url' && e.text.startsWith('runnerbot manages no runners yet.')),
+      30_000,
+      'the answer to list',
+    );
     expect(s.runnerbot.running()).toBe(true);
     expect((await fetch(`${s.runnerbot.url}/healthz`)).ok).toBe(true);
     expect(s.sims.slack.received.filter((e) => e.name === 'apps.connections.open')).toHaveLength(opened);

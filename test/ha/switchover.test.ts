@@ -64,6 +64,8 @@ describe('SENTINEL FAILOVER', () => {
 
     const kept = new Set(await onNode(Number(port), (r) => r.lrange(KEY, 0, -1)));
     expect(confirmed.filter((value) => !kept.has(value))).toEqual([]);
-    console.log(`[switchover] ${sent} writes sent, ${confirmed.length} confirmed by a replica (all kept), ${sent - kept.size} unconfirmed writes lost or refused`);
+    console.log(
+      `[switchover] ${sent} writes sent, ${confirmed.length} confirmed by a replica (all kept), ${sent - kept.size} unconfirmed writes lost or refused`,
+    );
   });
 });

@@ -51,7 +51,10 @@ export class MemoryRunStore implements RunStore {
     return this.update(id, { ...patch, status });
   }
   async recent(limit: number, runner?: string) {
-    return [...this.runs.values()].filter((r) => !runner || r.runner === runner).slice(-limit).map(clone);
+    return [...this.runs.values()]
+      .filter((r) => !runner || r.runner === runner)
+      .slice(-limit)
+      .map(clone);
   }
 }
 

@@ -16,11 +16,13 @@ export async function startRawSocketMode() {
       : { ok: true, user_id: 'U0BOT00001', team_id: 'T0TEAM0001', bot_id: 'B0BOT00001' };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
-  server.on('upgrade', (req, sock, head) => wss.handleUpgrade(req, sock, head, (ws) => {
-    socket = ws;
-    ws.on('message', (data) => acks.push(JSON.parse(String(data)) as Record<string, unknown>));
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0APP00001' } }));
-  }));
+  server.on('upgrade', (req, sock, head) =>
+    wss.handleUpgrade(req, sock, head, (ws) => {
+      socket = ws;
+      ws.on('message', (data) => acks.push(JSON.parse(String(data)) as Record<string, unknown>));
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0APP00001' } }));
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,

@@ -23,9 +23,13 @@ const onVm = (command: string) => world.ssh(ip, command);
 async function servicesUp(): Promise<void> {
   for (const unit of units) {
     // As root: the image, like a minimal template, has no D-Bus for an unprivileged systemctl.
-    expect((await onVm(`sudo systemctl is-active ${unit}; sudo systemctl is-enabled ${unit}`)).stdout, unit).toBe('active\nenabled\n');
+    expect((await onVm(`sudo systemctl is-active ${unit}; sudo systemctl is-enabled ${unit}`)).stdout, unit).toBe(
+      'active\nenabled\n',
+    );
   }
-  expect((await onVm("sudo docker inspect --format '{{.Config.Image}} {{.State.Running}}' cadvisor")).stdout.trim()).toBe(`${CADVISOR_IMAGE} true`);
+  expect(
+    (await onVm("sudo docker inspect --format '{{.Config.Image}} {{.State.Running}}' cadvisor")).stdout.trim(),
+  ).toBe(`${CADVISOR_IMAGE} true`);
   expect((await onVm('sudo ufw status')).stdout).toMatch(/^Status: active$/m);
   const metrics = await fetch(`http://${ip}:9100/metrics`);
   expect(await metrics.text()).toMatch(/^node_uname_info\{/m);
@@ -33,92 +37,150 @@ async function servicesUp(): Promise<void> {
 
 /** A TCP connect from a network namespace on the VM with an address outside the management networks. */
 async function connectFromOutside(port: number): Promise<number> {
-  const setup = 'ip netns list | grep -q outside || { ip netns add outside && ip link add veth-out type veth peer name veth-in'
-    + ' && ip link set veth-in netns outside && ip addr add 192.0.2.1/24 dev veth-out && ip link set veth-out up'
-    + ' && ip netns exec outside ip addr add 192.0.2.2/24 dev veth-in && ip netns exec outside ip link set veth-in up; }';
-  const result = await onVm(`sudo sh -c '${setup}' && sudo ip netns exec outside timeout 5 bash -c 'echo > /dev/tcp/192.0.2.1/${port}'`);
+  const setup =
+    'ip netns list | grep -q outside || { ip netns add outside && ip link add veth-out type veth peer name veth-in' +
+    ' && ip link set veth-in netns outside && ip addr add 192.0.2.1/24 dev veth-out && ip link set veth-out up' +
+    ' && ip netns exec outside ip addr add 192.0.2.2/24 dev veth-in && ip netns exec outside ip link set veth-in up; }';
+  const result = await onVm(
+    `sudo sh -c '${setup}' && sudo ip netns exec outside timeout 5 bash -c 'echo > /dev/tcp/192.0.2.1/${port}'`,
+  );
   return result.code;
 }
 
 describe('a runner on a real Debian VM', () => {
-  it('provisions through the CLI, surviving an apt mirror that fails once', async () => {
-    const result = await world.runnerbot(['provision', NAME]);
-    console.log(result.stdout);
-    expect(result.stderr).toBe('');
-    expect(result.code, result.stdout).toBe(0);
-    const vm = [...world.sims.proxmox.state.vms.values()].find((v) => v.config.name === NAME)!;
-    vmid = vm.vmid;
-    ip = vm.ip!;
-    expect(world.mirror.log[0]).toMatch(/^503 /);
-    expect(world.mirror.log.filter((l) => l.startsWith('200 ')).length).toBeGreaterThan(0);
-    expect(world.repo.served.requests).toEqual(expect.arrayContaining(['/gpgkey', '/debian/dists/bookworm/InRelease']));
-  }, 40 * MIN);
+  it(
+    'provisions through the CLI, surviving an apt mirror that fails once',
+    async () => {
+      const result = await world.runnerbot(['provision', NAME]);
+      console.log(result.stdout);
+      expect(result.stderr).toBe('');
+      expect(result.code, result.stdout).toBe(0);
+      const vm = [...world.sims.proxmox.state.vms.values()].find((v) => v.config.name === NAME)!;
+      vmid = vm.vmid;
+      ip = vm.ip!;
+      expect(world.mirror.log[0]).toMatch(/^503 /);
+      expect(world.mirror.log.filter((l) => l.startsWith('200 ')).length).toBeGreaterThan(0);
+      expect(world.repo.served.requests).toEqual(
+        expect.arrayContaining(['/gpgkey', '/debian/dists/bookworm/InRelease']),
+      );
+    },
+    40 * MIN,
+  );
 
-  it('installed the packages, runs Docker, and the units are active and enabled', async () => {
-    const dpkg = await onVm('dpkg -s docker.io gitlab-runner prometheus-node-exporter ufw | grep -c "^Status: install ok installed"');
-    expect(dpkg.stdout.trim()).toBe('4');
-    expect((await onVm('sudo docker info --format {{.ServerVersion}}')).code).toBe(0);
-    await servicesUp();
-  }, 5 * MIN);
+  it(
+    'installed the packages, runs Docker, and the units are active and enabled',
+    async () => {
+      const dpkg = await onVm(
+        'dpkg -s docker.io gitlab-runner prometheus-node-exporter ufw | grep -c "^Status: install ok installed"',
+      );
+      expect(dpkg.stdout.trim()).toBe('4');
+      expect((await onVm('sudo docker info --format {{.ServerVersion}}')).code).toBe(0);
+      await servicesUp();
+    },
+    5 * MIN,
+  );
 
-  it('config.toml is root:root 0600 and holds the runner token', async () => {
-    expect((await onVm('sudo stat -c "%U:%G %a" /etc/gitlab-runner/config.toml')).stdout.trim()).toBe('root:root 600');
-    expect((await onVm('sudo grep -c "token = \\"glrt-" /etc/gitlab-runner/config.toml')).stdout.trim()).toBe('1');
-  }, 5 * MIN);
+  it(
+    'config.toml is root:root 0600 and holds the runner token',
+    async () => {
+      expect((await onVm('sudo stat -c "%U:%G %a" /etc/gitlab-runner/config.toml')).stdout.trim()).toBe(
+        'root:root 600',
+      );
+      expect((await onVm('sudo grep -c "token = \\"glrt-" /etc/gitlab-runner/config.toml')).stdout.trim()).toBe('1');
+    },
+    5 * MIN,
+  );
 
-  it('ufw denies by default and allows exactly the configured networks; the kernel enforces it', async () => {
-    const status = (await onVm('sudo ufw status verbose')).stdout;
-    expect(status).toMatch(/^Default: deny \(incoming\)/m);
-    const rules = status.split('\n').filter((l) => /ALLOW IN/.test(l)).map((l) => l.replace(/\s+/g, ' ').trim());
-    expect(rules.sort()).toEqual(['22/tcp ALLOW IN 10.0.2.2', '8080/tcp ALLOW IN 10.0.2.2', '9100/tcp ALLOW IN 10.0.2.2', '9252/tcp ALLOW IN 10.0.2.2'].sort());
-    expect(MANAGEMENT).toBe('10.0.2.2/32');
-    expect(await connectFromOutside(22)).not.toBe(0);
-    expect(await connectFromOutside(9100)).not.toBe(0);
-    // From inside (QEMU's forward arrives from 10.0.2.2): SSH is this very session, :9100 answers.
-    expect((await fetch(`http://${ip}:9100/metrics`)).status).toBe(200);
-  }, 5 * MIN);
+  it(
+    'ufw denies by default and allows exactly the configured networks; the kernel enforces it',
+    async () => {
+      const status = (await onVm('sudo ufw status verbose')).stdout;
+      expect(status).toMatch(/^Default: deny \(incoming\)/m);
+      const rules = status
+        .split('\n')
+        .filter((l) => /ALLOW IN/.test(l))
+        .map((l) => l.replace(/\s+/g, ' ').trim());
+      expect(rules.sort()).toEqual(
+        [
+          '22/tcp ALLOW IN 10.0.2.2',
+          '8080/tcp ALLOW IN 10.0.2.2',
+          '9100/tcp ALLOW IN 10.0.2.2',
+          '9252/tcp ALLOW IN 10.0.2.2',
+        ].sort(),
+      );
+      expect(MANAGEMENT).toBe('10.0.2.2/32');
+      expect(await connectFromOutside(22)).not.toBe(0);
+      expect(await connectFromOutside(9100)).not.toBe(0);
+      // From inside (QEMU's forward arrives from 10.0.2.2): SSH is this very session, :9100 answers.
+      expect((await fetch(`http://${ip}:9100/metrics`)).status).toBe(200);
+    },
+    5 * MIN,
+  );
 
-  it('comes back with everything active after qm reboot through the simulator', async () => {
-    const api = rawClient(world.sims.proxmox);
-    const upid = await api.nodes.$('pve1').qemu.$(vmid).status.reboot.$post();
-    expect((await waitForTask(api, 'pve1', upid)).exitstatus).toBe('OK');
-    for (let i = 0; i < 120 && (await onVm('systemctl is-system-running --wait')).code === -1; i++) await sleep(5000);
-    await servicesUp();
-  }, 20 * MIN);
+  it(
+    'comes back with everything active after qm reboot through the simulator',
+    async () => {
+      const api = rawClient(world.sims.proxmox);
+      const upid = await api.nodes.$('pve1').qemu.$(vmid).status.reboot.$post();
+      expect((await waitForTask(api, 'pve1', upid)).exitstatus).toBe('OK');
+      for (let i = 0; i < 120 && (await onVm('systemctl is-system-running --wait')).code === -1; i++) await sleep(5000);
+      await servicesUp();
+    },
+    20 * MIN,
+  );
 
-  it('a second provision applies nothing', async () => {
-    const result = await world.runnerbot(['provision', NAME]);
-    console.log(result.stdout);
-    expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).not.toMatch(/✓ /);
-  }, 20 * MIN);
+  it(
+    'a second provision applies nothing',
+    async () => {
+      const result = await world.runnerbot(['provision', NAME]);
+      console.log(result.stdout);
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).not.toMatch(/✓ /);
+    },
+    20 * MIN,
+  );
 
-  it('recovers from a dpkg killed mid-install', async () => {
-    await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
-    const kill = 'apt-get install -y -q --no-install-recommends prometheus-node-exporter >/dev/null 2>&1 & '
-      + 'until pgrep -f "[d]pkg.*--unpack" >/dev/null; do sleep 0.1; done; sleep 0.5; pkill -9 -f "[d]pkg.*--unpack"; pkill -9 apt-get; wait; ls /var/lib/dpkg/updates | wc -l';
-    expect(Number((await onVm(`sudo sh -c '${kill}'`)).stdout.trim())).toBeGreaterThan(0);
-    const result = await world.runnerbot(['provision', NAME]);
-    expect(result.code, result.stdout).toBe(0);
-    await servicesUp();
-  }, 20 * MIN);
+  it(
+    'recovers from a dpkg killed mid-install',
+    async () => {
+      await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
+      const kill =
+        'apt-get install -y -q --no-install-recommends prometheus-node-exporter >/dev/null 2>&1 & ' +
+        'until pgrep -f "[d]pkg.*--unpack" >/dev/null; do sleep 0.1; done; sleep 0.5; pkill -9 -f "[d]pkg.*--unpack"; pkill -9 apt-get; wait; ls /var/lib/dpkg/updates | wc -l';
+      expect(Number((await onVm(`sudo sh -c '${kill}'`)).stdout.trim())).toBeGreaterThan(0);
+      const result = await world.runnerbot(['provision', NAME]);
+      expect(result.code, result.stdout).toBe(0);
+      await servicesUp();
+    },
+    20 * MIN,
+  );
 
-  it('waits for another apt holding the lock', async () => {
-    await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
-    await onVm("sudo sh -c 'nohup apt-get -o DPkg::Pre-Invoke::=\"sleep 45\" install --reinstall -y -q busybox >/tmp/holder.log 2>&1 &' ; sleep 5");
-    const result = await world.runnerbot(['provision', NAME]);
-    expect(result.code, result.stdout).toBe(0);
-    expect((await onVm('grep -c "Setting up busybox" /tmp/holder.log')).stdout.trim()).toBe('1');
-    await servicesUp();
-  }, 20 * MIN);
+  it(
+    'waits for another apt holding the lock',
+    async () => {
+      await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
+      await onVm(
+        'sudo sh -c \'nohup apt-get -o DPkg::Pre-Invoke::="sleep 45" install --reinstall -y -q busybox >/tmp/holder.log 2>&1 &\' ; sleep 5',
+      );
+      const result = await world.runnerbot(['provision', NAME]);
+      expect(result.code, result.stdout).toBe(0);
+      expect((await onVm('grep -c "Setting up busybox" /tmp/holder.log')).stdout.trim()).toBe('1');
+      await servicesUp();
+    },
+    20 * MIN,
+  );
 
-  it('deprovision ends the QEMU process and removes its disk', async () => {
-    const disk = world.qemu.vm(vmid)!.disk;
-    const proc = world.qemu.vm(vmid)!.process!;
-    const result = await world.runnerbot(['deprovision', NAME, '--yes']);
-    expect(result.code, result.stdout).toBe(0);
-    expect(proc.exitCode !== null || proc.signalCode !== null).toBe(true);
-    expect(existsSync(disk)).toBe(false);
-    expect(world.qemu.vm(vmid)).toBeUndefined();
-  }, 10 * MIN);
+  it(
+    'deprovision ends the QEMU process and removes its disk',
+    async () => {
+      const disk = world.qemu.vm(vmid)!.disk;
+      const proc = world.qemu.vm(vmid)!.process!;
+      const result = await world.runnerbot(['deprovision', NAME, '--yes']);
+      expect(result.code, result.stdout).toBe(0);
+      expect(proc.exitCode !== null || proc.signalCode !== null).toBe(true);
+      expect(existsSync(disk)).toBe(false);
+      expect(world.qemu.vm(vmid)).toBeUndefined();
+    },
+    10 * MIN,
+  );
 });

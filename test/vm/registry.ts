@@ -30,25 +30,41 @@ async function ociImage(dir: string): Promise<string> {
   await writeFile(join(rootfs, 'www/metrics'), '# HELP container_last_seen stand-in\ncontainer_last_seen 1\n');
   await run('tar', ['-C', rootfs, '--owner=0', '--group=0', '-czf', join(dir, 'layer.tar.gz'), 'bin', 'www']);
   const layer = await readFile(join(dir, 'layer.tar.gz'));
-  const diffId = digest((await run('sh', ['-c', `gzip -dc '${join(dir, 'layer.tar.gz')}'`], { encoding: 'buffer', maxBuffer: 64 << 20 })).stdout);
+  const diffId = digest(
+    (await run('sh', ['-c', `gzip -dc '${join(dir, 'layer.tar.gz')}'`], { encoding: 'buffer', maxBuffer: 64 << 20 }))
+      .stdout,
+  );
   const config = JSON.stringify({
-    architecture: 'amd64', os: 'linux',
+    architecture: 'amd64',
+    os: 'linux',
     config: { Entrypoint: ['/bin/busybox', 'httpd', '-f', '-p', '8080', '-h', '/www'] },
     rootfs: { type: 'layers', diff_ids: [diffId] },
   });
   const manifest = JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digest(config), size: config.length },
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: digest(layer), size: layer.length }],
   });
   const oci = join(dir, 'oci');
   await mkdir(join(oci, 'blobs/sha256'), { recursive: true });
-  for (const blob of [layer, Buffer.from(config), Buffer.from(manifest)]) await writeFile(join(oci, 'blobs/sha256', digest(blob).slice(7)), blob);
+  for (const blob of [layer, Buffer.from(config), Buffer.from(manifest)])
+    await writeFile(join(oci, 'blobs/sha256', digest(blob).slice(7)), blob);
   await writeFile(join(oci, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await writeFile(join(oci, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }],
-  }));
+  await writeFile(
+    join(oci, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: digest(manifest),
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'latest' },
+        },
+      ],
+    }),
+  );
   return oci;
 }
 
@@ -62,13 +78,21 @@ export interface LocalRegistry {
 export async function startRegistry(image: string): Promise<LocalRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-registry-'));
   const port = await freePort();
-  await writeFile(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  await writeFile(
+    join(dir, 'config.yml'),
+    `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
   const oci = await ociImage(dir);
   const name = image.includes('/') ? image : `library/${image}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await run('skopeo', ['copy', '--dest-tls-verify=false', `oci:${oci}:latest`, `docker://127.0.0.1:${port}/${name}`]);
+      await run('skopeo', [
+        'copy',
+        '--dest-tls-verify=false',
+        `oci:${oci}:latest`,
+        `docker://127.0.0.1:${port}/${name}`,
+      ]);
       break;
     } catch (error) {
       if (attempt > 50) throw error;

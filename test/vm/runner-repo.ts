@@ -60,11 +60,17 @@ async function buildDeb(dir: string): Promise<string> {
   await mkdir(join(pkg, 'lib/systemd/system'), { recursive: true });
   await mkdir(join(pkg, 'usr/share/gitlab-runner/www'), { recursive: true });
   await writeFile(join(pkg, 'DEBIAN/control'), CONTROL);
-  await writeFile(join(pkg, 'DEBIAN/postinst'), '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then systemctl daemon-reload || true; fi\n');
+  await writeFile(
+    join(pkg, 'DEBIAN/postinst'),
+    '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then systemctl daemon-reload || true; fi\n',
+  );
   await chmod(join(pkg, 'DEBIAN/postinst'), 0o755);
   await writeFile(join(pkg, 'usr/bin/gitlab-runner'), VERIFY, { mode: 0o755 });
   await writeFile(join(pkg, 'lib/systemd/system/gitlab-runner.service'), UNIT);
-  await writeFile(join(pkg, 'usr/share/gitlab-runner/www/metrics'), '# HELP gitlab_runner_version_info stand-in\ngitlab_runner_version_info 1\n');
+  await writeFile(
+    join(pkg, 'usr/share/gitlab-runner/www/metrics'),
+    '# HELP gitlab_runner_version_info stand-in\ngitlab_runner_version_info 1\n',
+  );
   const deb = join(dir, `gitlab-runner_${STANDIN_VERSION}_amd64.deb`);
   await run('dpkg-deb', ['--root-owner-group', '--build', pkg, deb]);
   return deb;
@@ -84,7 +90,8 @@ export async function startRunnerRepo(): Promise<RunnerRepo> {
   const root = join(dir, 'www');
   const gnupg = join(dir, 'gnupg');
   await mkdir(gnupg, { mode: 0o700 });
-  const gpg = (...args: string[]) => run('gpg', ['--homedir', gnupg, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args]);
+  const gpg = (...args: string[]) =>
+    run('gpg', ['--homedir', gnupg, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args]);
   await gpg('--quick-gen-key', 'runnerbot test repo <repo@runnerbot.invalid>', 'ed25519', 'sign', '1d');
   await mkdir(join(root, 'debian/pool'), { recursive: true });
   await writeFile(join(root, 'gpgkey'), (await gpg('--armor', '--export')).stdout);
@@ -98,8 +105,9 @@ export async function startRunnerRepo(): Promise<RunnerRepo> {
   await mkdir(binDir, { recursive: true });
   await writeFile(join(binDir, 'Packages'), packages);
   const rel = 'main/binary-amd64/Packages';
-  const release = `Origin: runnerbot-test\nLabel: gitlab-runner\nSuite: bookworm\nCodename: bookworm\nArchitectures: amd64\nComponents: main\n`
-    + `Date: ${new Date().toUTCString()}\nSHA256:\n ${await sha256(join(binDir, 'Packages'))} ${packages.length} ${rel}\n`;
+  const release =
+    `Origin: runnerbot-test\nLabel: gitlab-runner\nSuite: bookworm\nCodename: bookworm\nArchitectures: amd64\nComponents: main\n` +
+    `Date: ${new Date().toUTCString()}\nSHA256:\n ${await sha256(join(binDir, 'Packages'))} ${packages.length} ${rel}\n`;
   const dists = join(root, 'debian/dists/bookworm');
   await writeFile(join(dists, 'Release'), release);
   await gpg('--clearsign', '--output', join(dists, 'InRelease'), join(dists, 'Release'));

@@ -17,14 +17,16 @@ export async function serveDir(root: string): Promise<Served> {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     requests.push(path);
     const file = join(root, path);
-    stat(file).then(
-      (s) => {
-        if (!s.isFile() || path.includes('..')) throw new Error('not a file');
-        res.writeHead(200, { 'content-length': s.size });
-        createReadStream(file).pipe(res);
-      },
-      () => res.writeHead(404).end(),
-    ).catch(() => res.writeHead(404).end());
+    stat(file)
+      .then(
+        (s) => {
+          if (!s.isFile() || path.includes('..')) throw new Error('not a file');
+          res.writeHead(200, { 'content-length': s.size });
+          createReadStream(file).pipe(res);
+        },
+        () => res.writeHead(404).end(),
+      )
+      .catch(() => res.writeHead(404).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

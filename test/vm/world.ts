@@ -45,17 +45,34 @@ export async function startVmWorld(): Promise<VmWorld> {
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],
       pools: [PROXMOX_LAYOUT.pool],
-      templates: [{ vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name }],
+      templates: [
+        { vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name },
+      ],
       vmHost: qemu,
     }),
     startGitlabSim(),
     startSlackSim({ ...slackWorkspace, transport: 'socket' }),
   ]);
-  const sims: Simulators = { proxmox, gitlab, slack, stop: async () => void (await Promise.allSettled([slack.close(), gitlab.close(), proxmox.close()])) };
-  const [mirror, repo, registry] = await Promise.all([startFlakyMirror(), startRunnerRepo(), startRegistry(CADVISOR_IMAGE)]);
+  const sims: Simulators = {
+    proxmox,
+    gitlab,
+    slack,
+    stop: async () => void (await Promise.allSettled([slack.close(), gitlab.close(), proxmox.close()])),
+  };
+  const [mirror, repo, registry] = await Promise.all([
+    startFlakyMirror(),
+    startRunnerRepo(),
+    startRegistry(CADVISOR_IMAGE),
+  ]);
   const prefix = `rbt-vm-${randomBytes(5).toString('hex')}`;
   const redisUrl = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const config = await writeRunnerbotConfig({ dir, sims, redis: { url: redisUrl, prefix }, httpPort: 0, alertsToken: randomBytes(8).toString('hex') });
+  const config = await writeRunnerbotConfig({
+    dir,
+    sims,
+    redis: { url: redisUrl, prefix },
+    httpPort: 0,
+    alertsToken: randomBytes(8).toString('hex'),
+  });
 
   // The real machine is slow (TCG on two shared cores): minutes where the fake VMs take seconds.
   const yaml = parse(await readFile(config.file, 'utf8')) as Record<string, Record<string, unknown>>;
@@ -69,7 +86,15 @@ export async function startVmWorld(): Promise<VmWorld> {
     cadvisorImage: CADVISOR_IMAGE,
     managementNetworks: [MANAGEMENT],
     prometheusNetworks: [MANAGEMENT],
-    timeouts: { taskSeconds: 300, lockSeconds: 60, agentSeconds: 900, sshSeconds: 900, cloudInitSeconds: 900, phaseSeconds: 1500, drainJobsSeconds: 10 },
+    timeouts: {
+      taskSeconds: 300,
+      lockSeconds: 60,
+      agentSeconds: 900,
+      sshSeconds: 900,
+      cloudInitSeconds: 900,
+      phaseSeconds: 1500,
+      drainJobsSeconds: 10,
+    },
     pollMs: 2000,
   };
   yaml.worker = { ...yaml.worker, attempts: 2 };
@@ -77,10 +102,18 @@ export async function startVmWorld(): Promise<VmWorld> {
   const keyPath = yaml.ssh.keyPath as string;
 
   return {
-    sims, qemu, mirror, repo, registry, keyPath,
+    sims,
+    qemu,
+    mirror,
+    repo,
+    registry,
+    keyPath,
     runnerbot: (args) =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...config.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, ...args], {
+          env: { PATH: process.env.PATH ?? '', ...config.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -89,9 +122,30 @@ export async function startVmWorld(): Promise<VmWorld> {
       }),
     ssh: (ip, command, timeoutMs = 300_000) =>
       new Promise((resolve) => {
-        execFile('ssh', ['-i', keyPath, '-p', String(qemu.sshPort), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-          '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=30', `runnerbot@${ip}`, command], { timeout: timeoutMs, maxBuffer: 16 << 20 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
+        execFile(
+          'ssh',
+          [
+            '-i',
+            keyPath,
+            '-p',
+            String(qemu.sshPort),
+            '-o',
+            'BatchMode=yes',
+            '-o',
+            'StrictHostKeyChecking=no',
+            '-o',
+            'UserKnownHostsFile=/dev/null',
+            '-o',
+            'LogLevel=ERROR',
+            '-o',
+            'ConnectTimeout=30',
+            `runnerbot@${ip}`,
+            command,
+          ],
+          { timeout: timeoutMs, maxBuffer: 16 << 20 },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+        );
       }),
     async close() {
       await sims.stop();

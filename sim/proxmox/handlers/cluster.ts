@@ -30,15 +30,29 @@ export const resources: Handler = (rt, { params, token }) => {
   if (params.type === undefined || params.type === 'vm') {
     for (const vm of rt.state.vms.values()) {
       if (hasPrivilegeOn(rt.state, token, `/vms/${vm.vmid}`, 'VM.Audit')) {
-        out.push({ id: `qemu/${vm.vmid}`, type: 'qemu', node: vm.node, ...vmEntry(vm), ...(vm.pool ? { pool: vm.pool } : {}) });
+        out.push({
+          id: `qemu/${vm.vmid}`,
+          type: 'qemu',
+          node: vm.node,
+          ...vmEntry(vm),
+          ...(vm.pool ? { pool: vm.pool } : {}),
+        });
       }
     }
   }
   if (params.type === undefined || params.type === 'node') {
     for (const node of rt.state.nodes.values()) {
       if (!hasPrivilegeOn(rt.state, token, `/nodes/${node.name}`, 'Sys.Audit')) continue;
-      const online = node.online ? { maxmem: node.totalMemoryBytes, mem: rt.state.usedMemoryBytes(node), maxcpu: 16, cpu: 0.05 } : {};
-      out.push({ id: `node/${node.name}`, type: 'node', node: node.name, status: node.online ? 'online' : 'offline', ...online });
+      const online = node.online
+        ? { maxmem: node.totalMemoryBytes, mem: rt.state.usedMemoryBytes(node), maxcpu: 16, cpu: 0.05 }
+        : {};
+      out.push({
+        id: `node/${node.name}`,
+        type: 'node',
+        node: node.name,
+        status: node.online ? 'online' : 'offline',
+        ...online,
+      });
     }
   }
   return out;
@@ -46,7 +60,9 @@ export const resources: Handler = (rt, { params, token }) => {
 
 export const listQemu: Handler = (rt, { params, token }) => {
   rt.state.requireNode(params.node!);
-  return [...rt.state.vms.values()].filter((vm) => vm.node === params.node && hasPrivilegeOn(rt.state, token, `/vms/${vm.vmid}`, 'VM.Audit')).map(vmEntry);
+  return [...rt.state.vms.values()]
+    .filter((vm) => vm.node === params.node && hasPrivilegeOn(rt.state, token, `/vms/${vm.vmid}`, 'VM.Audit'))
+    .map(vmEntry);
 };
 
 function taskOf(rt: Parameters<Handler>[0], params: Record<string, string>) {

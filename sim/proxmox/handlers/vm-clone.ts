@@ -31,17 +31,22 @@ export const nicBridge = (nic: string): string | undefined => /(?:^|,)bridge=([^
 
 function checkStorage(rt: SimRuntime, ctx: HandlerContext, source: SimVm, target: string, full: boolean): void {
   const { storage } = ctx.params;
-  const disks = Object.entries(source.config).filter(([key, value]) => DISK_KEY.test(key) && !value.includes('media=cdrom'));
+  const disks = Object.entries(source.config).filter(
+    ([key, value]) => DISK_KEY.test(key) && !value.includes('media=cdrom'),
+  );
   const used = storage !== undefined ? [storage] : [...new Set(disks.map(([, value]) => volumeStorage(value)))];
   for (const id of used) {
     const st = rt.state.requireStorage(id);
-    if (!rt.state.storageOnNode(st, target)) throw new PveError(500, `storage '${id}' is not available on node '${target}'\n`);
+    if (!rt.state.storageOnNode(st, target))
+      throw new PveError(500, `storage '${id}' is not available on node '${target}'\n`);
     if (full) requirePrivilege(rt.state, ctx.token, `/storage/${id}`, 'Datastore.AllocateSpace');
   }
   if (target === source.node) return;
-  if (storage !== undefined && !rt.state.requireStorage(storage).shared) throw new PveError(500, `can't clone to non-shared storage '${storage}'\n`);
+  if (storage !== undefined && !rt.state.requireStorage(storage).shared)
+    throw new PveError(500, `can't clone to non-shared storage '${storage}'\n`);
   const local = disks.some(([, value]) => !rt.state.requireStorage(volumeStorage(value)).shared);
-  if (storage === undefined && local) throw new PveError(500, `can't clone VM to node '${target}' (VM uses local storage)\n`);
+  if (storage === undefined && local)
+    throw new PveError(500, `can't clone VM to node '${target}' (VM uses local storage)\n`);
 }
 
 export const clone: Handler = (rt, ctx) => {
@@ -50,28 +55,43 @@ export const clone: Handler = (rt, ctx) => {
   const newid = Number(params.newid);
   const target = params.target ?? source.node;
   rt.state.requireNode(target);
-  if (params.pool && !rt.state.pools.has(params.pool)) throw new PveError(500, `pool '${params.pool}' does not exist\n`);
+  if (params.pool && !rt.state.pools.has(params.pool))
+    throw new PveError(500, `pool '${params.pool}' does not exist\n`);
   if (source.config.lock) throw vmLocked(source.config.lock);
   if (rt.state.vms.has(newid)) throw new PveError(500, `unable to create VM ${newid}: config file already exists\n`);
   const full = params.full === '1' || !isTemplate(source);
-  if (params.storage !== undefined && !full) throw new PveError(500, "parameter 'storage' not allowed for linked clones\n");
+  if (params.storage !== undefined && !full)
+    throw new PveError(500, "parameter 'storage' not allowed for linked clones\n");
   checkStorage(rt, ctx, source, target, full);
   for (const [key, value] of Object.entries(source.config)) {
     const bridge = NIC_KEY.test(key) ? nicBridge(value) : undefined;
     if (bridge !== undefined) requirePrivilege(rt.state, ctx.token, bridgePath(bridge), 'SDN.Use');
   }
 
-  const config: Record<string, string> = { ...source.config, name: params.name ?? `Copy-of-VM-${vmName(source)}`, lock: 'clone' };
+  const config: Record<string, string> = {
+    ...source.config,
+    name: params.name ?? `Copy-of-VM-${vmName(source)}`,
+    lock: 'clone',
+  };
   delete config.template;
   if (params.description !== undefined) config.description = params.description;
   for (const [key, value] of Object.entries(config)) {
     if (DISK_KEY.test(key)) config[key] = cloneDisk(value, source.vmid, newid, full, params.storage);
   }
   if (config.net0) config.net0 = config.net0.replace(/=([0-9A-F:]{17})/i, `=${macFor(newid)}`);
-  const vm = { vmid: newid, node: target, status: 'stopped' as const, config, ...(params.pool ? { pool: params.pool } : {}) };
+  const vm = {
+    vmid: newid,
+    node: target,
+    status: 'stopped' as const,
+    config,
+    ...(params.pool ? { pool: params.pool } : {}),
+  };
   rt.state.vms.set(newid, vm);
 
-  return rt.tasks.start({ node: source.node, type: 'qmclone', id: source.vmid, user: ctx.token.id, durationMs: rt.timing.cloneTaskMs }, () => {
-    delete vm.config.lock;
-  });
+  return rt.tasks.start(
+    { node: source.node, type: 'qmclone', id: source.vmid, user: ctx.token.id, durationMs: rt.timing.cloneTaskMs },
+    () => {
+      delete vm.config.lock;
+    },
+  );
 };

@@ -7,7 +7,20 @@ import { configDigest, diskBytes } from '../state.ts';
 import type { SimVm } from '../state.ts';
 
 const NOT_CONFIG = new Set(['node', 'vmid', 'digest', 'delete', 'skiplock', 'revert', 'force', 'background_delay']);
-const NUMERIC = new Set(['cores', 'sockets', 'template', 'ciupgrade', 'onboot', 'balloon', 'cpuunits', 'vcpus', 'numa', 'acpi', 'kvm', 'protection']);
+const NUMERIC = new Set([
+  'cores',
+  'sockets',
+  'template',
+  'ciupgrade',
+  'onboot',
+  'balloon',
+  'cpuunits',
+  'vcpus',
+  'numa',
+  'acpi',
+  'kvm',
+  'protection',
+]);
 
 export const vmOf = (rt: SimRuntime, { params }: HandlerContext): SimVm => {
   rt.state.requireNode(params.node!);
@@ -38,7 +51,10 @@ function optionPrivilege(key: string): string {
 
 function checkOptionPrivileges(rt: SimRuntime, ctx: HandlerContext, vm: SimVm): void {
   const path = `/vms/${vm.vmid}`;
-  const keys = [...Object.keys(ctx.params).filter((key) => !NOT_CONFIG.has(key)), ...splitList(ctx.params.delete ?? '')];
+  const keys = [
+    ...Object.keys(ctx.params).filter((key) => !NOT_CONFIG.has(key)),
+    ...splitList(ctx.params.delete ?? ''),
+  ];
   for (const key of keys) requirePrivilege(rt.state, ctx.token, path, optionPrivilege(key));
   const bridge = /(?:^|,)bridge=([^,]+)/.exec(ctx.params.net0 ?? '')?.[1];
   if (bridge !== undefined) requirePrivilege(rt.state, ctx.token, `/sdn/zones/localnetwork/${bridge}`, 'SDN.Use');
@@ -70,8 +86,11 @@ export const resize: Handler = (rt, ctx) => {
   const requested = diskBytes(`size=${params.size!.replace(/^\+/, '')}`);
   const wanted = params.size!.startsWith('+') ? current + requested : requested;
   if (wanted < current) throw new PveError(500, 'shrinking disks is not supported\n');
-  return rt.tasks.start({ node: vm.node, type: 'resize', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => {
-    const gib = Math.ceil(wanted / 1024 ** 3);
-    vm.config[params.disk!] = disk.replace(/(^|,)size=[^,]*/, `$1size=${gib}G`);
-  });
+  return rt.tasks.start(
+    { node: vm.node, type: 'resize', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs },
+    () => {
+      const gib = Math.ceil(wanted / 1024 ** 3);
+      vm.config[params.disk!] = disk.replace(/(^|,)size=[^,]*/, `$1size=${gib}G`);
+    },
+  );
 };

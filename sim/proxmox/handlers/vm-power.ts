@@ -22,47 +22,61 @@ export const currentStatus: Handler = (rt, ctx) => {
   };
 };
 
-
 export const start: Handler = (rt, ctx) => {
   const vm = vmOf(rt, ctx);
   assertUnlocked(vm, ctx.params);
   if (isTemplate(vm)) throw new PveError(500, "you can't start a vm if it's a template\n");
   if (vm.status === 'running') throw new PveError(500, `VM ${vm.vmid} already running\n`);
-  return rt.tasks.start({ node: vm.node, type: 'qmstart', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => {
-    const bridges = rt.state.nodes.get(vm.node)?.bridges ?? [];
-    for (const [key, nic] of Object.entries(vm.config)) {
-      const bridge = /^net\d+$/.test(key) ? /(?:^|,)bridge=([^,]+)/.exec(nic)?.[1] : undefined;
-      if (bridge !== undefined && !bridges.includes(bridge)) throw new Error(`bridge '${bridge}' does not exist`);
-    }
-    return bootGuest(rt, vm);
-  });
+  return rt.tasks.start(
+    { node: vm.node, type: 'qmstart', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs },
+    () => {
+      const bridges = rt.state.nodes.get(vm.node)?.bridges ?? [];
+      for (const [key, nic] of Object.entries(vm.config)) {
+        const bridge = /^net\d+$/.test(key) ? /(?:^|,)bridge=([^,]+)/.exec(nic)?.[1] : undefined;
+        if (bridge !== undefined && !bridges.includes(bridge)) throw new Error(`bridge '${bridge}' does not exist`);
+      }
+      return bootGuest(rt, vm);
+    },
+  );
 };
 
 export const stop: Handler = (rt, ctx) => {
   const vm = vmOf(rt, ctx);
   assertUnlocked(vm, ctx.params);
-  return rt.tasks.start({ node: vm.node, type: 'qmstop', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => haltGuest(rt, vm));
+  return rt.tasks.start(
+    { node: vm.node, type: 'qmstop', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs },
+    () => haltGuest(rt, vm),
+  );
 };
 
 export const shutdown: Handler = (rt, ctx) => {
   const vm = vmOf(rt, ctx);
   assertUnlocked(vm, ctx.params);
   if (vm.status !== 'running') throw new PveError(500, `VM ${vm.vmid} not running\n`);
-  return rt.tasks.start({ node: vm.node, type: 'qmshutdown', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => haltGuest(rt, vm));
+  return rt.tasks.start(
+    { node: vm.node, type: 'qmshutdown', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs },
+    () => haltGuest(rt, vm),
+  );
 };
 
 export const reboot: Handler = (rt, ctx) => {
   const vm = vmOf(rt, ctx);
   assertUnlocked(vm, ctx.params);
   if (vm.status !== 'running') throw new PveError(500, `VM ${vm.vmid} not running\n`);
-  return rt.tasks.start({ node: vm.node, type: 'qmreboot', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => rebootGuest(rt, vm));
+  return rt.tasks.start(
+    { node: vm.node, type: 'qmreboot', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs },
+    () => rebootGuest(rt, vm),
+  );
 };
 
 export const destroy: Handler = (rt, ctx) => {
   const vm = vmOf(rt, ctx);
   assertUnlocked(vm, ctx.params);
   if (vm.status === 'running') throw new PveError(500, `VM ${vm.vmid} is running - destroy failed\n`);
-  return rt.tasks.start({ node: vm.node, type: 'qmdestroy', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs }, () => destroyGuest(rt, vm));
+  return rt.tasks.start(
+    { node: vm.node, type: 'qmdestroy', id: vm.vmid, user: ctx.token.id, durationMs: rt.timing.taskMs },
+    () => destroyGuest(rt, vm),
+  );
 };
 
 export const agentInterfaces: Handler = (rt, ctx) => guestInterfaces(rt, vmOf(rt, ctx));

@@ -8,7 +8,10 @@ import type { Step } from './step.ts';
 function fleetEntry(run: RunRecord, provisionedAt: number): FleetEntry {
   const { vmid, node, ip, runnerId } = run.outputs;
   if (vmid === undefined || node === undefined || ip === undefined || runnerId === undefined) {
-    throw permanent('STEP.UNRECOVERABLE', `announce needs the VMID, node, IP and runner id; the run has ${JSON.stringify({ vmid, node, ip, runnerId })}`);
+    throw permanent(
+      'STEP.UNRECOVERABLE',
+      `announce needs the VMID, node, IP and runner id; the run has ${JSON.stringify({ vmid, node, ip, runnerId })}`,
+    );
   }
   return { name: run.runner, vmid, node, ip, runnerId, profile: run.spec.profile, tags: run.spec.tags, provisionedAt };
 }
@@ -18,7 +21,11 @@ export const announce: Step = {
   async check({ run, deps }) {
     const current = await deps.fleet.get(run.runner);
     const wanted = fleetEntry(run, 0);
-    const same = current !== null && current.vmid === wanted.vmid && current.ip === wanted.ip && current.runnerId === wanted.runnerId;
+    const same =
+      current !== null &&
+      current.vmid === wanted.vmid &&
+      current.ip === wanted.ip &&
+      current.runnerId === wanted.runnerId;
     return same ? { done: true } : { done: false };
   },
   async apply({ run, deps }) {

@@ -31,7 +31,9 @@ export interface NodeVerdict extends Placement {
 const DISK_KEY = /^(scsi|virtio|sata|ide|efidisk|tpmstate)\d+$/;
 
 export const templateFor = (p: ProxmoxSettings, node: string): Placement =>
-  p.templates[node] !== undefined ? { node, templateNode: node, templateVmid: p.templates[node] } : { node, templateNode: p.templateNode, templateVmid: p.templateVmid };
+  p.templates[node] !== undefined
+    ? { node, templateNode: node, templateVmid: p.templates[node] }
+    : { node, templateNode: p.templateNode, templateVmid: p.templateVmid };
 
 /** Asks Proxmox what placement needs: nodes, VMs, and (only if some node relies on it) whether a clone may cross nodes. */
 export async function placementFacts(hypervisor: Hypervisor, p: ProxmoxSettings): Promise<PlacementFacts> {
@@ -40,14 +42,17 @@ export async function placementFacts(hypervisor: Hypervisor, p: ProxmoxSettings)
   if (!crossing) return { nodes, vms };
   const storage = await hypervisor.listStorage(p.templateNode);
   const shared = (id: string) => storage.find((s) => s.storage === id)?.shared === true;
-  if (p.storage !== undefined && p.fullClone) return shared(p.storage) ? { nodes, vms } : { nodes, vms, noCrossNode: `storage ${p.storage} is not shared` };
+  if (p.storage !== undefined && p.fullClone)
+    return shared(p.storage) ? { nodes, vms } : { nodes, vms, noCrossNode: `storage ${p.storage} is not shared` };
   if (!vms.some((vm) => vm.vmid === p.templateVmid && vm.node === p.templateNode)) return { nodes, vms };
   const config = await hypervisor.getVmConfig(p.templateNode, p.templateVmid);
   const local = Object.entries(config)
     .filter(([key, value]) => DISK_KEY.test(key) && !String(value).includes('media=cdrom'))
     .map(([, value]) => String(value).split(':')[0]!)
     .filter((id) => !shared(id));
-  return local.length === 0 ? { nodes, vms } : { nodes, vms, noCrossNode: `its disks are on local storage ${[...new Set(local)].join(', ')}` };
+  return local.length === 0
+    ? { nodes, vms }
+    : { nodes, vms, noCrossNode: `its disks are on local storage ${[...new Set(local)].join(', ')}` };
 }
 
 /** For each configured node: the template it would clone, and what keeps it from taking runners. */
@@ -56,7 +61,11 @@ export function judgeNodes(p: ProxmoxSettings, facts: PlacementFacts): NodeVerdi
     const t = templateFor(p, node);
     const exists = facts.vms.some((vm) => vm.template && vm.vmid === t.templateVmid && vm.node === t.templateNode);
     if (!exists) {
-      return { ...t, problem: `template ${t.templateVmid} does not exist on ${t.templateNode} (or is not a template)`, fix: `check proxmox.templateVmid, proxmox.templateNode and proxmox.templates` };
+      return {
+        ...t,
+        problem: `template ${t.templateVmid} does not exist on ${t.templateNode} (or is not a template)`,
+        fix: `check proxmox.templateVmid, proxmox.templateNode and proxmox.templates`,
+      };
     }
     if (t.templateNode !== node && facts.noCrossNode !== undefined) {
       return {
@@ -71,19 +80,28 @@ export function judgeNodes(p: ProxmoxSettings, facts: PlacementFacts): NodeVerdi
 
 export function choosePlacement(p: ProxmoxSettings, pinned: string | undefined, facts: PlacementFacts): Placement {
   if (pinned !== undefined && !p.nodes.includes(pinned)) {
-    throw permanent('STEP.UNRECOVERABLE', `node ${pinned} is not one of the configured Proxmox nodes (${p.nodes.join(', ')})`);
+    throw permanent(
+      'STEP.UNRECOVERABLE',
+      `node ${pinned} is not one of the configured Proxmox nodes (${p.nodes.join(', ')})`,
+    );
   }
   const wanted = judgeNodes(p, facts).filter((v) => pinned === undefined || v.node === pinned);
   const usable = wanted.filter((v) => v.problem === undefined);
   if (usable.length === 0) {
-    const layout = wanted.find((v) => v.templateNode !== v.node && facts.noCrossNode !== undefined && !v.problem?.includes('does not exist'));
+    const layout = wanted.find(
+      (v) => v.templateNode !== v.node && facts.noCrossNode !== undefined && !v.problem?.includes('does not exist'),
+    );
     if (layout) throw permanent('PROXMOX.LAYOUT', `${layout.problem}; ${layout.fix}`);
     const missing = [...new Set(wanted.map((t) => `${t.templateVmid} on ${t.templateNode}`))].join(', ');
-    throw permanent('PROXMOX.TEMPLATE_MISSING', `the template VM ${missing} does not exist (or is not a template); check proxmox.templateVmid and proxmox.templates`);
+    throw permanent(
+      'PROXMOX.TEMPLATE_MISSING',
+      `the template VM ${missing} does not exist (or is not a template); check proxmox.templateVmid and proxmox.templates`,
+    );
   }
   const free = (node: string) => facts.nodes.find((n) => n.node === node && n.online)?.freeMemoryBytes;
   const online = usable.filter((c) => free(c.node) !== undefined).sort((a, b) => free(b.node)! - free(a.node)!);
-  if (online.length === 0) throw transient('STEP.TRANSIENT', `none of the Proxmox nodes ${usable.map((c) => c.node).join(', ')} is online`);
+  if (online.length === 0)
+    throw transient('STEP.TRANSIENT', `none of the Proxmox nodes ${usable.map((c) => c.node).join(', ')} is online`);
   const { node, templateNode, templateVmid } = online[0]!;
   return { node, templateNode, templateVmid };
 }

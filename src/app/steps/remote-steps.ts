@@ -1,7 +1,12 @@
 // The steps that work on the VM over SSH: wait for it, run the bootstrap phases, write
 // config.toml, verify. One session per job attempt lives in ctx.memory; a step resumed in a new
 // process connects again. The runner token only ever travels from memory to the VM's file.
-import { BOOTSTRAP_ENV_PATH, BOOTSTRAP_SCRIPT_PATH, METRICS_PORTS, renderBootstrapEnv } from '../../core/bootstrap-env.ts';
+import {
+  BOOTSTRAP_ENV_PATH,
+  BOOTSTRAP_SCRIPT_PATH,
+  METRICS_PORTS,
+  renderBootstrapEnv,
+} from '../../core/bootstrap-env.ts';
 import { renderConfigToml, withoutToken } from '../../core/config-toml.ts';
 import { hasCode, permanent, transient } from '../../core/errors.ts';
 import { pollDelay } from '../../core/poll-backoff.ts';
@@ -19,7 +24,9 @@ export type PhaseResult = 'applied' | 'unchanged' | 'pending' | 'ok' | 'failed';
 /** The one `RUNNERBOT phase=… result=… detail=…` line a bootstrap.sh phase prints. */
 export function parsePhaseResult(phase: string, stdout: string): { result: PhaseResult; detail: string } | null {
   const lines = stdout.split('\n').filter((l) => l.startsWith(`RUNNERBOT phase=${phase} `));
-  const match = /^RUNNERBOT phase=\S+ result=(applied|unchanged|pending|ok|failed) detail=(.*)$/.exec(lines.at(-1) ?? '');
+  const match = /^RUNNERBOT phase=\S+ result=(applied|unchanged|pending|ok|failed) detail=(.*)$/.exec(
+    lines.at(-1) ?? '',
+  );
   return match ? { result: match[1] as PhaseResult, detail: match[2] ?? '' } : null;
 }
 
@@ -52,13 +59,20 @@ const lastLine = (text: string) => text.trim().split('\n').at(-1)?.slice(0, 200)
 async function runPhase(ctx: StepContext, s: RemoteSession, phase: BootstrapPhase | 'verify', mode: 'apply' | 'check') {
   if (!uploaded.has(s)) {
     // Two channels of one connection at once: one round trip's wait instead of two.
-    await Promise.all([s.writeFile(BOOTSTRAP_SCRIPT_PATH, ctx.deps.bootstrapScript, 0o600), s.writeFile(BOOTSTRAP_ENV_PATH, renderBootstrapEnv(ctx.deps.settings), 0o600)]);
+    await Promise.all([
+      s.writeFile(BOOTSTRAP_SCRIPT_PATH, ctx.deps.bootstrapScript, 0o600),
+      s.writeFile(BOOTSTRAP_ENV_PATH, renderBootstrapEnv(ctx.deps.settings), 0o600),
+    ]);
     uploaded.add(s);
   }
   const command = shellCommand([...SUDO, 'sh', BOOTSTRAP_SCRIPT_PATH, phase, BOOTSTRAP_ENV_PATH, mode]);
   const out: ExecResult = await s.exec(command, { timeoutMs: ctx.deps.settings.timeouts.phaseMs });
   const parsed = parsePhaseResult(phase, out.stdout);
-  if (!parsed) throw transient('REMOTE.PHASE_FAILED', `bootstrap phase ${phase} ended without a result (exit ${out.code}): ${lastLine(out.stderr)}`);
+  if (!parsed)
+    throw transient(
+      'REMOTE.PHASE_FAILED',
+      `bootstrap phase ${phase} ended without a result (exit ${out.code}): ${lastLine(out.stderr)}`,
+    );
   return parsed;
 }
 
@@ -73,7 +87,8 @@ function bootstrapStep(phase: BootstrapPhase): Step {
     },
     async apply(ctx) {
       const { result, detail } = await onVm(ctx, (s) => runPhase(ctx, s, phase, 'apply'));
-      if (result !== 'applied' && result !== 'unchanged') throw transient('REMOTE.PHASE_FAILED', `bootstrap phase ${phase} failed: ${detail}`);
+      if (result !== 'applied' && result !== 'unchanged')
+        throw transient('REMOTE.PHASE_FAILED', `bootstrap phase ${phase} failed: ${detail}`);
       return outputs(ctx, result);
     },
   };
@@ -86,22 +101,36 @@ export const waitSsh: Step = {
     return /status: done/.test(out.stdout) ? { done: true } : { done: false };
   },
   async apply(ctx) {
-    const out = await onVm(ctx, (s) => s.exec('cloud-init status --wait', { timeoutMs: ctx.deps.settings.timeouts.cloudInitMs }));
+    const out = await onVm(ctx, (s) =>
+      s.exec('cloud-init status --wait', { timeoutMs: ctx.deps.settings.timeouts.cloudInitMs }),
+    );
     if (/status: done/.test(out.stdout)) return;
-    if (/status: (error|disabled)/.test(out.stdout)) throw permanent('REMOTE.PHASE_FAILED', `cloud-init did not finish cleanly: ${lastLine(out.stdout)}`);
-    throw transient('REMOTE.PHASE_FAILED', `cloud-init is not done: ${lastLine(out.stdout)} ${lastLine(out.stderr)}`.trim());
+    if (/status: (error|disabled)/.test(out.stdout))
+      throw permanent('REMOTE.PHASE_FAILED', `cloud-init did not finish cleanly: ${lastLine(out.stdout)}`);
+    throw transient(
+      'REMOTE.PHASE_FAILED',
+      `cloud-init is not done: ${lastLine(out.stdout)} ${lastLine(out.stderr)}`.trim(),
+    );
   },
 };
 
 function runnerId(ctx: StepContext): number {
   const id = ctx.run.outputs.runnerId;
-  if (id === undefined) throw permanent('STEP.UNRECOVERABLE', 'no GitLab runner id recorded (create-runner did not run)');
+  if (id === undefined)
+    throw permanent('STEP.UNRECOVERABLE', 'no GitLab runner id recorded (create-runner did not run)');
   return id;
 }
 
 const renderFor = (ctx: StepContext, token: string) => {
   const times = ctx.memory.runnerTokenTimes ?? { obtainedAt: 0, expiresAt: null };
-  return renderConfigToml({ spec: ctx.run.spec, gitlabUrl: ctx.deps.settings.gitlabUrl, runnerId: runnerId(ctx), token, tokenObtainedAt: times.obtainedAt, tokenExpiresAt: times.expiresAt });
+  return renderConfigToml({
+    spec: ctx.run.spec,
+    gitlabUrl: ctx.deps.settings.gitlabUrl,
+    runnerId: runnerId(ctx),
+    token,
+    tokenObtainedAt: times.obtainedAt,
+    tokenExpiresAt: times.expiresAt,
+  });
 };
 
 async function runnerVerifies(s: RemoteSession): Promise<boolean> {
@@ -128,8 +157,11 @@ export const writeConfig: Step = {
     await onVm(ctx, async (s) => {
       if ((await s.readFile(RUNNER_CONFIG_PATH)) === content) return;
       await s.writeFile(RUNNER_CONFIG_PATH, content, 0o600);
-      const restart = await s.exec(shellCommand([...SUDO, 'systemctl', 'restart', 'gitlab-runner']), { timeoutMs: ctx.deps.settings.timeouts.phaseMs });
-      if (restart.code !== 0) throw transient('REMOTE.PHASE_FAILED', `gitlab-runner did not restart: ${lastLine(restart.stderr)}`);
+      const restart = await s.exec(shellCommand([...SUDO, 'systemctl', 'restart', 'gitlab-runner']), {
+        timeoutMs: ctx.deps.settings.timeouts.phaseMs,
+      });
+      if (restart.code !== 0)
+        throw transient('REMOTE.PHASE_FAILED', `gitlab-runner did not restart: ${lastLine(restart.stderr)}`);
     });
   },
 };
@@ -149,7 +181,8 @@ async function problems(ctx: StepContext): Promise<string[]> {
   const found: string[] = [];
   const onHost = await onVm(ctx, (s) => runPhase(ctx, s, 'verify', 'apply'));
   if (onHost.result !== 'ok') found.push(`on the VM: ${onHost.detail}`);
-  if (!(await isRunnerOnline(ctx.deps.registry, runnerId(ctx)))) found.push(`runner ${runnerId(ctx)} is not online in GitLab`);
+  if (!(await isRunnerOnline(ctx.deps.registry, runnerId(ctx))))
+    found.push(`runner ${runnerId(ctx)} is not online in GitLab`);
   const ip = ctx.run.outputs.ip ?? '';
   for (const port of METRICS_PORTS) {
     if (!(await answers(`http://${ip}:${port}/metrics`))) found.push(`:${port}/metrics does not answer`);

@@ -67,7 +67,9 @@ export const createRunner: Step = {
   name: 'create-runner',
   async check(ctx) {
     const runner = await findRunner(ctx);
-    return runner ? { done: true, outputs: { runnerId: runner.id, runnerCreateStartedAt: undefined } } : { done: false };
+    return runner
+      ? { done: true, outputs: { runnerId: runner.id, runnerCreateStartedAt: undefined } }
+      : { done: false };
   },
   async apply(ctx) {
     const { run, deps, memory } = ctx;
@@ -79,7 +81,9 @@ export const createRunner: Step = {
       tagList: run.spec.tags,
       runUntagged: false,
       locked: true,
-      ...(deps.settings.gitlab.maximumTimeout === undefined ? {} : { maximumTimeout: deps.settings.gitlab.maximumTimeout }),
+      ...(deps.settings.gitlab.maximumTimeout === undefined
+        ? {}
+        : { maximumTimeout: deps.settings.gitlab.maximumTimeout }),
     });
     memory.runnerToken = token;
     memory.runnerTokenTimes = { obtainedAt: deps.clock.now(), expiresAt: tokenExpiresAt };

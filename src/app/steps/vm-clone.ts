@@ -19,7 +19,11 @@ async function waitForSavedClone(ctx: StepContext, upid: string): Promise<void> 
 
 async function startClone(ctx: StepContext, vmid: number): Promise<{ node: string; cloneUpid: string }> {
   const { hypervisor, coordination, settings } = ctx.deps;
-  const placement = choosePlacement(settings.proxmox, ctx.run.spec.node, await placementFacts(hypervisor, settings.proxmox));
+  const placement = choosePlacement(
+    settings.proxmox,
+    ctx.run.spec.node,
+    await placementFacts(hypervisor, settings.proxmox),
+  );
   const release = await coordination.acquireCloneSlot(placement.node, ctx.run.id, ctx.signal);
   try {
     const task = await hypervisor.cloneVm({
@@ -61,9 +65,14 @@ export const cloneVm: Step = {
     const existing = await locateVm(ctx, vmid);
     const problem = existing ? await ownershipProblem(ctx, existing) : null;
     if (existing && problem) {
-      throw permanent('RUNNER.NOT_OURS', `VMID ${vmid} was taken by VM "${existing.name}" (${problem}) after runnerbot reserved it; run the provision again to reserve another`);
+      throw permanent(
+        'RUNNER.NOT_OURS',
+        `VMID ${vmid} was taken by VM "${existing.name}" (${problem}) after runnerbot reserved it; run the provision again to reserve another`,
+      );
     }
-    const started = existing ? { node: existing.node, cloneUpid: ctx.run.outputs.cloneUpid } : await startClone(ctx, vmid);
+    const started = existing
+      ? { node: existing.node, cloneUpid: ctx.run.outputs.cloneUpid }
+      : await startClone(ctx, vmid);
     const node = (await locateVm(ctx, vmid))?.node ?? started.node;
     await waitUnlocked(ctx, node, vmid);
     return { node, ...(started.cloneUpid ? { cloneUpid: started.cloneUpid } : {}) };

@@ -31,7 +31,11 @@ const decode = (value: string): string => {
 
 export function configMatches(config: Record<string, string | number>, wanted: VmSettings): boolean {
   const text = (key: string) => (config[key] === undefined ? '' : String(config[key]));
-  const tags = new Set(text('tags').split(/[;,\s]+/).filter(Boolean));
+  const tags = new Set(
+    text('tags')
+      .split(/[;,\s]+/)
+      .filter(Boolean),
+  );
   return (
     Number(config.cores) === wanted.cores &&
     Number(/(?:^|current=)(\d+)/.exec(text('memory'))?.[1]) === wanted.memoryMiB &&
@@ -50,7 +54,9 @@ export function net0OnBridge(net0: string | number | undefined, bridge: string):
   const current = net0 === undefined ? '' : String(net0);
   if (current.split(',').includes(`bridge=${bridge}`)) return null;
   if (current === '') return `virtio,bridge=${bridge}`;
-  return /(^|,)bridge=[^,]*/.test(current) ? current.replace(/(^|,)bridge=[^,]*/, `$1bridge=${bridge}`) : `${current},bridge=${bridge}`;
+  return /(^|,)bridge=[^,]*/.test(current)
+    ? current.replace(/(^|,)bridge=[^,]*/, `$1bridge=${bridge}`)
+    : `${current},bridge=${bridge}`;
 }
 
 export const configure: Step = {
@@ -58,7 +64,9 @@ export const configure: Step = {
   async check(ctx) {
     const vm = await requireOwnVm(ctx);
     const config = await ctx.deps.hypervisor.getVmConfig(vm.node, vm.vmid);
-    const done = configMatches(config, wantedSettings(ctx)) && net0OnBridge(config.net0, ctx.deps.settings.proxmox.bridge) === null;
+    const done =
+      configMatches(config, wantedSettings(ctx)) &&
+      net0OnBridge(config.net0, ctx.deps.settings.proxmox.bridge) === null;
     return done ? { done: true } : { done: false };
   },
   async apply(ctx) {
@@ -82,7 +90,9 @@ export const resizeDisk: Step = {
   async check(ctx) {
     const vm = await requireOwnVm(ctx);
     const config = await ctx.deps.hypervisor.getVmConfig(vm.node, vm.vmid);
-    return diskSizeGiB(config[ctx.deps.settings.proxmox.disk]) >= ctx.run.spec.diskGiB ? { done: true } : { done: false };
+    return diskSizeGiB(config[ctx.deps.settings.proxmox.disk]) >= ctx.run.spec.diskGiB
+      ? { done: true }
+      : { done: false };
   },
   async apply(ctx) {
     const vm = await requireOwnVm(ctx);

@@ -24,7 +24,8 @@ export const confirmVm: Step = {
 
 async function removeVm(ctx: StepContext, node: string, vmid: number): Promise<void> {
   const { hypervisor } = ctx.deps;
-  if ((await hypervisor.getVmStatus(node, vmid)) === 'running') await waitForTask(ctx, await hypervisor.stopVm(node, vmid), `stop VM ${vmid}`);
+  if ((await hypervisor.getVmStatus(node, vmid)) === 'running')
+    await waitForTask(ctx, await hypervisor.stopVm(node, vmid), `stop VM ${vmid}`);
   const task = await hypervisor.deleteVm(node, vmid);
   if (task) await waitForTask(ctx, task, `delete VM ${vmid}`);
 }

@@ -12,7 +12,10 @@ async function existingVm(ctx: StepContext): Promise<Partial<RunOutputs>> {
   if (template) throw notOurs(template, 'it is a template');
   const named = await ourVmsNamed(ctx);
   if (named.length > 1) {
-    throw permanent('STEP.UNRECOVERABLE', `several VMs are named ${ctx.run.runner} (VMIDs ${named.map((vm) => vm.vmid).join(', ')}); deprovision ${ctx.run.runner} removes them all`);
+    throw permanent(
+      'STEP.UNRECOVERABLE',
+      `several VMs are named ${ctx.run.runner} (VMIDs ${named.map((vm) => vm.vmid).join(', ')}); deprovision ${ctx.run.runner} removes them all`,
+    );
   }
   const [vm] = named;
   return vm ? { vmid: vm.vmid, node: vm.node } : {};
@@ -39,6 +42,9 @@ export const reserveVmid: Step = {
       if (!(await deps.coordination.claimVmid(vmid, run.id))) continue;
       if (await deps.hypervisor.isVmidFree(vmid)) return { vmid };
     }
-    throw permanent('STEP.UNRECOVERABLE', `no free VMID left in ${min}-${max}; widen proxmox.vmidRange or delete unused VMs`);
+    throw permanent(
+      'STEP.UNRECOVERABLE',
+      `no free VMID left in ${min}-${max}; widen proxmox.vmidRange or delete unused VMs`,
+    );
   },
 };

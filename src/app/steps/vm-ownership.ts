@@ -33,7 +33,11 @@ export function notManagedBecause(vm: VmSummary, settings: ProvisionSettings): s
 }
 
 /** Why runnerbot may not touch `vm` (tagged, or an untagged clone carrying its mark), or null when it may. */
-export async function notOursBecause(hypervisor: Hypervisor, vm: VmSummary, settings: ProvisionSettings): Promise<string | null> {
+export async function notOursBecause(
+  hypervisor: Hypervisor,
+  vm: VmSummary,
+  settings: ProvisionSettings,
+): Promise<string | null> {
   const why = notManagedBecause(vm, settings);
   if (why === null) return null;
   if (vm.template || vm.pool !== settings.proxmox.pool || !inVmidRange(vm.vmid, settings)) return why;
@@ -80,6 +84,10 @@ export async function ownVm(ctx: StepContext): Promise<VmSummary | undefined> {
 
 export async function requireOwnVm(ctx: StepContext): Promise<VmSummary> {
   const vm = await ownVm(ctx);
-  if (!vm) throw permanent('STEP.UNRECOVERABLE', `VM ${ctx.run.outputs.vmid ?? '(no VMID recorded)'} for ${ctx.run.runner} does not exist; run the provision again`);
+  if (!vm)
+    throw permanent(
+      'STEP.UNRECOVERABLE',
+      `VM ${ctx.run.outputs.vmid ?? '(no VMID recorded)'} for ${ctx.run.runner} does not exist; run the provision again`,
+    );
   return vm;
 }

@@ -32,7 +32,10 @@ export const waitIp: Step = {
       ctx.deps.hypervisor.guestIpv4(vm.node, vm.vmid),
     ).catch((error: unknown) => {
       if (hasCode(error, 'STEP.TIMEOUT')) {
-        throw transient('STEP.TIMEOUT', `VM ${vm.vmid} has no IPv4 address after ${agentMs} ms: is qemu-guest-agent installed in the template and is DHCP answering?`);
+        throw transient(
+          'STEP.TIMEOUT',
+          `VM ${vm.vmid} has no IPv4 address after ${agentMs} ms: is qemu-guest-agent installed in the template and is DHCP answering?`,
+        );
       }
       throw error;
     });

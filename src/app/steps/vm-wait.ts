@@ -5,7 +5,12 @@ import { isRunnerbotError, transient } from '../../core/errors.ts';
 import { pollDelay } from '../../core/poll-backoff.ts';
 import type { StepContext } from './step.ts';
 
-export async function pollUntil<T>(ctx: StepContext, timeoutMs: number, what: string, probe: () => Promise<T | null>): Promise<T> {
+export async function pollUntil<T>(
+  ctx: StepContext,
+  timeoutMs: number,
+  what: string,
+  probe: () => Promise<T | null>,
+): Promise<T> {
   const { clock, settings } = ctx.deps;
   const deadline = clock.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {

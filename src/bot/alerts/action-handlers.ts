@@ -35,9 +35,17 @@ async function silence(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply |
   }
   const channel = channelOf(args);
   const group = await deps.store.group(channel, args.action.value ?? '');
-  if (!group) return refusalReply({ code: 'AUTH.FORBIDDEN', message: 'runnerbot no longer knows this alert group; silence it in Alertmanager' });
+  if (!group)
+    return refusalReply({
+      code: 'AUTH.FORBIDDEN',
+      message: 'runnerbot no longer knows this alert group; silence it in Alertmanager',
+    });
   const url = deps.alertmanagerUrl ?? group.externalURL;
-  if (!url) return refusalReply({ code: 'CONFIG.INVALID', message: 'cannot silence this group here: no Alertmanager URL; set alerts.alertmanagerUrl' });
+  if (!url)
+    return refusalReply({
+      code: 'CONFIG.INVALID',
+      message: 'cannot silence this group here: no Alertmanager URL; set alerts.alertmanagerUrl',
+    });
   const matchers = checkSilence(group.commonLabels);
   // Not refusalReply: the reason names label values, outside text to escape in full.
   if (!matchers.ok) return { text: `:warning: ${escapeMrkdwn(matchers.error.message)}` };
@@ -45,12 +53,21 @@ async function silence(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply |
   const endsAt = new Date(now + SILENCE_DURATIONS[duration]);
   const createdBy = args.body.user.name ? `${args.body.user.name} (${userId})` : userId;
   const silenceId = await deps.silences.create(url, {
-    matchers: matchers.value, startsAt: new Date(now), endsAt, createdBy,
+    matchers: matchers.value,
+    startsAt: new Date(now),
+    endsAt,
+    createdBy,
     comment: `Silenced for ${duration} from Slack by ${createdBy} (runnerbot)`,
   });
-  await bot.audit.append({ type: 'alert-action', actor: userId, detail: { action: 'silence', duration, silenceId, channel } });
+  await bot.audit.append({
+    type: 'alert-action',
+    actor: userId,
+    detail: { action: 'silence', duration, silenceId, channel },
+  });
   await deps.outbox.post({
-    key: `${group.messageKey}:silence:${silenceId}`, channel, threadKey: group.messageKey,
+    key: `${group.messageKey}:silence:${silenceId}`,
+    channel,
+    threadKey: group.messageKey,
     text: `:no_bell: ${mention(userId)} silenced this group for ${duration}, until <!date^${Math.floor(endsAt.getTime() / 1000)}^{date_short_pretty} {time}|${endsAt.toISOString()}> (silence ${code(silenceId)}: ${escapeMrkdwn(matchersText(matchers.value))})`,
   });
   return undefined;
@@ -58,7 +75,11 @@ async function silence(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply |
 
 function rebuild(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply> {
   const runner = args.action.value ?? '';
-  return requestChange(deps.bot, { kind: 'reprovision', name: runner, reason: `rebuild from an alert in channel ${channelOf(args)}`, dryRun: false }, args.body.user.id);
+  return requestChange(
+    deps.bot,
+    { kind: 'reprovision', name: runner, reason: `rebuild from an alert in channel ${channelOf(args)}`, dryRun: false },
+    args.body.user.id,
+  );
 }
 
 // Bolt types extra actions for any element; these ids are only ever on buttons.
@@ -67,7 +88,13 @@ const onButton = (handler: (args: ButtonArgs) => Promise<void>) => handler as un
 /** Pass to `createBoltApp({ extraActions })`. */
 export function alertActions(deps: AlertActionDeps): ExtraAction[] {
   return [
-    { actionId: SILENCE_ACTION, handler: onButton(buttonHandler(deps.bot, 'alert-silence', (args) => silence(deps, args))) },
-    { actionId: REBUILD_ACTION, handler: onButton(buttonHandler(deps.bot, 'alert-rebuild', (args) => rebuild(deps, args))) },
+    {
+      actionId: SILENCE_ACTION,
+      handler: onButton(buttonHandler(deps.bot, 'alert-silence', (args) => silence(deps, args))),
+    },
+    {
+      actionId: REBUILD_ACTION,
+      handler: onButton(buttonHandler(deps.bot, 'alert-rebuild', (args) => rebuild(deps, args))),
+    },
   ];
 }

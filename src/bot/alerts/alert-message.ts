@@ -14,7 +14,12 @@ const MAX_REBUILD_BUTTONS = 3;
 /** Labels every alert has, or that the headline already says. */
 const QUIET_LABELS = new Set(['alertname', 'severity', 'prometheus', 'job', 'monitor']);
 
-const SEVERITY_EMOJI: Record<string, string> = { critical: ':red_circle:', error: ':large_orange_circle:', warning: ':warning:', info: ':information_source:' };
+const SEVERITY_EMOJI: Record<string, string> = {
+  critical: ':red_circle:',
+  error: ':large_orange_circle:',
+  warning: ':warning:',
+  info: ':information_source:',
+};
 
 export function statusEmoji(view: Pick<AlertView, 'summary'>): string {
   if (view.summary.status === 'resolved') return ':large_green_circle:';
@@ -22,16 +27,25 @@ export function statusEmoji(view: Pick<AlertView, 'summary'>): string {
 }
 
 export function headline({ summary, payload }: AlertView): string {
-  const counts = summary.status === 'resolved' ? 'RESOLVED' : `FIRING:${summary.firing}${summary.resolved ? `, resolved:${summary.resolved}` : ''}`;
+  const counts =
+    summary.status === 'resolved'
+      ? 'RESOLVED'
+      : `FIRING:${summary.firing}${summary.resolved ? `, resolved:${summary.resolved}` : ''}`;
   const names = summary.alertnames.join(', ') || 'Alert';
-  const about = Object.entries(payload.groupLabels).filter(([k]) => k !== 'alertname').map(([, v]) => v).join(' ');
+  const about = Object.entries(payload.groupLabels)
+    .filter(([k]) => k !== 'alertname')
+    .map(([, v]) => v)
+    .join(' ');
   return `[${counts}] ${names}${about ? ` ${about}` : ''}`;
 }
 
 function alertSection(alert: AlertmanagerAlert, commonLabels: Record<string, string>): SlackBlock {
   const title = alert.annotations.summary ?? alert.labels.alertname ?? 'alert';
   const labels = Object.entries(alert.labels)
-    .filter(([name, value]) => !QUIET_LABELS.has(name) && (commonLabels[name] !== value || Object.keys(commonLabels).length <= 1))
+    .filter(
+      ([name, value]) =>
+        !QUIET_LABELS.has(name) && (commonLabels[name] !== value || Object.keys(commonLabels).length <= 1),
+    )
     .map(([name, value]) => `\`${escapeMrkdwn(name)}=${escapeMrkdwn(value)}\``);
   const links = [link(alert.annotations.runbook_url, 'Runbook'), link(alert.generatorURL, 'Source')].filter(Boolean);
   const lines = [
@@ -48,8 +62,11 @@ function commonContext({ payload }: AlertView): SlackBlock | null {
     .filter(([name]) => name !== 'alertname')
     .map(([name, value]) => `${escapeMrkdwn(name)}=${escapeMrkdwn(value)}`);
   const alertmanager = link(payload.externalURL, 'Alertmanager');
-  const parts = [labels.join(', '), payload.commonAnnotations.runbook_url ? link(payload.commonAnnotations.runbook_url, 'Runbook') : undefined, alertmanager]
-    .filter((p): p is string => Boolean(p));
+  const parts = [
+    labels.join(', '),
+    payload.commonAnnotations.runbook_url ? link(payload.commonAnnotations.runbook_url, 'Runbook') : undefined,
+    alertmanager,
+  ].filter((p): p is string => Boolean(p));
   return parts.length ? { type: 'context', elements: [{ type: 'mrkdwn', text: parts.join(' · ') }] } : null;
 }
 
@@ -58,18 +75,32 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text });
 /** The confirm dialog says exactly which matchers the click creates (plain text: nothing in it is live). */
 function silenceConfirm(view: AlertView, duration: SilenceDuration) {
   const matchers = checkSilence(silenceLabels(view.payload));
-  const text = matchers.ok ? `Every alert matching ${matchersText(matchers.value)} will be silenced in Alertmanager for ${duration}.` : matchers.error.message;
-  return { title: plain(`Silence for ${duration}?`), text: plain(text.length > 300 ? `${text.slice(0, 299)}…` : text), confirm: plain('Silence'), deny: plain('Cancel') };
+  const text = matchers.ok
+    ? `Every alert matching ${matchersText(matchers.value)} will be silenced in Alertmanager for ${duration}.`
+    : matchers.error.message;
+  return {
+    title: plain(`Silence for ${duration}?`),
+    text: plain(text.length > 300 ? `${text.slice(0, 299)}…` : text),
+    confirm: plain('Silence'),
+    deny: plain('Cancel'),
+  };
 }
 
 function buttons(view: AlertView): SlackBlock | null {
   if (view.summary.status !== 'firing') return null;
   const silence = (Object.keys(SILENCE_DURATIONS) as SilenceDuration[]).map((d) => ({
-    type: 'button' as const, action_id: ALERT_ACTION_IDS.silence(d), text: plain(`Silence ${d}`), value: view.groupKey, confirm: silenceConfirm(view, d),
+    type: 'button' as const,
+    action_id: ALERT_ACTION_IDS.silence(d),
+    text: plain(`Silence ${d}`),
+    value: view.groupKey,
+    confirm: silenceConfirm(view, d),
   }));
   const rebuild = view.managedRunners.slice(0, MAX_REBUILD_BUTTONS).map((runner) => ({
-    type: 'button' as const, action_id: ALERT_ACTION_IDS.rebuild(runner), style: 'danger' as const,
-    text: { type: 'plain_text' as const, text: `Rebuild ${runner}` }, value: runner,
+    type: 'button' as const,
+    action_id: ALERT_ACTION_IDS.rebuild(runner),
+    style: 'danger' as const,
+    text: { type: 'plain_text' as const, text: `Rebuild ${runner}` },
+    value: runner,
   }));
   return { type: 'actions', block_id: 'alert_actions', elements: [...silence, ...rebuild] };
 }
@@ -87,7 +118,10 @@ export function alertGroupMessage(view: AlertView): SlackMessage {
     buttons(view),
   ];
   const firstSummary = payload.commonAnnotations.summary ?? payload.alerts[0]?.annotations.summary;
-  return { text: escapeMrkdwn(`${title}${firstSummary ? ` — ${firstSummary}` : ''}`), blocks: blocks.filter((b): b is SlackBlock => b !== null) };
+  return {
+    text: escapeMrkdwn(`${title}${firstSummary ? ` — ${firstSummary}` : ''}`),
+    blocks: blocks.filter((b): b is SlackBlock => b !== null),
+  };
 }
 
 export function resolvedReply(view: AlertView): SlackMessage {

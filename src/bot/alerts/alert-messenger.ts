@@ -17,11 +17,22 @@ export function createAlertMessenger(outbox: Outbox): AlertMessenger {
   return {
     showGroup: (channel, messageKey, view) => show(channel, messageKey, alertGroupMessage(view)),
     async replyResolved(channel, messageKey, view, fingerprint) {
-      await outbox.post({ key: `${messageKey}:resolved:${fingerprint}`, channel, threadKey: messageKey, ...resolvedReply(view) });
+      await outbox.post({
+        key: `${messageKey}:resolved:${fingerprint}`,
+        channel,
+        threadKey: messageKey,
+        ...resolvedReply(view),
+      });
     },
-    showDigest: (channel, messageKey, lines) => show(channel, messageKey, digestMessage(lines), DIGEST_EDIT_INTERVAL_MS),
+    showDigest: (channel, messageKey, lines) =>
+      show(channel, messageKey, digestMessage(lines), DIGEST_EDIT_INTERVAL_MS),
     async replyDigestResolved(channel, messageKey, lines) {
-      await outbox.post({ key: `${messageKey}:resolved:${lines.length}`, channel, threadKey: messageKey, ...digestResolvedReply(lines) });
+      await outbox.post({
+        key: `${messageKey}:resolved:${lines.length}`,
+        channel,
+        threadKey: messageKey,
+        ...digestResolvedReply(lines),
+      });
     },
   };
 }

@@ -9,10 +9,17 @@ const LINES_PER_SECTION = 10;
 export const MAX_DIGEST_LINES = 40;
 const MAX_LINE = 200;
 
-const SEVERITY_EMOJI: Record<string, string> = { critical: ':red_circle:', error: ':large_orange_circle:', warning: ':warning:' };
+const SEVERITY_EMOJI: Record<string, string> = {
+  critical: ':red_circle:',
+  error: ':large_orange_circle:',
+  warning: ':warning:',
+};
 
 function lineText(line: DigestLine): string {
-  const emoji = line.status === 'resolved' ? ':large_green_circle:' : (SEVERITY_EMOJI[line.severity?.toLowerCase() ?? ''] ?? ':bell:');
+  const emoji =
+    line.status === 'resolved'
+      ? ':large_green_circle:'
+      : (SEVERITY_EMOJI[line.severity?.toLowerCase() ?? ''] ?? ':bell:');
   const title = line.title.length > MAX_LINE ? `${line.title.slice(0, MAX_LINE - 1)}…` : line.title;
   const counts = line.status === 'resolved' ? 'resolved' : `${line.firing} firing`;
   return `${emoji} ${escapeMrkdwn(title)} (${counts})`;
@@ -20,13 +27,25 @@ function lineText(line: DigestLine): string {
 
 export function digestMessage(lines: readonly DigestLine[]): SlackMessage {
   const firing = lines.filter((l) => l.status === 'firing').length;
-  const title = firing > 0
-    ? `:rotating_light: Alert storm: ${lines.length} alert groups (${firing} firing)`
-    : `:large_green_circle: Alert storm over: ${lines.length} alert groups, all resolved`;
-  const shown = [...lines].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1)).slice(0, MAX_DIGEST_LINES);
+  const title =
+    firing > 0
+      ? `:rotating_light: Alert storm: ${lines.length} alert groups (${firing} firing)`
+      : `:large_green_circle: Alert storm over: ${lines.length} alert groups, all resolved`;
+  const shown = [...lines]
+    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))
+    .slice(0, MAX_DIGEST_LINES);
   const sections: SlackBlock[] = [];
   for (let i = 0; i < shown.length; i += LINES_PER_SECTION) {
-    sections.push({ type: 'section', text: { type: 'mrkdwn', text: shown.slice(i, i + LINES_PER_SECTION).map(lineText).join('\n') } });
+    sections.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: shown
+          .slice(i, i + LINES_PER_SECTION)
+          .map(lineText)
+          .join('\n'),
+      },
+    });
   }
   const more = lines.length - shown.length;
   return {
@@ -34,7 +53,9 @@ export function digestMessage(lines: readonly DigestLine[]): SlackMessage {
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } },
       ...sections,
-      ...(more > 0 ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: `and ${more} more` }] }] : []),
+      ...(more > 0
+        ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: `and ${more} more` }] }]
+        : []),
     ],
   };
 }

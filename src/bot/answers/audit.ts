@@ -15,8 +15,14 @@ const detailText = (detail: AuditEntry['detail']) =>
 
 export function auditLine(row: AuditRow): string {
   const when = new Date(row.at).toISOString().replace('T', ' ').slice(0, 19);
-  const who = row.actor ? (/^[UW][A-Z0-9]+$/.test(row.actor) ? `<@${row.actor}>` : escapeMrkdwn(row.actor)) : 'runnerbot';
-  const what = escapeMrkdwn([row.type, row.runner, row.runId && `(${row.runId})`, detailText(row.detail)].filter(Boolean).join(' '));
+  const who = row.actor
+    ? /^[UW][A-Z0-9]+$/.test(row.actor)
+      ? `<@${row.actor}>`
+      : escapeMrkdwn(row.actor)
+    : 'runnerbot';
+  const what = escapeMrkdwn(
+    [row.type, row.runner, row.runId && `(${row.runId})`, detailText(row.detail)].filter(Boolean).join(' '),
+  );
   return `\`${when}Z\` ${who} ${what}`;
 }
 

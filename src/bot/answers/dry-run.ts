@@ -23,7 +23,11 @@ export function dryRunReply(command: ChangeCommand, resolved: ResolvedRequest, e
   const width = Math.max(...rows.map(([k]) => k.length));
   const specText = escapeMrkdwn(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
   const steps = plan.map((step, i) => `${i + 1}. ${step}`).join('\n');
-  const target = existing ? escapeMrkdwn(`\nIt would act on VM ${existing.vmid} on ${existing.node} (${existing.ip}), GitLab runner #${existing.runnerId}.`) : '';
+  const target = existing
+    ? escapeMrkdwn(
+        `\nIt would act on VM ${existing.vmid} on ${existing.node} (${existing.ip}), GitLab runner #${existing.runnerId}.`,
+      )
+    : '';
   const approval = command.kind === 'provision' ? '' : '\nA second person would have to approve it.';
   const text = `*Dry run:* ${code(`${command.kind} ${command.name}`)} would use\n\`\`\`${specText}\`\`\`\nand run\n\`\`\`${steps}\`\`\`${target}${approval}\nNothing was changed.`;
   return { text };

@@ -16,7 +16,9 @@ const ago = (iso: string | undefined, now: number): string => {
 export function vmText(view: RunnerView): string {
   if (view.vm === undefined) return 'VM unknown (Proxmox did not answer)';
   if (view.vm === null) return view.entry ? `VM ${view.entry.vmid} *missing*` : 'no VM';
-  return escapeMrkdwn(`VM ${view.vm.vmid} on ${view.vm.node}, ${view.vm.status}${view.entry?.ip ? `, ${view.entry.ip}` : ''}`);
+  return escapeMrkdwn(
+    `VM ${view.vm.vmid} on ${view.vm.node}, ${view.vm.status}${view.entry?.ip ? `, ${view.entry.ip}` : ''}`,
+  );
 }
 
 export function gitlabText(view: RunnerView, now: number): string {
@@ -45,8 +47,10 @@ export function freshnessText(description: FleetDescription, now: number): strin
 }
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string): SlackBlock[] => (text ? [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] : []);
-const note = (problems: string[]): SlackBlock[] => context(problems.length ? `:warning: ${escapeMrkdwn(problems.join(' · '))}` : '');
+const context = (text: string): SlackBlock[] =>
+  text ? [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] : [];
+const note = (problems: string[]): SlackBlock[] =>
+  context(problems.length ? `:warning: ${escapeMrkdwn(problems.join(' · '))}` : '');
 
 /** One section per runner, at most `max` of them. */
 export function fleetBlocks(description: FleetDescription, now: number, max = 40): SlackBlock[] {
@@ -58,7 +62,8 @@ export function fleetBlocks(description: FleetDescription, now: number, max = 40
 
 export function listReply(description: FleetDescription, now: number): Reply {
   const count = description.runners.length;
-  const head = count === 0 ? 'runnerbot manages no runners yet.' : `runnerbot manages ${count} runner${count === 1 ? '' : 's'}:`;
+  const head =
+    count === 0 ? 'runnerbot manages no runners yet.' : `runnerbot manages ${count} runner${count === 1 ? '' : 's'}:`;
   const lines = [head, ...description.runners.map((v) => runnerLine(v, now)), freshnessText(description, now)];
   return { text: lines.filter(Boolean).join('\n'), blocks: [section(head), ...fleetBlocks(description, now)] };
 }
@@ -67,9 +72,18 @@ export function statusReply(description: FleetDescription, name: string, now: nu
   const view = description.runners.find((v) => v.name === name);
   if (!view) return { text: `runnerbot knows no runner called ${code(name)}.` };
   const unknown = !view.entry && !view.vm && !view.gitlab && !view.lastRun;
-  if (unknown) return { text: `runnerbot knows no runner called ${code(name)}.`, blocks: [section(`runnerbot knows no runner called ${code(name)}.`), ...note(description.problems)] };
-  const profile = view.entry ? escapeMrkdwn(`profile ${view.entry.profile}, tags ${view.entry.tags.join(', ') || '(none)'}`) : 'not in the fleet records';
+  if (unknown)
+    return {
+      text: `runnerbot knows no runner called ${code(name)}.`,
+      blocks: [section(`runnerbot knows no runner called ${code(name)}.`), ...note(description.problems)],
+    };
+  const profile = view.entry
+    ? escapeMrkdwn(`profile ${view.entry.profile}, tags ${view.entry.tags.join(', ') || '(none)'}`)
+    : 'not in the fleet records';
   const lines = [`*${escapeMrkdwn(name)}*`, vmText(view), gitlabText(view, now), profile, lastRunText(view)];
   const freshness = freshnessText(description, now);
-  return { text: [...lines, freshness].filter(Boolean).join('\n'), blocks: [section(lines.join('\n')), ...note(description.problems), ...context(freshness)] };
+  return {
+    text: [...lines, freshness].filter(Boolean).join('\n'),
+    blocks: [section(lines.join('\n')), ...note(description.problems), ...context(freshness)],
+  };
 }

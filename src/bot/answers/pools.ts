@@ -11,13 +11,20 @@ const since = (at: number, now: number): string => {
 
 export function scaleReply(outcome: ScaleOutcome, awaitingApproval: boolean): Reply {
   const was = outcome.previous === null ? 'it had no size yet' : `it was ${outcome.previous}`;
-  const lines = [`Pool *${outcome.profile}* now wants ${outcome.desired} runner${outcome.desired === 1 ? '' : 's'} (${was}).`];
+  const lines = [
+    `Pool *${outcome.profile}* now wants ${outcome.desired} runner${outcome.desired === 1 ? '' : 's'} (${was}).`,
+  ];
   if (outcome.retiring.length > 0) {
     const names = outcome.retiring.map((run) => `\`${run.runner}\``).join(', ');
-    lines.push(awaitingApproval ? `Retiring ${names} waits for a second person's approval in the channel.` : `Retiring ${names}: each drains its jobs first.`);
+    lines.push(
+      awaitingApproval
+        ? `Retiring ${names} waits for a second person's approval in the channel.`
+        : `Retiring ${names}: each drains its jobs first.`,
+    );
   }
   for (const refusal of outcome.refused) lines.push(`:warning: could not retire ${escapeMrkdwn(refusal)}`);
-  if (outcome.retiring.length === 0 && outcome.refused.length === 0) lines.push('The reconciler adds or rebuilds runners within a minute; `/runner pools` shows how far it got.');
+  if (outcome.retiring.length === 0 && outcome.refused.length === 0)
+    lines.push('The reconciler adds or rebuilds runners within a minute; `/runner pools` shows how far it got.');
   return { text: lines.join('\n') };
 }
 
@@ -26,7 +33,9 @@ function poolLine(view: PoolView, now: number): string {
   const parts = [`*${desire.profile}*: ${view.inPlace.length} of ${desire.desired} in place`];
   if (view.coming.length > 0) parts.push(`coming: ${view.coming.join(', ')}`);
   if (view.leaving.length > 0) parts.push(`leaving: ${view.leaving.join(', ')}`);
-  const doing = progress ? `${escapeMrkdwn(progress.note)} (checked ${since(progress.reconciledAt, now)})` : 'not reconciled yet';
+  const doing = progress
+    ? `${escapeMrkdwn(progress.note)} (checked ${since(progress.reconciledAt, now)})`
+    : 'not reconciled yet';
   return `${parts.join(' · ')}\n    ${doing}\n    sized by ${desire.setBy.startsWith('U') || desire.setBy.startsWith('W') ? `<@${desire.setBy}>` : `\`${desire.setBy}\``} ${since(desire.setAt, now)}`;
 }
 

@@ -27,14 +27,14 @@ export function refusalReply(error: RunnerbotErrorShape): Reply {
 }
 
 export function unexpectedReply(message: string): Reply {
-  return { text: `:x: runnerbot could not finish this: ${escapeMrkdwn(message)}. Nothing more will happen; try again, and tell the runnerbot admins if it keeps failing.` };
+  return {
+    text: `:x: runnerbot could not finish this: ${escapeMrkdwn(message)}. Nothing more will happen; try again, and tell the runnerbot admins if it keeps failing.`,
+  };
 }
 
 export function requestedReply(run: RunRecord, awaitingApproval: boolean, channel: string | undefined): Reply {
   const where = channel && /^[CG][A-Z0-9]+$/.test(channel) ? ` Follow it in <#${channel}>.` : '';
-  const next = awaitingApproval
-    ? 'is waiting for a second person to approve it'
-    : 'is queued';
+  const next = awaitingApproval ? 'is waiting for a second person to approve it' : 'is queued';
   return { text: `${runTitle(run)} ${next} (run ${inline(run.id)}).${where}` };
 }
 

@@ -17,11 +17,14 @@ export function factsSection(facts: Fact[]): SlackBlock | null {
 /** An ISO time as Slack shows dates (in each reader's time zone); other text as it is, escaped. */
 const slackDate = (iso: string): string => {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? escapeMrkdwn(iso) : `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${escapeMrkdwn(iso)}>`;
+  return Number.isNaN(ms)
+    ? escapeMrkdwn(iso)
+    : `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${escapeMrkdwn(iso)}>`;
 };
 
 /** Outside text (from Proxmox, GitLab or a user), escaped when present. */
-export const optional = (text: string | undefined): string | undefined => (text === undefined ? undefined : escapeMrkdwn(text));
+export const optional = (text: string | undefined): string | undefined =>
+  text === undefined ? undefined : escapeMrkdwn(text);
 
 /** The existing machine a rebuild or removal will touch. */
 export const targetFacts = (run: RunRecord): Fact[] => {

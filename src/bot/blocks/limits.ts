@@ -46,7 +46,13 @@ function fitBlock(block: SlackBlock): SlackBlock {
     case 'context':
       return { ...b, elements: (b.elements as unknown[]).map((e) => fitText(e, LIMITS.contextText)) } as SlackBlock;
     case 'actions':
-      return { ...b, elements: (b.elements as Record<string, unknown>[]).map((e) => ({ ...e, ...(e.text ? { text: fitText(e.text, LIMITS.buttonText) } : {}) })) } as SlackBlock;
+      return {
+        ...b,
+        elements: (b.elements as Record<string, unknown>[]).map((e) => ({
+          ...e,
+          ...(e.text ? { text: fitText(e.text, LIMITS.buttonText) } : {}),
+        })),
+      } as SlackBlock;
     default:
       return block;
   }
@@ -74,7 +80,10 @@ function fitTotal(blocks: SlackBlock[]): SlackBlock[] {
     const longest = longestText(fitted);
     if (longest.length > 200) {
       const block = fitted[longest.index] as { text: TextObject };
-      const shorter = { ...block, text: { ...block.text, text: truncate(block.text.text, Math.floor(longest.length / 2)) } };
+      const shorter = {
+        ...block,
+        text: { ...block.text, text: truncate(block.text.text, Math.floor(longest.length / 2)) },
+      };
       fitted = fitted.map((b, i) => (i === longest.index ? (shorter as SlackBlock) : b));
     } else if (fitted.length > 1) {
       fitted = [...fitted.slice(0, -2), fitted.at(-1)!];

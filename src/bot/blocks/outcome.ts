@@ -14,16 +14,21 @@ const took = (run: RunRecord) => {
 };
 
 export function summaryMessage(run: RunRecord): SlackMessage {
-  const { vmid, node, ip, runnerId } = run.kind === 'deprovision' ? { ...run.outputs, ...run.outputs.previous } : run.outputs;
+  const { vmid, node, ip, runnerId } =
+    run.kind === 'deprovision' ? { ...run.outputs, ...run.outputs.previous } : run.outputs;
   const removed = run.kind === 'deprovision';
   const facts: Fact[] = [
-    ['VMID', vmid], ['Node', optional(node)], ['IP', optional(ip)],
+    ['VMID', vmid],
+    ['Node', optional(node)],
+    ['IP', optional(ip)],
     ['GitLab runner', runnerId === undefined ? undefined : `#${runnerId}`],
     ['Tags', removed ? undefined : escapeMrkdwn(run.spec.tags.join(', '))],
     ['Removed', removedList(run)],
     ['Duration', took(run)],
   ];
-  const headline = removed ? `✅ ${runTitle(run)} done: the VM and its GitLab runner are gone.` : `✅ ${runTitle(run)} done: \`${run.runner}\` is online.`;
+  const headline = removed
+    ? `✅ ${runTitle(run)} done: the VM and its GitLab runner are gone.`
+    : `✅ ${runTitle(run)} done: \`${run.runner}\` is online.`;
   return { text: headline, blocks: compact([section(headline), factsSection(facts)]) };
 }
 
@@ -54,7 +59,13 @@ export function failureMessage(run: RunRecord): SlackMessage {
     block_id: 'failure',
     elements: [
       { type: 'button', action_id: ACTION_IDS.retry, value: run.id, text: { type: 'plain_text', text: 'Retry' } },
-      { type: 'button', action_id: ACTION_IDS.deprovision, value: run.runner, style: 'danger', text: { type: 'plain_text', text: 'Deprovision' } },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.deprovision,
+        value: run.runner,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Deprovision' },
+      },
     ],
   };
   return {

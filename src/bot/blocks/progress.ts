@@ -17,7 +17,9 @@ export interface StepProgress {
 function stepLine(run: RunRecord, progress: StepProgress, step: StepName, index: number): string {
   const finished = progress.finished[step];
   if (index < run.checkpoint) {
-    const took = finished ? ` — ${formatDuration(finished.durationMs)}${finished.applied ? '' : ' (already done)'}` : '';
+    const took = finished
+      ? ` — ${formatDuration(finished.durationMs)}${finished.applied ? '' : ' (already done)'}`
+      : '';
     return `✓ ${step}${took}`;
   }
   if (index === run.checkpoint && progress.failed?.step === step) {

@@ -47,7 +47,13 @@ function approvalButtons(run: RunRecord): SlackBlock {
           style: 'danger',
         },
       },
-      { type: 'button', action_id: ACTION_IDS.deny, value: run.id, style: 'danger', text: { type: 'plain_text', text: 'Deny' } },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.deny,
+        value: run.id,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Deny' },
+      },
     ],
   };
 }
@@ -63,10 +69,16 @@ export function rootMessage(run: RunRecord, decision?: DecisionNote): SlackMessa
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
     gated && { type: 'section', text: { type: 'mrkdwn', text: WHAT_HAPPENS[run.kind] } },
     factsSection(run.kind === 'provision' ? specFacts(run) : targetFacts(run)),
-    Boolean(run.reason) && { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${escapeMrkdwn(run.reason ?? '')}` } },
+    Boolean(run.reason) && {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Reason*\n${escapeMrkdwn(run.reason ?? '')}` },
+    },
     context(asked),
     decision && context(decisionText(decision)),
     run.status === 'awaiting_approval' && !decision && approvalButtons(run),
   ]);
-  return { text: `${emoji} ${run.kind} ${escapeMrkdwn(run.runner)}: ${STATUS_LABEL[run.status]} (requested by ${mention(run.requester)})`, blocks };
+  return {
+    text: `${emoji} ${run.kind} ${escapeMrkdwn(run.runner)}: ${STATUS_LABEL[run.status]} (requested by ${mention(run.requester)})`,
+    blocks,
+  };
 }

@@ -40,7 +40,11 @@ export function formatDuration(ms: number): string {
 export const runDuration = (run: RunRecord): number | undefined =>
   run.finishedAt === undefined ? undefined : run.finishedAt - (run.startedAt ?? run.createdAt);
 
-const KIND_LABEL: Record<RunRecord['kind'], string> = { provision: 'Provision', deprovision: 'Deprovision', reprovision: 'Reprovision' };
+const KIND_LABEL: Record<RunRecord['kind'], string> = {
+  provision: 'Provision',
+  deprovision: 'Deprovision',
+  reprovision: 'Reprovision',
+};
 
 /** "Provision `gitlab-runner-02`" */
 export const runTitle = (run: RunRecord): string => `${KIND_LABEL[run.kind]} ${code(run.runner)}`;

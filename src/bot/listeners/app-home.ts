@@ -7,7 +7,10 @@ import type { SlackBlock } from '../blocks/index.ts';
 
 export function homeView(blocks: SlackBlock[], count: number): { type: 'home'; blocks: SlackBlock[] } {
   const head = count === 0 ? 'runnerbot manages no runners yet. Try `/runner help`.' : `*Runner fleet* (${count})`;
-  return { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: head } }, { type: 'divider' }, ...blocks] };
+  return {
+    type: 'home',
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: head } }, { type: 'divider' }, ...blocks],
+  };
 }
 
 export function registerAppHome(app: App, deps: BotDeps): void {
@@ -16,7 +19,10 @@ export function registerAppHome(app: App, deps: BotDeps): void {
     try {
       const description = await describeFleet(deps, {});
       const view = homeView(fleetBlocks(description, deps.clock.now(), 90), description.runners.length);
-      await client.views.publish({ user_id: event.user, view: JSON.parse(deps.scrub(JSON.stringify(view))) as typeof view });
+      await client.views.publish({
+        user_id: event.user,
+        view: JSON.parse(deps.scrub(JSON.stringify(view))) as typeof view,
+      });
     } catch (error) {
       deps.logger.warn({ err: error, user: event.user }, 'could not publish App Home');
     }

@@ -27,12 +27,17 @@ export function buttonHandler(deps: BotDeps, name: string, work: (args: ButtonAr
     if (!reply) return;
     await args
       .respond({ response_type: 'ephemeral', replace_original: false, ...safeReply(reply, deps.scrub) })
-      .catch((error: unknown) => deps.logger.warn({ err: error, action: name }, 'could not answer a click through response_url'));
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, action: name }, 'could not answer a click through response_url'),
+      );
   };
 }
 
 async function decide(deps: BotDeps, args: ButtonArgs, decision: 'approve' | 'deny'): Promise<Reply | undefined> {
-  const result = await decideApprovalForRun({ ...deps, approvers: deps.policy.approvers }, { runId: args.action.value ?? '', userId: args.body.user.id, decision });
+  const result = await decideApprovalForRun(
+    { ...deps, approvers: deps.policy.approvers },
+    { runId: args.action.value ?? '', userId: args.body.user.id, decision },
+  );
   if (result.ok) return undefined;
   // The sweeper may not have passed yet: expire now, so the card says "Expired" at once.
   if (result.error.code === 'APPROVAL.EXPIRED') await expireApprovals(deps);
@@ -40,6 +45,12 @@ async function decide(deps: BotDeps, args: ButtonArgs, decision: 'approve' | 'de
 }
 
 export function registerApproval(app: App, deps: BotDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, buttonHandler(deps, 'approve', (args) => decide(deps, args, 'approve')));
-  app.action<BlockAction<ButtonAction>>(ACTION_IDS.deny, buttonHandler(deps, 'deny', (args) => decide(deps, args, 'deny')));
+  app.action<BlockAction<ButtonAction>>(
+    ACTION_IDS.approve,
+    buttonHandler(deps, 'approve', (args) => decide(deps, args, 'approve')),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    ACTION_IDS.deny,
+    buttonHandler(deps, 'deny', (args) => decide(deps, args, 'deny')),
+  );
 }

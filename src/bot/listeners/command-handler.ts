@@ -33,7 +33,12 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
     case 'deprovision':
       return requestChange(deps, command, userId);
     case 'scale': {
-      const outcome = await scalePool(deps, { profile: command.profile, count: command.count, requester: { userId, via: 'slack' }, channel: deps.channel });
+      const outcome = await scalePool(deps, {
+        profile: command.profile,
+        count: command.count,
+        requester: { userId, via: 'slack' },
+        channel: deps.channel,
+      });
       return outcome.ok ? scaleReply(outcome.value, true) : refusalReply(outcome.error);
     }
     case 'pools':
@@ -43,7 +48,10 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
     case 'status':
       return statusReply(await describeFleet(deps, { name: command.name }), command.name, now);
     case 'audit':
-      return auditReply(await deps.readAudit({ ...(command.name ? { runner: command.name } : {}), limit: AUDIT_ROWS }), command.name);
+      return auditReply(
+        await deps.readAudit({ ...(command.name ? { runner: command.name } : {}), limit: AUDIT_ROWS }),
+        command.name,
+      );
     case 'help':
       return helpReply(command.topic);
   }

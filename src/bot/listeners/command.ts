@@ -13,7 +13,11 @@ export function registerCommand(app: App, deps: BotDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     const arrived = performance.now();
     const parsed = parseCommandText(command.text, { namePattern: deps.policy.namePattern });
-    const immediate: Reply | undefined = !parsed.ok ? usageReply(parsed.error) : parsed.value.kind === 'help' ? helpReply(parsed.value.topic) : undefined;
+    const immediate: Reply | undefined = !parsed.ok
+      ? usageReply(parsed.error)
+      : parsed.value.kind === 'help'
+        ? helpReply(parsed.value.topic)
+        : undefined;
     await ack({ response_type: 'ephemeral', ...fit(immediate ?? ON_IT) });
     deps.observeAck?.((performance.now() - arrived) / 1000);
     if (immediate || !parsed.ok) return;
@@ -28,6 +32,8 @@ export function registerCommand(app: App, deps: BotDeps): void {
       deps.logger.error({ err: error, command: parsed.value.kind, user: command.user_id }, '/runner failed');
       reply = unexpectedReply(errorText(error));
     }
-    await respond({ response_type: 'ephemeral', ...safeReply(reply, deps.scrub) }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not answer /runner through response_url'));
+    await respond({ response_type: 'ephemeral', ...safeReply(reply, deps.scrub) }).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'could not answer /runner through response_url'),
+    );
   });
 }

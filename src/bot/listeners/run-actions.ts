@@ -14,7 +14,17 @@ import { buttonHandler, type ButtonArgs } from './approval.ts';
 export function retryCommand(run: RunRecord): ChangeCommand {
   if (run.kind === 'provision') {
     const { spec } = run;
-    return { kind: 'provision', name: run.runner, profile: spec.profile, cores: spec.cores, memoryMiB: spec.memoryMiB, diskGiB: spec.diskGiB, tags: spec.tags, ...(spec.node ? { node: spec.node } : {}), dryRun: false };
+    return {
+      kind: 'provision',
+      name: run.runner,
+      profile: spec.profile,
+      cores: spec.cores,
+      memoryMiB: spec.memoryMiB,
+      diskGiB: spec.diskGiB,
+      tags: spec.tags,
+      ...(spec.node ? { node: spec.node } : {}),
+      dryRun: false,
+    };
   }
   const reason = `retry of run ${run.id}${run.reason ? `: ${run.reason}` : ''}`;
   return run.kind === 'reprovision'
@@ -34,10 +44,20 @@ async function deprovisionFrom(deps: BotDeps, args: ButtonArgs): Promise<Reply> 
   const value = args.action.value ?? '';
   const run = await deps.runs.get(value);
   const reason = run ? `clean up after failed run ${run.id}` : 'clean up after a failed run';
-  return requestChange(deps, { kind: 'deprovision', name: run?.runner ?? value, reason, dryRun: false }, args.body.user.id);
+  return requestChange(
+    deps,
+    { kind: 'deprovision', name: run?.runner ?? value, reason, dryRun: false },
+    args.body.user.id,
+  );
 }
 
 export function registerRunActions(app: App, deps: BotDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTION_IDS.retry, buttonHandler(deps, 'retry', (args) => fromRun(deps, args, retryCommand)));
-  app.action<BlockAction<ButtonAction>>(ACTION_IDS.deprovision, buttonHandler(deps, 'deprovision', (args) => deprovisionFrom(deps, args)));
+  app.action<BlockAction<ButtonAction>>(
+    ACTION_IDS.retry,
+    buttonHandler(deps, 'retry', (args) => fromRun(deps, args, retryCommand)),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    ACTION_IDS.deprovision,
+    buttonHandler(deps, 'deprovision', (args) => deprovisionFrom(deps, args)),
+  );
 }

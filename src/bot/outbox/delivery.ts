@@ -44,7 +44,11 @@ export interface OutboxDelivery {
   stop(): Promise<void>;
 }
 
-const shuffle = <T>(items: T[]): T[] => items.map((item) => [Math.random(), item] as const).sort((a, b) => a[0] - b[0]).map(([, item]) => item);
+const shuffle = <T>(items: T[]): T[] =>
+  items
+    .map((item) => [Math.random(), item] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, item]) => item);
 
 export function startOutboxDelivery(options: OutboxDeliveryOptions): OutboxDelivery {
   const { redis, logger, clock = systemClock, leaseMs = 30_000, pollMs = 100, concurrency = 8 } = options;
@@ -52,7 +56,12 @@ export function startOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeliv
   const token = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const stopping = new AbortController();
   const base: Omit<DeliveryContext, 'renewLease'> = {
-    redis, keys, web: options.web, clock, logger, scrub: contentScrubber(options.secrets),
+    redis,
+    keys,
+    web: options.web,
+    clock,
+    logger,
+    scrub: contentScrubber(options.secrets),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.onPosted ? { onPosted: options.onPosted } : {}),
     postIntervalMs: options.postIntervalMs ?? 1000,
@@ -61,10 +70,15 @@ export function startOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeliv
 
   async function deliverLane(lane: Lane): Promise<void> {
     const lease = keys.lease(lane);
-    const ctx: DeliveryContext = { ...base, renewLease: async () => (await scripts.renew(redis, lease, token, leaseMs)) === 1 };
+    const ctx: DeliveryContext = {
+      ...base,
+      renewLease: async () => (await scripts.renew(redis, lease, token, leaseMs)) === 1,
+    };
     try {
       const isEdit = lane.startsWith('edit:');
-      const due = isEdit ? await deliverEdits(ctx, lane.slice('edit:'.length), 10) : await deliverFifo(ctx, lane, lane.startsWith('post:') ? 2 : 10);
+      const due = isEdit
+        ? await deliverEdits(ctx, lane.slice('edit:'.length), 10)
+        : await deliverFifo(ctx, lane, lane.startsWith('post:') ? 2 : 10);
       const work = isEdit ? keys.editsDue(lane.slice('edit:'.length)) : keys.fifo(lane);
       await scripts.reschedule(redis, [keys.lanes, work], [lane, due, isEdit ? 'zset' : 'list']);
     } finally {
@@ -82,7 +96,8 @@ export function startOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeliv
     }
     const results = await Promise.allSettled(claimed.map(deliverLane));
     for (const result of results) {
-      if (result.status === 'rejected') logger.warn({ error: (result.reason as Error).message }, 'outbox: delivering a lane failed');
+      if (result.status === 'rejected')
+        logger.warn({ error: (result.reason as Error).message }, 'outbox: delivering a lane failed');
     }
     return claimed.length > 0;
   }

@@ -20,23 +20,37 @@ export async function deliverEdits(ctx: DeliveryContext, channel: string, maxEdi
     const [key] = await redis.zrangebyscore(due, '-inf', now, 'LIMIT', 0, 1);
     if (key === undefined) break;
     const message = keys.message(key);
-    const [raw, [ts, state, failures]] = await Promise.all([redis.hget(edits, key), redis.hmget(message, 'ts', 'state', 'editFailures')]);
+    const [raw, [ts, state, failures]] = await Promise.all([
+      redis.hget(edits, key),
+      redis.hmget(message, 'ts', 'state', 'editFailures'),
+    ]);
     if (raw === null) {
       await redis.zrem(due, key);
       continue;
     }
     const edit = JSON.parse(raw) as PendingEdit;
-    const done = (sentOk: '0' | '1') => scripts.editDone(redis, [edits, due, message], [key, raw, clock.now(), edit.minIntervalMs, sentOk]);
+    const done = (sentOk: '0' | '1') =>
+      scripts.editDone(redis, [edits, due, message], [key, raw, clock.now(), edit.minIntervalMs, sentOk]);
     if (!ts) {
       if (state === 'pending') await redis.zadd(due, 'XX', now + AWAIT_POST_MS, key);
       else await done('0');
       continue;
     }
-    const waitMs = await scripts.takeToken(redis, keys.updateBucket, now, ctx.updates.perMinute / 60_000, ctx.updates.burst);
+    const waitMs = await scripts.takeToken(
+      redis,
+      keys.updateBucket,
+      now,
+      ctx.updates.perMinute / 60_000,
+      ctx.updates.burst,
+    );
     if (waitMs > 0) return now + waitMs;
     if (!(await ctx.renewLease())) break;
     try {
-      await ctx.web.chat.update({ channel, ts, ...ctx.scrub({ text: edit.text, ...(edit.blocks ? { blocks: edit.blocks } : {}) }) });
+      await ctx.web.chat.update({
+        channel,
+        ts,
+        ...ctx.scrub({ text: edit.text, ...(edit.blocks ? { blocks: edit.blocks } : {}) }),
+      });
       countCall(ctx, 'chat.update', 'ok');
       await redis.hdel(message, 'editFailures');
       await done('1');
@@ -50,7 +64,11 @@ export async function deliverEdits(ctx: DeliveryContext, channel: string, maxEdi
       const attempts = Number(failures ?? 0) + 1;
       if (failure.kind === 'transient' && attempts < MAX_ATTEMPTS) {
         countCall(ctx, 'chat.update', 'error');
-        await redis.multi().hset(message, 'editFailures', attempts).zadd(due, 'XX', clock.now() + backoffMs(attempts), key).exec();
+        await redis
+          .multi()
+          .hset(message, 'editFailures', attempts)
+          .zadd(due, 'XX', clock.now() + backoffMs(attempts), key)
+          .exec();
         continue;
       }
       countCall(ctx, 'chat.update', 'dropped');

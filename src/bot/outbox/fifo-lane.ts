@@ -14,26 +14,39 @@ async function succeeded(ctx: DeliveryContext, lane: Lane, op: StoredOp, ts: str
   const tx = redis.multi().lrem(keys.fifo(lane), 1, op.id).del(keys.op(op.id));
   if (op.type === 'post' && ts) {
     const now = clock.now();
-    tx.hset(keys.message(op.key), 'ts', ts, 'state', 'posted').expire(keys.message(op.key), MESSAGE_TTL_SECONDS)
+    tx.hset(keys.message(op.key), 'ts', ts, 'state', 'posted')
+      .expire(keys.message(op.key), MESSAGE_TTL_SECONDS)
       .hset(keys.pace, paceField(op), now + ctx.postIntervalMs)
       // An edit that waited for this post may go now.
-      .zadd(keys.editsDue(op.channel), 'XX', now, op.key).zadd(keys.lanes, 'LT', now, editLane(op.channel));
+      .zadd(keys.editsDue(op.channel), 'XX', now, op.key)
+      .zadd(keys.lanes, 'LT', now, editLane(op.channel));
   }
   await tx.exec();
   if (op.type === 'post' && ts && ctx.onPosted) {
     await Promise.resolve(ctx.onPosted({ key: op.key, channel: op.channel, ts })).catch((error: unknown) =>
-      ctx.logger.warn({ key: op.key, error: (error as Error).message }, 'outbox: onPosted hook failed'));
+      ctx.logger.warn({ key: op.key, error: (error as Error).message }, 'outbox: onPosted hook failed'),
+    );
   }
 }
 
 async function giveUp(ctx: DeliveryContext, lane: Lane, op: StoredOp, reason: string): Promise<void> {
   const { redis, keys } = ctx;
   const tx = redis.multi().lrem(keys.fifo(lane), 1, op.id).del(keys.op(op.id));
-  if (op.type === 'post') tx.hset(keys.message(op.key), 'state', 'dropped').expire(keys.message(op.key), MESSAGE_TTL_SECONDS);
+  if (op.type === 'post')
+    tx.hset(keys.message(op.key), 'state', 'dropped').expire(keys.message(op.key), MESSAGE_TTL_SECONDS);
   await tx.exec();
   countCall(ctx, METHOD_OF[op.type], 'dropped');
   const where = op.type === 'respond' ? {} : { channel: op.channel };
-  ctx.logger.warn({ ...where, method: METHOD_OF[op.type], ...(op.type === 'post' ? { key: op.key } : {}), reason, attempts: op.attempts ?? 0 }, 'outbox: Slack refused a message; dropped');
+  ctx.logger.warn(
+    {
+      ...where,
+      method: METHOD_OF[op.type],
+      ...(op.type === 'post' ? { key: op.key } : {}),
+      reason,
+      attempts: op.attempts ?? 0,
+    },
+    'outbox: Slack refused a message; dropped',
+  );
 }
 
 /** Records a failure; returns when the lane is next due. */
@@ -48,7 +61,11 @@ async function failed(ctx: DeliveryContext, lane: Lane, op: StoredOp, failure: F
   if (failure.kind === 'rate_limited') {
     countCall(ctx, method, 'rate_limited');
     const { sentAt: _refused, ...notSent } = op;
-    await redis.multi().hset(keys.pace, paceField(op), now + failure.retryAfterMs).set(keys.op(op.id), JSON.stringify(notSent)).exec();
+    await redis
+      .multi()
+      .hset(keys.pace, paceField(op), now + failure.retryAfterMs)
+      .set(keys.op(op.id), JSON.stringify(notSent))
+      .exec();
     return now + failure.retryAfterMs;
   }
   countCall(ctx, method, 'error');
@@ -59,7 +76,15 @@ async function failed(ctx: DeliveryContext, lane: Lane, op: StoredOp, failure: F
   }
   const { sentAt, ...rest } = op;
   const retryAt = now + backoffMs(attempts);
-  await redis.set(keys.op(op.id), JSON.stringify({ ...rest, attempts, retryAt, ...(failure.unknown && op.type === 'post' ? { sentAt: sentAt ?? now } : {}) }));
+  await redis.set(
+    keys.op(op.id),
+    JSON.stringify({
+      ...rest,
+      attempts,
+      retryAt,
+      ...(failure.unknown && op.type === 'post' ? { sentAt: sentAt ?? now } : {}),
+    }),
+  );
   ctx.logger.info({ method, reason: failure.reason, attempts }, 'outbox: Slack call failed; will retry');
   return retryAt;
 }

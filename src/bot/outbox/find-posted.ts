@@ -11,7 +11,11 @@ type Found = { ts?: string; blocks?: { block_id?: string }[] };
 export const postMarker = (opId: string): string => `outbox-${opId}`;
 
 /** The ts of the message this op already posted, if Slack shows one. */
-export async function findPosted(ctx: DeliveryContext, op: PostOp & { id: string; sentAt: number }, threadTs: string | null): Promise<string | null> {
+export async function findPosted(
+  ctx: DeliveryContext,
+  op: PostOp & { id: string; sentAt: number },
+  threadTs: string | null,
+): Promise<string | null> {
   const oldest = String(Math.floor(op.sentAt / 1000) - 300);
   const method = threadTs ? 'conversations.replies' : 'conversations.history';
   try {
@@ -24,7 +28,10 @@ export async function findPosted(ctx: DeliveryContext, op: PostOp & { id: string
     return match?.ts ?? null;
   } catch (error) {
     countCall(ctx, method, 'error');
-    ctx.logger.debug({ channel: op.channel, method, error: (error as Error).message }, 'outbox: could not look for an earlier attempt');
+    ctx.logger.debug(
+      { channel: op.channel, method, error: (error as Error).message },
+      'outbox: could not look for an earlier attempt',
+    );
     return null;
   }
 }

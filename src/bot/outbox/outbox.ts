@@ -55,13 +55,21 @@ export interface Outbox {
 export function createOutbox({ redis, prefix, secrets, clock = systemClock }: OutboxOptions): Outbox {
   const keys = outboxKeys(prefix);
   const scrub = contentScrubber(secrets);
-  const clean = <T extends Content>(content: T): T => scrub({ ...content, ...fitMessage({ text: content.text, ...(content.blocks ? { blocks: content.blocks } : {}) }) });
+  const clean = <T extends Content>(content: T): T =>
+    scrub({ ...content, ...fitMessage({ text: content.text, ...(content.blocks ? { blocks: content.blocks } : {}) }) });
 
   const enqueue = (lane: Lane, op: Op, onceKey?: string) =>
     scripts.enqueue(
       redis,
       [keys.lanes, keys.fifo(lane), keys.seq, onceKey ? keys.message(onceKey) : keys.message('')],
-      [lane, clock.now(), JSON.stringify(clean(op)), keys.opPrefix, 'channel' in op ? op.channel : '', onceKey ? '1' : '0'],
+      [
+        lane,
+        clock.now(),
+        JSON.stringify(clean(op)),
+        keys.opPrefix,
+        'channel' in op ? op.channel : '',
+        onceKey ? '1' : '0',
+      ],
     );
 
   return {
@@ -71,7 +79,13 @@ export function createOutbox({ redis, prefix, secrets, clock = systemClock }: Ou
     },
     async update({ key, minIntervalMs = 0, ...content }) {
       const edit: PendingEdit = { ...clean(content), minIntervalMs };
-      return (await scripts.edit(redis, [keys.message(key), keys.lanes], [key, JSON.stringify(edit), clock.now(), minIntervalMs, keys.base])) === 1;
+      return (
+        (await scripts.edit(
+          redis,
+          [keys.message(key), keys.lanes],
+          [key, JSON.stringify(edit), clock.now(), minIntervalMs, keys.base],
+        )) === 1
+      );
     },
     async ephemeral(input) {
       await enqueue(ephemeralLane(input.channel), { type: 'ephemeral', ...input });

@@ -49,8 +49,12 @@ end
 redis.call('ZADD', KEYS[1], due, ARGV[1])
 return 1`);
 
-const RENEW = luaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`);
-const RELEASE = luaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+const RENEW = luaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`,
+);
+const RELEASE = luaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+);
 
 /** Token bucket: 0 when a token was taken, else the ms until one is free. */
 const TAKE_TOKEN = luaScript(`
@@ -65,15 +69,28 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', ARGV[1])
 return math.ceil((1 - tokens) / rate)`);
 
 export const scripts = {
-  enqueue: (redis: Redis, keys: [lanes: string, fifo: string, seq: string, message: string], args: [lane: string, now: number, op: string, opPrefix: string, channel: string, once: '0' | '1']) =>
-    ENQUEUE(redis, keys, args) as Promise<string | null>,
-  edit: (redis: Redis, keys: [message: string, lanes: string], args: [key: string, content: string, now: number, minIntervalMs: number, base: string]) =>
-    EDIT(redis, keys, args) as Promise<number>,
-  editDone: (redis: Redis, keys: [edits: string, editsDue: string, message: string], args: [key: string, sent: string, now: number, minIntervalMs: number, sentOk: '0' | '1']) =>
-    EDIT_DONE(redis, keys, args),
-  reschedule: (redis: Redis, keys: [lanes: string, work: string], args: [lane: string, due: number, kind: 'list' | 'zset']) =>
-    RESCHEDULE(redis, keys, args),
-  renew: (redis: Redis, lease: string, token: string, ms: number) => RENEW(redis, [lease], [token, ms]) as Promise<number>,
+  enqueue: (
+    redis: Redis,
+    keys: [lanes: string, fifo: string, seq: string, message: string],
+    args: [lane: string, now: number, op: string, opPrefix: string, channel: string, once: '0' | '1'],
+  ) => ENQUEUE(redis, keys, args) as Promise<string | null>,
+  edit: (
+    redis: Redis,
+    keys: [message: string, lanes: string],
+    args: [key: string, content: string, now: number, minIntervalMs: number, base: string],
+  ) => EDIT(redis, keys, args) as Promise<number>,
+  editDone: (
+    redis: Redis,
+    keys: [edits: string, editsDue: string, message: string],
+    args: [key: string, sent: string, now: number, minIntervalMs: number, sentOk: '0' | '1'],
+  ) => EDIT_DONE(redis, keys, args),
+  reschedule: (
+    redis: Redis,
+    keys: [lanes: string, work: string],
+    args: [lane: string, due: number, kind: 'list' | 'zset'],
+  ) => RESCHEDULE(redis, keys, args),
+  renew: (redis: Redis, lease: string, token: string, ms: number) =>
+    RENEW(redis, [lease], [token, ms]) as Promise<number>,
   release: (redis: Redis, lease: string, token: string) => RELEASE(redis, [lease], [token]),
   takeToken: (redis: Redis, bucket: string, now: number, perMs: number, burst: number) =>
     TAKE_TOKEN(redis, [bucket], [now, perMs, burst]) as Promise<number>,

@@ -23,7 +23,9 @@ const threadTsOf = async (ctx: DeliveryContext, threadKey: string | undefined) =
 
 /** The blocks with the op's marker as the first block's id (or the text as one section, to carry it). */
 function marked(op: PostOp & { id: string }): SlackBlock[] {
-  const [first, ...rest] = op.blocks?.length ? op.blocks : [{ type: 'section', text: { type: 'mrkdwn', text: op.text || ' ' } } as SlackBlock];
+  const [first, ...rest] = op.blocks?.length
+    ? op.blocks
+    : [{ type: 'section', text: { type: 'mrkdwn', text: op.text || ' ' } } as SlackBlock];
   if (first!.block_id) return [first!, ...rest];
   return [{ ...first!, block_id: postMarker(op.id) } as SlackBlock, ...rest];
 }
@@ -37,14 +39,23 @@ async function sendPost(ctx: DeliveryContext, op: PostOp & StoredOp): Promise<st
   // From here until the answer is stored, a crash leaves Slack's side unknown.
   await ctx.redis.set(ctx.keys.op(op.id), JSON.stringify({ ...op, sentAt: ctx.clock.now() }));
   const content = ctx.scrub({ text: op.text, blocks: marked(op) });
-  const answer = await ctx.web.chat.postMessage({ channel: op.channel, ...content, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  const answer = await ctx.web.chat.postMessage({
+    channel: op.channel,
+    ...content,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
   return answer.ts as string;
 }
 
 async function sendEphemeral(ctx: DeliveryContext, op: EphemeralOp): Promise<void> {
   const threadTs = await threadTsOf(ctx, op.threadKey);
   const content = ctx.scrub({ text: op.text, ...(op.blocks ? { blocks: op.blocks } : {}) });
-  await ctx.web.chat.postEphemeral({ channel: op.channel, user: op.user, ...content, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  await ctx.web.chat.postEphemeral({
+    channel: op.channel,
+    user: op.user,
+    ...content,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
 }
 
 async function sendRespond(ctx: DeliveryContext, op: RespondOp): Promise<void> {
@@ -57,7 +68,12 @@ async function sendRespond(ctx: DeliveryContext, op: RespondOp): Promise<void> {
   });
   let response: Response;
   try {
-    response = await fetch(op.responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    response = await fetch(op.responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
     await response.arrayBuffer();
   } catch (error) {
     throw new FailedCall({ kind: 'transient', reason: (error as Error).message, unknown: true });

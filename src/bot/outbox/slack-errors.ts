@@ -9,7 +9,14 @@ export type Failure =
   | { kind: 'permanent'; reason: string };
 
 /** Platform errors that say "try again later" rather than "this message is wrong". */
-const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org', 'ratelimited']);
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+  'ratelimited',
+]);
 
 export function classifySlackError(error: unknown): Failure {
   const e = error as Partial<WebAPICallError> & { message?: string };
@@ -18,12 +25,17 @@ export function classifySlackError(error: unknown): Failure {
       return { kind: 'rate_limited', retryAfterMs: Math.max(1, Number(e.retryAfter) || 1) * 1000 };
     case ErrorCode.PlatformError: {
       const reason = e.data?.error ?? 'unknown_error';
-      return TRANSIENT_PLATFORM_ERRORS.has(reason) ? { kind: 'transient', reason, unknown: true } : { kind: 'permanent', reason };
+      return TRANSIENT_PLATFORM_ERRORS.has(reason)
+        ? { kind: 'transient', reason, unknown: true }
+        : { kind: 'permanent', reason };
     }
     case ErrorCode.HTTPError: {
       const status = e.statusCode ?? 0;
-      if (status === 429) return { kind: 'rate_limited', retryAfterMs: Math.max(1, Number(e.headers?.['retry-after']) || 1) * 1000 };
-      return status >= 500 ? { kind: 'transient', reason: `http_${status}`, unknown: true } : { kind: 'permanent', reason: `http_${status}` };
+      if (status === 429)
+        return { kind: 'rate_limited', retryAfterMs: Math.max(1, Number(e.headers?.['retry-after']) || 1) * 1000 };
+      return status >= 500
+        ? { kind: 'transient', reason: `http_${status}`, unknown: true }
+        : { kind: 'permanent', reason: `http_${status}` };
     }
     default:
       return { kind: 'transient', reason: e.message ?? String(error), unknown: true };

@@ -25,7 +25,10 @@ const isSlackBody = (body: unknown): body is Record<string, unknown> => {
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
 
-  constructor(private readonly checker: RequestChecker, private readonly logger: BoltLogger) {}
+  constructor(
+    private readonly checker: RequestChecker,
+    private readonly logger: BoltLogger,
+  ) {}
 
   init(app: App): void {
     this.app = app;
@@ -47,10 +50,14 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const headers = { signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
+    const headers = {
+      signature: header(req, 'x-slack-signature'),
+      timestamp: header(req, 'x-slack-request-timestamp'),
+    };
     const early = this.checker.precheck(headers);
     if (!early.ok) return this.refuse(res, 401, early.reason);
-    if (Number(header(req, 'content-length') ?? 0) > MAX_SLACK_BODY_BYTES) return this.refuse(res, 413, 'body too large');
+    if (Number(header(req, 'content-length') ?? 0) > MAX_SLACK_BODY_BYTES)
+      return this.refuse(res, 413, 'body too large');
     let buffered;
     try {
       buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, MAX_SLACK_BODY_BYTES);
@@ -72,7 +79,13 @@ export class SlackHttpReceiver implements Receiver {
     if (body.ssl_check === '1') return HTTPModuleFunctions.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
     if (!this.app) return HTTPModuleFunctions.buildNoBodyResponse(res, 503);
-    const ack = new HTTPResponseAck({ logger: this.logger, processBeforeResponse: false, httpRequest: buffered, httpRequestBody: body, httpResponse: res });
+    const ack = new HTTPResponseAck({
+      logger: this.logger,
+      processBeforeResponse: false,
+      httpRequest: buffered,
+      httpRequestBody: body,
+      httpResponse: res,
+    });
     await this.app.processEvent({
       body,
       ack: ack.bind(),

@@ -24,13 +24,20 @@ export interface RequestChecker {
   check(rawBody: string, headers: RequestHeaders): Promise<RequestVerdict>;
 }
 
-export function createRequestChecker(options: { signingSecret: string; redis: Redis; prefix: string; now?: () => number }): RequestChecker {
+export function createRequestChecker(options: {
+  signingSecret: string;
+  redis: Redis;
+  prefix: string;
+  now?: () => number;
+}): RequestChecker {
   const now = options.now ?? Date.now;
   const precheck = ({ signature, timestamp }: RequestHeaders): RequestVerdict => {
-    if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing signature or timestamp' };
+    if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp))
+      return { ok: false, reason: 'missing signature or timestamp' };
     if (!SIGNATURE.test(signature)) return { ok: false, reason: 'malformed signature' };
     const skew = Number(timestamp) - Math.floor(now() / 1000);
-    if (Math.abs(skew) > MAX_SKEW_SECONDS) return { ok: false, reason: skew > 0 ? 'timestamp in the future' : 'stale timestamp' };
+    if (Math.abs(skew) > MAX_SKEW_SECONDS)
+      return { ok: false, reason: skew > 0 ? 'timestamp in the future' : 'stale timestamp' };
     return { ok: true };
   };
   return {
@@ -52,7 +59,13 @@ export function createRequestChecker(options: { signingSecret: string; redis: Re
       // Keyed on what was verified (timestamp and body), not on the header's spelling; remembered
       // for the whole window in which the timestamp would still pass.
       const verified = createHash('sha256').update(`${timestamp}:${rawBody}`).digest('hex');
-      const fresh = await options.redis.set(`${options.prefix}:slack:signature:${verified}`, '1', 'EX', 2 * MAX_SKEW_SECONDS, 'NX');
+      const fresh = await options.redis.set(
+        `${options.prefix}:slack:signature:${verified}`,
+        '1',
+        'EX',
+        2 * MAX_SKEW_SECONDS,
+        'NX',
+      );
       return fresh === 'OK' ? { ok: true } : { ok: false, reason: 'replayed request' };
     },
   };

@@ -6,7 +6,11 @@ import { frameProblem } from './socket-frame.ts';
 
 type Listener = (...args: unknown[]) => unknown;
 
-export function createSocketReceiver(options: { appToken: string; apiUrl?: string; logger: BoltLogger }): SocketModeReceiver {
+export function createSocketReceiver(options: {
+  appToken: string;
+  apiUrl?: string;
+  logger: BoltLogger;
+}): SocketModeReceiver {
   const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : {};
   const receiver = new SocketModeReceiver({
     appToken: options.appToken,
@@ -36,7 +40,11 @@ function guardFrames(receiver: SocketModeReceiver, logger: BoltLogger): void {
       for (const listener of listeners) {
         Promise.resolve()
           .then(() => listener(...args))
-          .catch((error: unknown) => logger.error(`a Socket Mode frame could not be handled: ${error instanceof Error ? error.message : String(error)}`));
+          .catch((error: unknown) =>
+            logger.error(
+              `a Socket Mode frame could not be handled: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
       }
     });
   }

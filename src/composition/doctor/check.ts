@@ -12,7 +12,11 @@ export const pass = (name: string, detail: string): CheckResult => ({ ok: true, 
 export const fail = (name: string, detail: string, fix: string): CheckResult => ({ ok: false, name, detail, fix });
 
 /** Runs `check`; a thrown error becomes a failed line naming the check, with `fix`. */
-export async function attempt(name: string, fix: string, check: () => Promise<CheckResult | CheckResult[]>): Promise<CheckResult[]> {
+export async function attempt(
+  name: string,
+  fix: string,
+  check: () => Promise<CheckResult | CheckResult[]>,
+): Promise<CheckResult[]> {
   try {
     const result = await check();
     return Array.isArray(result) ? result : [result];
@@ -21,4 +25,5 @@ export async function attempt(name: string, fix: string, check: () => Promise<Ch
   }
 }
 
-export const formatResult = (r: CheckResult): string => (r.ok ? `✓ ${r.name}: ${r.detail}` : `✗ ${r.name}: ${r.detail}\n    fix: ${r.fix}`);
+export const formatResult = (r: CheckResult): string =>
+  r.ok ? `✓ ${r.name}: ${r.detail}` : `✗ ${r.name}: ${r.detail}\n    fix: ${r.fix}`;

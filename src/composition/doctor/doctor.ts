@@ -18,7 +18,9 @@ import { slackChecks } from './slack-checks.ts';
 
 export const DOCTOR_USAGE = 'doctor';
 
-const missing = (name: string, variable: string): CheckResult[] => [fail(name, `${variable} is not set`, `set ${variable} (or ${variable}_FILE) in the environment`)];
+const missing = (name: string, variable: string): CheckResult[] => [
+  fail(name, `${variable} is not set`, `set ${variable} (or ${variable}_FILE) in the environment`),
+];
 
 async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.proxmoxTokenSecret) return missing('proxmox', 'PROXMOX_TOKEN_SECRET');
@@ -27,10 +29,23 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
     try {
       ca = readFileSync(config.proxmox.caFile, 'utf8');
     } catch (error) {
-      return [fail('proxmox', `cannot read proxmox.caFile ${config.proxmox.caFile} (${(error as NodeJS.ErrnoException).code})`, 'point proxmox.caFile at the PEM of the CA that signed the Proxmox certificate')];
+      return [
+        fail(
+          'proxmox',
+          `cannot read proxmox.caFile ${config.proxmox.caFile} (${(error as NodeJS.ErrnoException).code})`,
+          'point proxmox.caFile at the PEM of the CA that signed the Proxmox certificate',
+        ),
+      ];
     }
   }
-  const options: ProxmoxOptions = { url: config.proxmox.url, tokenId: config.proxmox.tokenId, tokenSecret: secrets.proxmoxTokenSecret, insecure: config.proxmox.insecure, requestTimeoutMs: 10_000, ...(ca ? { ca } : {}) };
+  const options: ProxmoxOptions = {
+    url: config.proxmox.url,
+    tokenId: config.proxmox.tokenId,
+    tokenSecret: secrets.proxmoxTokenSecret,
+    insecure: config.proxmox.insecure,
+    requestTimeoutMs: 10_000,
+    ...(ca ? { ca } : {}),
+  };
   return proxmoxChecks({
     hypervisor: createProxmoxHypervisor(options),
     inspector: createProxmoxInspector(options),
@@ -43,15 +58,32 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
 async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.gitlabToken) return missing('gitlab', 'GITLAB_TOKEN');
   const g = config.gitlab;
-  const registry = createGitlabRegistry({ url: g.url, token: secrets.gitlabToken, runnerType: g.runnerType, requestTimeoutMs: 10_000, ...(g.groupId ? { groupId: g.groupId } : {}), ...(g.projectId ? { projectId: g.projectId } : {}) });
-  const target = g.runnerType === 'group_type' ? `in group ${g.groupId}` : g.runnerType === 'project_type' ? `in project ${g.projectId}` : 'for the instance';
+  const registry = createGitlabRegistry({
+    url: g.url,
+    token: secrets.gitlabToken,
+    runnerType: g.runnerType,
+    requestTimeoutMs: 10_000,
+    ...(g.groupId ? { groupId: g.groupId } : {}),
+    ...(g.projectId ? { projectId: g.projectId } : {}),
+  });
+  const target =
+    g.runnerType === 'group_type'
+      ? `in group ${g.groupId}`
+      : g.runnerType === 'project_type'
+        ? `in project ${g.projectId}`
+        : 'for the instance';
   return gitlabChecks(registry, { url: g.url, runnerType: g.runnerType, target });
 }
 
 async function slackPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.slackBotToken) return missing('slack', 'SLACK_BOT_TOKEN');
-  const client = new WebClient(secrets.slackBotToken, { retryConfig: { retries: 0 }, ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) });
-  const groups = [...new Set([...config.slack.operators, ...config.slack.approvers].filter((id) => id.startsWith('S')))];
+  const client = new WebClient(secrets.slackBotToken, {
+    retryConfig: { retries: 0 },
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+  });
+  const groups = [
+    ...new Set([...config.slack.operators, ...config.slack.approvers].filter((id) => id.startsWith('S'))),
+  ];
   return slackChecks(client, { channel: config.slack.channel, groups });
 }
 
@@ -73,7 +105,11 @@ export async function runDoctor(loaded: LoadedConfig): Promise<{ lines: string[]
     ...(await gitlabPart(loaded)),
     ...(await slackPart(loaded)),
     ...(await redisPart(loaded)),
-    ...(await sshChecks({ keyPath: config.ssh.keyPath, knownHosts: config.ssh.knownHosts, ...(config.ssh.knownHostsFile ? { knownHostsFile: config.ssh.knownHostsFile } : {}) })),
+    ...(await sshChecks({
+      keyPath: config.ssh.keyPath,
+      knownHosts: config.ssh.knownHosts,
+      ...(config.ssh.knownHostsFile ? { knownHostsFile: config.ssh.knownHostsFile } : {}),
+    })),
     ...(await alertmanagerCheck(config.alerts.alertmanagerUrl)),
   ];
   const failed = results.filter((r) => !r.ok).length;
@@ -83,7 +119,9 @@ export async function runDoctor(loaded: LoadedConfig): Promise<{ lines: string[]
 
 export async function doctorCommand(argv: string[], env: Env): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(`usage: runnerbot ${DOCTOR_USAGE}\nChecks the configuration against Proxmox, GitLab, Slack, Redis, the SSH files and Alertmanager; exit 0 only when all pass.`);
+    console.log(
+      `usage: runnerbot ${DOCTOR_USAGE}\nChecks the configuration against Proxmox, GitLab, Slack, Redis, the SSH files and Alertmanager; exit 0 only when all pass.`,
+    );
     return 0;
   }
   if (argv.length > 0) throw new CliError(`usage: runnerbot ${DOCTOR_USAGE}`, 2);

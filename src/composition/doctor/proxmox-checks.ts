@@ -51,9 +51,15 @@ async function privileges(d: Deps): Promise<CheckResult[]> {
   for (const need of needs) {
     const missing = missingPrivileges(need, await d.inspector.privilegesOn(need.path));
     const name = `proxmox privileges on ${need.path}`;
-    results.push(missing.length === 0
-      ? pass(name, need.privileges.join(' '))
-      : fail(name, `token ${d.tokenId} lacks ${missing.join(', ')} (needed to ${need.purpose})`, `pveum acl modify ${need.path} --users ${user} --roles <a role with ${missing.join(' ')}> (docs/operations.md lists the roles)`));
+    results.push(
+      missing.length === 0
+        ? pass(name, need.privileges.join(' '))
+        : fail(
+            name,
+            `token ${d.tokenId} lacks ${missing.join(', ')} (needed to ${need.purpose})`,
+            `pveum acl modify ${need.path} --users ${user} --roles <a role with ${missing.join(' ')}> (docs/operations.md lists the roles)`,
+          ),
+    );
   }
   return results;
 }
@@ -63,12 +69,17 @@ async function layout(d: Deps): Promise<CheckResult[]> {
   const facts = await placementFacts(d.hypervisor, p);
   const results = judgeNodes(p, facts).map((v) =>
     v.problem === undefined
-      ? pass(`proxmox template for ${v.node}`, `clones template ${v.templateVmid} from ${v.templateNode}${v.templateNode === v.node ? '' : ' (shared storage)'}`)
+      ? pass(
+          `proxmox template for ${v.node}`,
+          `clones template ${v.templateVmid} from ${v.templateNode}${v.templateNode === v.node ? '' : ' (shared storage)'}`,
+        )
       : fail(`proxmox template for ${v.node}`, v.problem, v.fix!),
   );
   if (results.every((r) => r.ok)) {
     const placed = choosePlacement(p, undefined, facts);
-    results.push(pass('proxmox placement', `the next runner goes to ${placed.node} (most free memory of ${p.nodes.join(', ')})`));
+    results.push(
+      pass('proxmox placement', `the next runner goes to ${placed.node} (most free memory of ${p.nodes.join(', ')})`),
+    );
   }
   return results;
 }
@@ -79,37 +90,75 @@ async function perNode(d: Deps): Promise<CheckResult[]> {
   const online = new Map((await d.hypervisor.listNodes()).map((n) => [n.node, n.online]));
   for (const node of p.nodes) {
     if (online.get(node) !== true) {
-      results.push(fail(`proxmox node ${node}`, online.has(node) ? 'is offline' : 'is not in the cluster (or the token lacks Sys.Audit on it)', `check proxmox.nodes against \`pvecm nodes\``));
+      results.push(
+        fail(
+          `proxmox node ${node}`,
+          online.has(node) ? 'is offline' : 'is not in the cluster (or the token lacks Sys.Audit on it)',
+          `check proxmox.nodes against \`pvecm nodes\``,
+        ),
+      );
       continue;
     }
     if (p.storage !== undefined) {
       const storage = (await d.hypervisor.listStorage(node)).find((s) => s.storage === p.storage);
-      results.push(storage === undefined
-        ? fail(`proxmox storage on ${node}`, `storage ${p.storage} is not available on ${node}`, `set proxmox.storage to a storage every node has (\`pvesm status\` on ${node})`)
-        : storage.content.includes('images')
-          ? pass(`proxmox storage on ${node}`, `${p.storage} (${storage.shared ? 'shared' : 'local to the node'})`)
-          : fail(`proxmox storage on ${node}`, `storage ${p.storage} does not hold disk images (content ${storage.content.join(',')})`, `add "images" to its content (pvesm set ${p.storage} --content images,...) or pick another storage`));
+      results.push(
+        storage === undefined
+          ? fail(
+              `proxmox storage on ${node}`,
+              `storage ${p.storage} is not available on ${node}`,
+              `set proxmox.storage to a storage every node has (\`pvesm status\` on ${node})`,
+            )
+          : storage.content.includes('images')
+            ? pass(`proxmox storage on ${node}`, `${p.storage} (${storage.shared ? 'shared' : 'local to the node'})`)
+            : fail(
+                `proxmox storage on ${node}`,
+                `storage ${p.storage} does not hold disk images (content ${storage.content.join(',')})`,
+                `add "images" to its content (pvesm set ${p.storage} --content images,...) or pick another storage`,
+              ),
+      );
     }
     const bridges = await d.inspector.bridges(node);
-    results.push(bridges.includes(p.bridge)
-      ? pass(`proxmox bridge on ${node}`, p.bridge)
-      : fail(`proxmox bridge on ${node}`, `bridge ${p.bridge} does not exist on ${node} (it has ${bridges.join(', ') || 'none'})`, `set proxmox.bridge to one of them, or create ${p.bridge} on ${node}; grant SDN.Use on ${bridgeAclPath(p.bridge)}`));
+    results.push(
+      bridges.includes(p.bridge)
+        ? pass(`proxmox bridge on ${node}`, p.bridge)
+        : fail(
+            `proxmox bridge on ${node}`,
+            `bridge ${p.bridge} does not exist on ${node} (it has ${bridges.join(', ') || 'none'})`,
+            `set proxmox.bridge to one of them, or create ${p.bridge} on ${node}; grant SDN.Use on ${bridgeAclPath(p.bridge)}`,
+          ),
+    );
   }
   const pools = await d.inspector.pools();
-  results.push(pools.includes(p.pool) ? pass('proxmox pool', p.pool) : fail('proxmox pool', `pool ${p.pool} does not exist (or the token lacks Pool.Audit on it)`, `pveum pool add ${p.pool}`));
+  results.push(
+    pools.includes(p.pool)
+      ? pass('proxmox pool', p.pool)
+      : fail(
+          'proxmox pool',
+          `pool ${p.pool} does not exist (or the token lacks Pool.Audit on it)`,
+          `pveum pool add ${p.pool}`,
+        ),
+  );
   return results;
 }
 
 export async function proxmoxChecks(d: Deps): Promise<CheckResult[]> {
-  const reach = await attempt('proxmox', `check proxmox.url, proxmox.caFile (the CA that signed ${d.url}'s certificate), proxmox.tokenId and PROXMOX_TOKEN_SECRET`, async () => {
-    const nodes = await d.hypervisor.listNodes();
-    return pass('proxmox', `reachable at ${d.url} as ${d.tokenId}, ${nodes.length} node(s) visible`);
-  });
+  const reach = await attempt(
+    'proxmox',
+    `check proxmox.url, proxmox.caFile (the CA that signed ${d.url}'s certificate), proxmox.tokenId and PROXMOX_TOKEN_SECRET`,
+    async () => {
+      const nodes = await d.hypervisor.listNodes();
+      return pass('proxmox', `reachable at ${d.url} as ${d.tokenId}, ${nodes.length} node(s) visible`);
+    },
+  );
   if (!reach[0]!.ok) return reach;
   return [
     ...reach,
     ...(await attempt('proxmox privileges', 'grant the token the roles docs/operations.md lists', () => privileges(d))),
     ...(await attempt('proxmox nodes', 'check proxmox.nodes, proxmox.storage and proxmox.bridge', () => perNode(d))),
-    ...(await attempt('proxmox templates', 'check proxmox.templateVmid, proxmox.templateNode and proxmox.templates', () => layout(d))),
+    ...(await attempt(
+      'proxmox templates',
+      'check proxmox.templateVmid, proxmox.templateNode and proxmox.templates',
+      () => layout(d),
+    )),
   ];
 }

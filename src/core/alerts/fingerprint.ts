@@ -4,13 +4,16 @@
 import { sha256Hex } from './hash.ts';
 import type { AlertmanagerAlert, AlertmanagerPayload, Labels } from './payload.ts';
 
-const sortedEntries = (labels: Labels): [string, string][] => Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sortedEntries = (labels: Labels): [string, string][] =>
+  Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** Alertmanager's own fingerprint when sent; otherwise the alert's sorted labels. */
 export const alertIdentity = (alert: Pick<AlertmanagerAlert, 'fingerprint' | 'labels'>): string =>
   alert.fingerprint || JSON.stringify(sortedEntries(alert.labels));
 
-export function notificationFingerprint(payload: Pick<AlertmanagerPayload, 'status' | 'alerts' | 'truncatedAlerts'>): string {
+export function notificationFingerprint(
+  payload: Pick<AlertmanagerPayload, 'status' | 'alerts' | 'truncatedAlerts'>,
+): string {
   const alerts = payload.alerts
     .map((a) => JSON.stringify([alertIdentity(a), a.status, sortedEntries(a.annotations)]))
     .sort();

@@ -32,8 +32,7 @@ export interface GroupClaimInput {
 }
 
 export type GroupClaim =
-  | { kind: 'duplicate' }
-  | { kind: 'message' | 'digest'; messageKey: string; previousStatus?: AlertStatus };
+  { kind: 'duplicate' } | { kind: 'message' | 'digest'; messageKey: string; previousStatus?: AlertStatus };
 
 export interface AlertGroupRecord {
   channel: string;

@@ -31,7 +31,8 @@ export function compileRoutes(routes: readonly AlertRoute[], path = 'alerts.rout
     const matchers: Matcher[] = [];
     for (const [m, matcher] of route.matchers.entries()) {
       const parsed = typeof matcher === 'string' ? parseMatcher(matcher) : ok(matcher);
-      if (!parsed.ok) return err({ code: 'CONFIG.INVALID', message: `${path}[${r}].matchers[${m}]: ${parsed.error.message}` });
+      if (!parsed.ok)
+        return err({ code: 'CONFIG.INVALID', message: `${path}[${r}].matchers[${m}]: ${parsed.error.message}` });
       matchers.push(parsed.value);
     }
     compiled.push({ matchers, channel: route.channel, continue: route.continue ?? false });
@@ -48,9 +49,10 @@ export function compileRoutes(routes: readonly AlertRoute[], path = 'alerts.rout
 export function routeAlertGroup(group: AlertGroup, routes: readonly AlertRoute[], defaultChannel?: string): string[] {
   const compiled = compileRoutes(routes);
   if (!compiled.ok) throw permanent('CONFIG.INVALID', compiled.error.message);
-  const labelSets = group.alerts && group.alerts.length > 0
-    ? group.alerts.map((alert) => ({ ...group.commonLabels, ...alert.labels }))
-    : [{ ...group.groupLabels, ...group.commonLabels }];
+  const labelSets =
+    group.alerts && group.alerts.length > 0
+      ? group.alerts.map((alert) => ({ ...group.commonLabels, ...alert.labels }))
+      : [{ ...group.groupLabels, ...group.commonLabels }];
   const channels: string[] = [];
   for (const route of compiled.value) {
     const hit = labelSets.some((labels) => route.matchers.every((m) => matches(m, labels)));

@@ -17,7 +17,9 @@ export function silenceLabels(payload: Pick<AlertmanagerPayload, 'alerts'>): Lab
 
 /** `a="1", b="2"`, as Alertmanager writes equality matchers. */
 export const matchersText = (labels: Labels): string =>
-  Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ');
+  Object.entries(labels)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+    .join(', ');
 
 /**
  * The matchers, or why they would silence more than this group: a silence needs `alertname` and
@@ -27,7 +29,10 @@ export function checkSilence(labels: Labels): Result<Labels> {
   const names = Object.keys(labels);
   if (!names.includes('alertname') || names.length < 2) {
     const what = names.length ? matchersText(labels) : 'no labels at all';
-    return err({ code: 'ALERT.PAYLOAD_INVALID', message: `a silence on ${what} would cover more than this group; silence it in Alertmanager` });
+    return err({
+      code: 'ALERT.PAYLOAD_INVALID',
+      message: `a silence on ${what} would cover more than this group; silence it in Alertmanager`,
+    });
   }
   return ok(labels);
 }

@@ -35,23 +35,31 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** `gitlab-runner-02.example.com:9100` -> `gitlab-runner-02`; an IP address -> undefined. */
 export function runnerNameFromInstance(instance: string): string | undefined {
-  const host = instance.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:\d+$/, '');
+  const host = instance
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d+$/, '');
   if (host.startsWith('[') || IPV4.test(host)) return undefined;
   const first = host.split('.')[0]!.toLowerCase();
   return HOST_LABEL.test(first) ? first : undefined;
 }
 
-const distinct = (values: (string | undefined)[]): string[] =>
-  [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))];
+const distinct = (values: (string | undefined)[]): string[] => [
+  ...new Set(values.filter((v): v is string => v !== undefined && v !== '')),
+];
 
-type SummaryInput = Pick<AlertmanagerPayload, 'status' | 'alerts'> & Partial<Pick<AlertmanagerPayload, 'truncatedAlerts'>>;
+type SummaryInput = Pick<AlertmanagerPayload, 'status' | 'alerts'> &
+  Partial<Pick<AlertmanagerPayload, 'truncatedAlerts'>>;
 
 export function summarizeGroup(payload: SummaryInput): AlertGroupSummary {
   const firingAlerts = payload.alerts.filter((a) => a.status === 'firing');
   const ranked = (firingAlerts.length > 0 ? firingAlerts : payload.alerts)
     .map((a) => a.labels.severity)
     .filter((s): s is string => s !== undefined && s !== '');
-  const severity = ranked.reduce<string | undefined>((worst, s) => (worst === undefined || severityRank(s) < severityRank(worst) ? s : worst), undefined);
+  const severity = ranked.reduce<string | undefined>(
+    (worst, s) => (worst === undefined || severityRank(s) < severityRank(worst) ? s : worst),
+    undefined,
+  );
   const summary: AlertGroupSummary = {
     status: payload.alerts.length > 0 ? (firingAlerts.length > 0 ? 'firing' : 'resolved') : payload.status,
     firing: firingAlerts.length,

@@ -28,7 +28,8 @@ export interface AlertForwarderOptions {
 
 type StreamEntry = [id: string, fields: string[]];
 
-const payloadOf = (fields: string[]): AlertmanagerPayload => JSON.parse(fields[fields.indexOf('p') + 1] ?? '') as AlertmanagerPayload;
+const payloadOf = (fields: string[]): AlertmanagerPayload =>
+  JSON.parse(fields[fields.indexOf('p') + 1] ?? '') as AlertmanagerPayload;
 const groupOf = (fields: string[]): string => {
   try {
     const payload = payloadOf(fields);
@@ -52,7 +53,10 @@ export function createAlertForwarder(options: AlertForwarderOptions) {
       await done(id);
     } catch (error) {
       const retryable = !(error instanceof SyntaxError) && (!isRunnerbotError(error) || error.transient);
-      logger.error({ err: error, entry: id, retryable }, retryable ? 'alert forwarding failed; will retry' : 'alert entry dropped');
+      logger.error(
+        { err: error, entry: id, retryable },
+        retryable ? 'alert forwarding failed; will retry' : 'alert entry dropped',
+      );
       if (!retryable) await done(id);
     }
   }
@@ -60,15 +64,25 @@ export function createAlertForwarder(options: AlertForwarderOptions) {
   async function handleAll(entries: StreamEntry[]): Promise<void> {
     const byGroup = new Map<string, StreamEntry[]>();
     for (const entry of entries) byGroup.set(groupOf(entry[1]), [...(byGroup.get(groupOf(entry[1])) ?? []), entry]);
-    await Promise.all([...byGroup.values()].map(async (inOrder) => {
-      for (const entry of inOrder) await handle(entry);
-    }));
+    await Promise.all(
+      [...byGroup.values()].map(async (inOrder) => {
+        for (const entry of inOrder) await handle(entry);
+      }),
+    );
   }
 
   async function claimStale(): Promise<void> {
     let cursor = '0-0';
     do {
-      const [next, entries] = (await redis.xautoclaim(stream, ALERT_CONSUMER_GROUP, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[]];
+      const [next, entries] = (await redis.xautoclaim(
+        stream,
+        ALERT_CONSUMER_GROUP,
+        consumer,
+        claimIdleMs,
+        cursor,
+        'COUNT',
+        batchSize,
+      )) as [string, StreamEntry[]];
       await handleAll(entries.filter((e): e is StreamEntry => Array.isArray(e[1])));
       cursor = next;
     } while (running && cursor !== '0-0');
@@ -82,7 +96,18 @@ export function createAlertForwarder(options: AlertForwarderOptions) {
           lastClaim = Date.now();
           await claimStale();
         }
-        const reply = (await redis.xreadgroup('GROUP', ALERT_CONSUMER_GROUP, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as [string, StreamEntry[]][] | null;
+        const reply = (await redis.xreadgroup(
+          'GROUP',
+          ALERT_CONSUMER_GROUP,
+          consumer,
+          'COUNT',
+          batchSize,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          stream,
+          '>',
+        )) as [string, StreamEntry[]][] | null;
         if (reply) await handleAll(reply[0]![1]);
       } catch (error) {
         if (!running) break;

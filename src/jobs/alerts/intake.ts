@@ -14,7 +14,10 @@ export function createRedisAlertIntake(redis: Redis, prefix: string, ack: Replic
       await redis.xadd(stream, '*', 'p', JSON.stringify(payload));
       const held = await replicasHolding(redis, stream, ack);
       // A re-sent notification is harmless: the forwarder keeps one message per alert group.
-      if (held < ack.replicas) throw new Error(`only ${held} of ${ack.replicas} Redis replicas confirmed the notification within ${ack.timeoutMs} ms`);
+      if (held < ack.replicas)
+        throw new Error(
+          `only ${held} of ${ack.replicas} Redis replicas confirmed the notification within ${ack.timeoutMs} ms`,
+        );
     },
   };
 }

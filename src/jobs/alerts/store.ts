@@ -46,7 +46,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `);
 
-const asStatus = (value: string | undefined): AlertStatus | undefined => (value === 'firing' || value === 'resolved' ? value : undefined);
+const asStatus = (value: string | undefined): AlertStatus | undefined =>
+  value === 'firing' || value === 'resolved' ? value : undefined;
 
 export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore {
   const keys = alertKeys(prefix);
@@ -54,11 +55,25 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
     async claim(input): Promise<GroupClaim> {
       const reply = (await CLAIM(
         redis,
-        [keys.group(input.channel, input.groupKey), keys.recentGroups(input.channel), keys.openDigest(input.channel), keys.digestSeq],
         [
-          input.fingerprint, input.deliveryId, input.status, input.now, input.digest.threshold, input.digest.windowMs,
-          groupMessageKey(input.channel, input.groupKey), digestMessageKeyPrefix(input.channel),
-          JSON.stringify(input.commonLabels), input.externalURL, ALERT_STATE_TTL_SECONDS, input.groupKey,
+          keys.group(input.channel, input.groupKey),
+          keys.recentGroups(input.channel),
+          keys.openDigest(input.channel),
+          keys.digestSeq,
+        ],
+        [
+          input.fingerprint,
+          input.deliveryId,
+          input.status,
+          input.now,
+          input.digest.threshold,
+          input.digest.windowMs,
+          groupMessageKey(input.channel, input.groupKey),
+          digestMessageKeyPrefix(input.channel),
+          JSON.stringify(input.commonLabels),
+          input.externalURL,
+          ALERT_STATE_TTL_SECONDS,
+          input.groupKey,
         ],
       )) as string[];
       if (reply[0] === 'duplicate') return { kind: 'duplicate' };
@@ -71,17 +86,28 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
       const fields = await redis.hgetall(keys.group(channel, groupKey));
       if (!fields.messageKey) return null;
       return {
-        channel, groupKey, messageKey: fields.messageKey, status: asStatus(fields.status) ?? 'firing',
-        commonLabels: JSON.parse(fields.labels ?? '{}') as Record<string, string>, externalURL: fields.externalURL ?? '',
+        channel,
+        groupKey,
+        messageKey: fields.messageKey,
+        status: asStatus(fields.status) ?? 'firing',
+        commonLabels: JSON.parse(fields.labels ?? '{}') as Record<string, string>,
+        externalURL: fields.externalURL ?? '',
       };
     },
 
     async putDigestLine(messageKey, line): Promise<DigestLine[] | null> {
       const lines = keys.digestLines(messageKey);
       const order = keys.digestOrder(messageKey);
-      const changed = await PUT_LINE(redis, [lines, order], [line.groupKey, JSON.stringify(line), ALERT_STATE_TTL_SECONDS]);
+      const changed = await PUT_LINE(
+        redis,
+        [lines, order],
+        [line.groupKey, JSON.stringify(line), ALERT_STATE_TTL_SECONDS],
+      );
       if (changed === 0) return null;
-      const [[, ordered], [, all]] = (await redis.multi().lrange(order, 0, -1).hgetall(lines).exec()) as [[null, string[]], [null, Record<string, string>]];
+      const [[, ordered], [, all]] = (await redis.multi().lrange(order, 0, -1).hgetall(lines).exec()) as [
+        [null, string[]],
+        [null, Record<string, string>],
+      ];
       return ordered.flatMap((groupKey) => (all[groupKey] ? [JSON.parse(all[groupKey]) as DigestLine] : []));
     },
   };

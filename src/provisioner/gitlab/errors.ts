@@ -36,11 +36,18 @@ export function toRunnerbotError(e: unknown, attempt: Attempt, secrets: readonly
   }
   const said = scrub((e as Error).message || String(status), secrets);
   if (status === 401) {
-    return permanent('GITLAB.FORBIDDEN', `${what}: GitLab rejected the token (${said}); check that GITLAB_TOKEN holds a valid, unexpired access token`);
+    return permanent(
+      'GITLAB.FORBIDDEN',
+      `${what}: GitLab rejected the token (${said}); check that GITLAB_TOKEN holds a valid, unexpired access token`,
+    );
   }
   if (status === 403) {
-    return permanent('GITLAB.FORBIDDEN', `${what}: GitLab refused (${said}); the token needs the ${attempt.scope} scope and its user the rights on the runner's instance, group or project`);
+    return permanent(
+      'GITLAB.FORBIDDEN',
+      `${what}: GitLab refused (${said}); the token needs the ${attempt.scope} scope and its user the rights on the runner's instance, group or project`,
+    );
   }
-  if (status === 408 || status === 429 || status >= 500) return transient('STEP.TRANSIENT', `${what}: GitLab answered ${status} (${said})`);
+  if (status === 408 || status === 429 || status >= 500)
+    return transient('STEP.TRANSIENT', `${what}: GitLab answered ${status} (${said})`);
   return permanent('STEP.UNRECOVERABLE', `${what}: GitLab answered ${status} (${said})`);
 }

@@ -12,15 +12,30 @@ export interface PveFailure {
   errors?: Record<string, string>;
 }
 
-const WITH_BODY = [/ return Error (\d{3}) (.*?): (\{.*\})$/s, / connection failed with (\d{3}) (.*?) return: (\{.*\})$/s];
+const WITH_BODY = [
+  / return Error (\d{3}) (.*?): (\{.*\})$/s,
+  / connection failed with (\d{3}) (.*?) return: (\{.*\})$/s,
+];
 const TRANSIENT_MESSAGE = /VM is locked|can't lock file|got timeout|try again/i;
 
 /** Refusals of the cluster's layout: retrying changes nothing, the configuration must. */
 const LAYOUT_REFUSALS: Array<[RegExp, string]> = [
-  [/can't clone to non-shared storage '([^']+)'/, 'a clone to another node needs shared storage: give that node its own template (proxmox.templates: {node: vmid}), or set proxmox.storage to shared storage, or remove the node from proxmox.nodes'],
-  [/can't clone VM to node '([^']+)' \(VM uses local storage\)/, "the template's disks are on local storage: give that node its own template (proxmox.templates: {node: vmid}), or set proxmox.storage to shared storage, or remove the node from proxmox.nodes"],
-  [/storage '([^']+)' (does not exist|is not available on node)/, 'set proxmox.storage to a storage that exists on every node in proxmox.nodes (`pvesm status` lists them)'],
-  [/bridge '([^']+)' does not exist/, 'set proxmox.bridge to a bridge every node has, or create it on the node (`ip link` / `/etc/network/interfaces`)'],
+  [
+    /can't clone to non-shared storage '([^']+)'/,
+    'a clone to another node needs shared storage: give that node its own template (proxmox.templates: {node: vmid}), or set proxmox.storage to shared storage, or remove the node from proxmox.nodes',
+  ],
+  [
+    /can't clone VM to node '([^']+)' \(VM uses local storage\)/,
+    "the template's disks are on local storage: give that node its own template (proxmox.templates: {node: vmid}), or set proxmox.storage to shared storage, or remove the node from proxmox.nodes",
+  ],
+  [
+    /storage '([^']+)' (does not exist|is not available on node)/,
+    'set proxmox.storage to a storage that exists on every node in proxmox.nodes (`pvesm status` lists them)',
+  ],
+  [
+    /bridge '([^']+)' does not exist/,
+    'set proxmox.bridge to a bridge every node has, or create it on the node (`ip link` / `/etc/network/interfaces`)',
+  ],
   [/pool '([^']+)' does not exist/, 'create it (`pveum pool add NAME`) or set proxmox.pool to an existing pool'],
   [/parameter 'storage' not allowed for linked clones/, 'set proxmox.fullClone: true, or remove proxmox.storage'],
 ];
@@ -54,19 +69,37 @@ export function parseFailure(error: unknown): PveFailure {
 export function toRunnerbotError(failure: PveFailure, action: string, tokenId: string, cause: unknown): RunnerbotError {
   const { status, message } = failure;
   if (status === 401) {
-    return permanent('PROXMOX.FORBIDDEN', `Proxmox refused the API token ${tokenId} (${message}) while trying to ${action}; check the token id and its secret`, cause);
+    return permanent(
+      'PROXMOX.FORBIDDEN',
+      `Proxmox refused the API token ${tokenId} (${message}) while trying to ${action}; check the token id and its secret`,
+      cause,
+    );
   }
   if (status === 403) {
-    return permanent('PROXMOX.FORBIDDEN', `Proxmox API token ${tokenId} may not ${action}: ${message}; grant that privilege to the token (and its user, if privilege separation is on)`, cause);
+    return permanent(
+      'PROXMOX.FORBIDDEN',
+      `Proxmox API token ${tokenId} may not ${action}: ${message}; grant that privilege to the token (and its user, if privilege separation is on)`,
+      cause,
+    );
   }
   if (status === 400) {
-    const details = Object.entries(failure.errors ?? {}).map(([param, text]) => `${param}: ${text.trim()}`).join('; ');
-    return permanent('STEP.UNRECOVERABLE', `Proxmox rejected the parameters to ${action}: ${details || message}`, cause);
+    const details = Object.entries(failure.errors ?? {})
+      .map(([param, text]) => `${param}: ${text.trim()}`)
+      .join('; ');
+    return permanent(
+      'STEP.UNRECOVERABLE',
+      `Proxmox rejected the parameters to ${action}: ${details || message}`,
+      cause,
+    );
   }
   const fix = layoutFix(message);
   if (fix !== undefined) return permanent('PROXMOX.LAYOUT', `Proxmox refused to ${action}: ${message}; ${fix}`, cause);
   if (status === undefined || status >= 500 || TRANSIENT_MESSAGE.test(message)) {
-    return transient('STEP.TRANSIENT', `Proxmox could not ${action}: ${status ?? ''} ${message}`.replace(/: +/, ': '), cause);
+    return transient(
+      'STEP.TRANSIENT',
+      `Proxmox could not ${action}: ${status ?? ''} ${message}`.replace(/: +/, ': '),
+      cause,
+    );
   }
   return permanent('STEP.UNRECOVERABLE', `Proxmox could not ${action}: ${status} ${message}`, cause);
 }

@@ -19,7 +19,12 @@ export function fetchTrusting(tls: { ca?: string; insecure?: boolean }): Fetch {
     new Promise((resolve, reject) => {
       const target = new URL(String(url));
       const secure = target.protocol === 'https:';
-      const options = { method: init.method ?? 'GET', headers: init.headers, ...(secure ? { agent } : {}), ...(init.signal ? { signal: init.signal } : {}) };
+      const options = {
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        ...(secure ? { agent } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
+      };
       const req = (secure ? httpsRequest : httpRequest)(target, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -36,11 +36,19 @@ function keysFor(file: string, id: string): string[] {
   return text
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .filter(([hosts, , key]) => hosts !== undefined && !hosts.startsWith('#') && key !== undefined && matchesHost(hosts, id))
+    .filter(
+      ([hosts, , key]) => hosts !== undefined && !hosts.startsWith('#') && key !== undefined && matchesHost(hosts, id),
+    )
     .map(([, type, key]) => `${type} ${key}`);
 }
 
-export function checkHostKey(policy: KnownHostsPolicy, file: string | undefined, host: string, port: number, blob: Buffer): HostKeyVerdict {
+export function checkHostKey(
+  policy: KnownHostsPolicy,
+  file: string | undefined,
+  host: string,
+  port: number,
+  blob: Buffer,
+): HostKeyVerdict {
   if (policy === 'off') return 'trusted';
   if (file === undefined) throw new Error(`ssh.knownHosts is ${policy} but no known-hosts file is configured`);
   const id = hostId(host, port);

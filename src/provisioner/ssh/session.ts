@@ -36,21 +36,30 @@ export class SshSession implements RemoteSession {
     const { timeoutMs } = options;
     let channel: ExecChannel | undefined;
     // Remotely, `timeout` ends the command's whole process group; locally, the race ends the wait.
-    const line = timeoutMs === undefined ? command : shellCommand(['timeout', '-k', '5', String(Math.ceil(timeoutMs / 1000)), 'sh', '-c', command]);
-    const running = this.ssh.execCommand(line, { stdin: options.stdin, noTrim: true, onChannel: (c: ExecChannel) => (channel = c) });
+    const line =
+      timeoutMs === undefined
+        ? command
+        : shellCommand(['timeout', '-k', '5', String(Math.ceil(timeoutMs / 1000)), 'sh', '-c', command]);
+    const running = this.ssh.execCommand(line, {
+      stdin: options.stdin,
+      noTrim: true,
+      onChannel: (c: ExecChannel) => (channel = c),
+    });
     running.catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<'timeout'>((resolve) => {
       if (timeoutMs !== undefined) timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const tooLate = () => transient('STEP.TIMEOUT', `a command on ${this.options.host} did not finish within ${timeoutMs} ms`);
+    const tooLate = () =>
+      transient('STEP.TIMEOUT', `a command on ${this.options.host} did not finish within ${timeoutMs} ms`);
     try {
       const result = await Promise.race([running, expired]);
       if (result === 'timeout') {
         channel?.close();
         throw tooLate();
       }
-      if (result.code === null && result.signal === null) throw transient('SSH.UNREACHABLE', `the SSH connection to ${this.options.host} was lost during a command`);
+      if (result.code === null && result.signal === null)
+        throw transient('SSH.UNREACHABLE', `the SSH connection to ${this.options.host} was lost during a command`);
       if (timeoutMs !== undefined && result.code === 124) throw tooLate();
       return { code: result.code ?? -1, stdout: result.stdout, stderr: result.stderr };
     } catch (e) {
@@ -62,14 +71,18 @@ export class SshSession implements RemoteSession {
   }
 
   async writeFile(path: string, content: string, mode: number): Promise<void> {
-    const { code, stderr } = await this.exec(this.asRoot(INSTALL_SCRIPT, path, mode.toString(8).padStart(4, '0')), { stdin: content });
-    if (code !== 0) throw permanent('REMOTE.PHASE_FAILED', `could not write ${path} on ${this.options.host}: ${firstLine(stderr)}`);
+    const { code, stderr } = await this.exec(this.asRoot(INSTALL_SCRIPT, path, mode.toString(8).padStart(4, '0')), {
+      stdin: content,
+    });
+    if (code !== 0)
+      throw permanent('REMOTE.PHASE_FAILED', `could not write ${path} on ${this.options.host}: ${firstLine(stderr)}`);
   }
 
   async readFile(path: string): Promise<string | null> {
     const { code, stdout, stderr } = await this.exec(this.asRoot(READ_SCRIPT, path));
     if (code === MISSING) return null;
-    if (code !== 0) throw permanent('REMOTE.PHASE_FAILED', `could not read ${path} on ${this.options.host}: ${firstLine(stderr)}`);
+    if (code !== 0)
+      throw permanent('REMOTE.PHASE_FAILED', `could not read ${path} on ${this.options.host}: ${firstLine(stderr)}`);
     return stdout;
   }
 

@@ -38,14 +38,19 @@ export async function startJobsSimulators(options: { vmFarm: boolean }): Promise
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],
       pools: [PROXMOX_LAYOUT.pool],
-      templates: [{ vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name }],
+      templates: [
+        { vmid: PROXMOX_LAYOUT.template.vmid, node: PROXMOX_LAYOUT.node, name: PROXMOX_LAYOUT.template.name },
+      ],
       ...(farm ? { vmHost: hookedHost(farm, hooks) } : {}),
     }),
     startGitlabSim(),
     startSlackSim({ ...slackWorkspace, transport: 'socket' }),
   ]);
   return {
-    proxmox, gitlab, slack, ...(farm ? { farm } : {}),
+    proxmox,
+    gitlab,
+    slack,
+    ...(farm ? { farm } : {}),
     onBoot(name, hook) {
       hooks.set(name, hook);
       return () => hooks.delete(name);

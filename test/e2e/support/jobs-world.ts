@@ -27,7 +27,10 @@ import { startWorkerProcess, type WorkerProcess } from './runnerbot-worker.ts';
 
 export const OPERATOR = 'U0OLIVIA01';
 export const APPROVER = 'U0ARJUN001';
-const directory = staticDirectory({ [OPERATOR]: [GROUPS.operators.id], [APPROVER]: [GROUPS.operators.id, GROUPS.approvers.id] });
+const directory = staticDirectory({
+  [OPERATOR]: [GROUPS.operators.id],
+  [APPROVER]: [GROUPS.operators.id, GROUPS.approvers.id],
+});
 const silent = { notify: async () => undefined };
 const REDIS_URL = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -67,7 +70,12 @@ export interface JobsWorld extends Replica {
   startedWorkers(): readonly WorkerProcess[];
   run(runId: string): Promise<RunRecord>;
   /** Polls the run record until `ready` holds. */
-  waitForRun(runId: string, ready: (run: RunRecord) => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<RunRecord>;
+  waitForRun(
+    runId: string,
+    ready: (run: RunRecord) => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<RunRecord>;
   /** SIGKILLs every worker still running. */
   killWorkers(): Promise<void>;
 }
@@ -90,9 +98,16 @@ function replicaOn(redis: Redis, loaded: LoadedConfig, ownsRedis: boolean): Repl
     stores,
     request: (kind, runner, userId = OPERATOR) =>
       requestJob(deps, { command: commandFor(kind, runner), requester: { userId, via: 'slack' } }),
-    approve: (runId, userId) => decideApprovalForRun({ ...deps, approvers: loaded.config.slack.approvers }, { runId, userId, decision: 'approve' }),
+    approve: (runId, userId) =>
+      decideApprovalForRun(
+        { ...deps, approvers: loaded.config.slack.approvers },
+        { runId, userId, decision: 'approve' },
+      ),
     scale: (profile, count, userId = OPERATOR) =>
-      scalePool({ ...deps, poolSettings: loaded.config.pools }, { profile, count, requester: { userId, via: 'slack' } }),
+      scalePool(
+        { ...deps, poolSettings: loaded.config.pools },
+        { profile, count, requester: { userId, via: 'slack' } },
+      ),
     async close() {
       await stores.queue.close();
       if (ownsRedis) redis.disconnect();
@@ -112,7 +127,13 @@ export async function startJobsWorld(options: JobsWorldOptions = {}): Promise<Jo
   const dir = await mkdtemp(join(tmpdir(), 'rbt-e2e-jobs-'));
   const sims = await startJobsSimulators({ vmFarm: options.vmFarm ?? true });
   const prefix = `rbt-jobs-${randomBytes(5).toString('hex')}`;
-  const written = await writeRunnerbotConfig({ dir, sims, redis: { url: REDIS_URL, prefix }, httpPort: 0, alertsToken: randomBytes(8).toString('hex') });
+  const written = await writeRunnerbotConfig({
+    dir,
+    sims,
+    redis: { url: REDIS_URL, prefix },
+    httpPort: 0,
+    alertsToken: randomBytes(8).toString('hex'),
+  });
   await tuneConfig(written.file, {
     worker: { drainSeconds: 10, jobLockSeconds: 3, stalledIntervalSeconds: 1, ...options.worker },
     ...(options.vmidRange ? { proxmox: { vmidRange: options.vmidRange } } : {}),
@@ -161,7 +182,10 @@ export async function startJobsWorld(options: JobsWorldOptions = {}): Promise<Jo
       for (;;) {
         const current = await run(runId);
         if (await ready(current)) return current;
-        if (Date.now() > deadline) throw new Error(`run ${runId} never got ${what}; it is ${current.status} at step ${current.checkpoint} (${current.plan[current.checkpoint]}), error ${JSON.stringify(current.error)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `run ${runId} never got ${what}; it is ${current.status} at step ${current.checkpoint} (${current.plan[current.checkpoint]}), error ${JSON.stringify(current.error)}`,
+          );
         await systemClock.sleep(25);
       }
     },

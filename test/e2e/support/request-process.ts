@@ -27,12 +27,21 @@ const notifier: Notifier = {
   },
 };
 const deps = {
-  ...stores, notifier, clock: systemClock, ids: systemIds, policy: toRequestPolicy(loaded.config),
+  ...stores,
+  notifier,
+  clock: systemClock,
+  ids: systemIds,
+  policy: toRequestPolicy(loaded.config),
   directory: staticDirectory({ [OPERATOR]: [GROUPS.operators.id] }),
 };
 for (const runner of process.argv.slice(2)) {
-  const result = await requestJob(deps, { command: { kind: 'provision', name: runner, dryRun: false }, requester: { userId: OPERATOR, via: 'slack' } });
-  process.stdout.write(`${JSON.stringify(result.ok ? { requested: result.value.run.id } : { refused: result.error.code })}\n`);
+  const result = await requestJob(deps, {
+    command: { kind: 'provision', name: runner, dryRun: false },
+    requester: { userId: OPERATOR, via: 'slack' },
+  });
+  process.stdout.write(
+    `${JSON.stringify(result.ok ? { requested: result.value.run.id } : { refused: result.error.code })}\n`,
+  );
 }
 await stores.queue.close();
 redis.disconnect();

@@ -25,7 +25,10 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(name: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'worker'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   process.once('exit', () => child.kill('SIGKILL'));
   const lines: LogLine[] = [];
   const stderr: string[] = [];
@@ -36,7 +39,10 @@ export async function startWorkerProcess(name: string, env: Record<string, strin
     for (const listener of listeners) listener();
   });
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const running = () => child.exitCode === null && child.signalCode === null;
 
   const waitForLog = (match: (line: LogLine) => boolean, what: string, timeoutMs = 60_000) =>
@@ -44,9 +50,25 @@ export async function startWorkerProcess(name: string, env: Record<string, strin
       const check = () => {
         const found = lines.find(match);
         if (found) finish(() => resolve(found));
-        else if (!running()) finish(() => reject(new Error(`worker ${name} exited before logging ${what}; stderr: ${stderr.join('').slice(-2000)}`)));
+        else if (!running())
+          finish(() =>
+            reject(new Error(`worker ${name} exited before logging ${what}; stderr: ${stderr.join('').slice(-2000)}`)),
+          );
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`worker ${name} did not log ${what}; last lines: ${lines.slice(-5).map((l) => l.msg).join(' | ')}`))), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new Error(
+                `worker ${name} did not log ${what}; last lines: ${lines
+                  .slice(-5)
+                  .map((l) => l.msg)
+                  .join(' | ')}`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         listeners.delete(check);
@@ -57,7 +79,15 @@ export async function startWorkerProcess(name: string, env: Record<string, strin
       check();
     });
 
-  const worker: WorkerProcess = { name, pid: child.pid!, lines, waitForLog, kill: (signal) => child.kill(signal), exited, running };
+  const worker: WorkerProcess = {
+    name,
+    pid: child.pid!,
+    lines,
+    waitForLog,
+    kill: (signal) => child.kill(signal),
+    exited,
+    running,
+  };
   await waitForLog((line) => line.msg === 'runnerbot started', 'that it started');
   return worker;
 }

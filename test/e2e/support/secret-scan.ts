@@ -19,8 +19,18 @@ async function redisText(world: JobsWorld): Promise<string> {
 
 export async function everythingOutsideTheVms(world: JobsWorld): Promise<string> {
   const logs = world.startedWorkers().flatMap((worker) => worker.lines.map((line) => JSON.stringify(line)));
-  return [await redisText(world), JSON.stringify(world.sims.proxmox.requests), JSON.stringify(world.sims.gitlab.requests()), ...logs].join('\n');
+  return [
+    await redisText(world),
+    JSON.stringify(world.sims.proxmox.requests),
+    JSON.stringify(world.sims.gitlab.requests()),
+    ...logs,
+  ].join('\n');
 }
 
 /** The secrets runnerbot holds, which must never show up outside the VMs. */
-export const configuredSecrets = (world: JobsWorld): string[] => [world.sims.proxmox.token.secret, world.sims.gitlab.token, world.sims.slack.botToken, world.sims.slack.appToken];
+export const configuredSecrets = (world: JobsWorld): string[] => [
+  world.sims.proxmox.token.secret,
+  world.sims.gitlab.token,
+  world.sims.slack.botToken,
+  world.sims.slack.appToken,
+];

@@ -22,7 +22,13 @@ async function chownLikeEtc(vm: SimVm, path: string): Promise<void> {
   await chown(path, uid, gid);
 }
 
-function holdOnBoot(sims: JobsSimulators, runner: string, path: string, create: (vm: SimVm, file: string) => Promise<void>, unblock = async (_file: string) => rm(_file, { force: true })): Hold {
+function holdOnBoot(
+  sims: JobsSimulators,
+  runner: string,
+  path: string,
+  create: (vm: SimVm, file: string) => Promise<void>,
+  unblock = async (_file: string) => rm(_file, { force: true }),
+): Hold {
   let booted: SimVm | undefined;
   const forget = sims.onBoot(runner, async (vm) => {
     booted = vm;
@@ -57,9 +63,15 @@ export const holdDpkgLock = (sims: JobsSimulators, runner: string): Hold =>
 
 /** write-config's first look at /etc/gitlab-runner/config.toml blocks until release. */
 export const holdConfigToml = (sims: JobsSimulators, runner: string): Hold =>
-  holdOnBoot(sims, runner, '/etc/gitlab-runner/config.toml', async (vm, file) => {
-    await mkdir(join(file, '..'), { recursive: true });
-    await chownLikeEtc(vm, join(file, '..'));
-    await promisify(execFile)('mkfifo', ['-m', '0600', file]);
-    await chownLikeEtc(vm, file);
-  }, removeFifo);
+  holdOnBoot(
+    sims,
+    runner,
+    '/etc/gitlab-runner/config.toml',
+    async (vm, file) => {
+      await mkdir(join(file, '..'), { recursive: true });
+      await chownLikeEtc(vm, join(file, '..'));
+      await promisify(execFile)('mkfifo', ['-m', '0600', file]);
+      await chownLikeEtc(vm, file);
+    },
+    removeFifo,
+  );

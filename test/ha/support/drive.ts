@@ -16,7 +16,9 @@ const RUNNERS_CHANNEL = CHANNELS.runners.id;
 export async function provisionUntilStarted(s: HaService, name: string): Promise<{ retries: number }> {
   for (let attempt = 0; attempt < 30; attempt++) {
     const before = new Set((await s.runs.recent(50, name)).map((r) => r.id));
-    await s.sims.slack.sendSlashCommand({ text: `provision ${name}`, userId: OPERATOR, channelId: RUNNERS_CHANNEL }).catch(() => undefined);
+    await s.sims.slack
+      .sendSlashCommand({ text: `provision ${name}`, userId: OPERATOR, channelId: RUNNERS_CHANNEL })
+      .catch(() => undefined);
     const deadline = Date.now() + 120_000;
     let outcome: 'started' | 'failed' | undefined;
     while (!outcome && Date.now() < deadline) {
@@ -37,9 +39,26 @@ export function alertGroup(i: number) {
   return {
     alertname,
     payload: {
-      version: '4', groupKey: `{}:{alertname="${alertname}"}`, truncatedAlerts: 0, status: 'firing', receiver: 'runnerbot',
-      groupLabels: { alertname }, commonLabels: labels, commonAnnotations: { summary: `${alertname} fired` }, externalURL: 'http://am.example:9093',
-      alerts: [{ status: 'firing', labels, annotations: { summary: `${alertname} fired` }, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: alertname.toLowerCase() }],
+      version: '4',
+      groupKey: `{}:{alertname="${alertname}"}`,
+      truncatedAlerts: 0,
+      status: 'firing',
+      receiver: 'runnerbot',
+      groupLabels: { alertname },
+      commonLabels: labels,
+      commonAnnotations: { summary: `${alertname} fired` },
+      externalURL: 'http://am.example:9093',
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations: { summary: `${alertname} fired` },
+          startsAt: new Date().toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: '',
+          fingerprint: alertname.toLowerCase(),
+        },
+      ],
     },
   };
 }
@@ -52,7 +71,10 @@ export async function postUntilAccepted(s: HaService, body: unknown): Promise<{ 
       headers: { 'content-type': 'application/json', authorization: `Bearer ${s.alertsToken}` },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(5_000),
-    }).then((r) => r.status, () => 0);
+    }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status >= 200 && status < 300) return { retries: attempt, acceptedAt: Date.now() };
     await sleep(250);
   }

@@ -51,11 +51,17 @@ export async function startHaService(topology: Topology): Promise<HaService> {
   const redis = connectRedis(endpoint, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
   return {
-    sims, runnerbot, prefix, endpoint, redis, alertsToken,
+    sims,
+    runnerbot,
+    prefix,
+    endpoint,
+    redis,
+    alertsToken,
     runs: createRedisRunStore(redis, prefix),
     async jobEnds() {
       const counts: Record<string, number> = {};
-      for (const e of await readAudit(redis, prefix)) if (e.type === 'job-end' && e.runId) counts[e.runId] = (counts[e.runId] ?? 0) + 1;
+      for (const e of await readAudit(redis, prefix))
+        if (e.type === 'job-end' && e.runId) counts[e.runId] = (counts[e.runId] ?? 0) + 1;
       return counts;
     },
     async close() {

@@ -16,9 +16,21 @@ export interface RedisProcess {
 }
 
 /** Durable settings runnerbot insists on (DESIGN §1). */
-export const DURABLE = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''];
+export const DURABLE = [
+  '--appendonly',
+  'yes',
+  '--appendfsync',
+  'everysec',
+  '--maxmemory-policy',
+  'noeviction',
+  '--save',
+  '',
+];
 
-export async function startRedisProcess(args: (port: number) => string[], options: { binary?: 'redis-server' | 'redis-sentinel' } = {}): Promise<RedisProcess> {
+export async function startRedisProcess(
+  args: (port: number) => string[],
+  options: { binary?: 'redis-server' | 'redis-sentinel' } = {},
+): Promise<RedisProcess> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
@@ -43,7 +55,13 @@ export async function startRedisProcess(args: (port: number) => string[], option
 
 export async function waitForPing(port: number, attempts = 200): Promise<void> {
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();

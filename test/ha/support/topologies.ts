@@ -25,35 +25,60 @@ const MASTER = 'rbt-ha';
 
 export async function startSentinelTopology(): Promise<Topology> {
   const dir = mkdtempSync(join(tmpdir(), 'rbt-ha-sentinel-'));
-  const node = (name: string, replicaOf?: number) => (port: number) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendfilename', `${name}.aof`, '--appenddirname', `${name}-aof`, ...DURABLE, ...(replicaOf ? ['--replicaof', '127.0.0.1', String(replicaOf)] : [])];
+  const node = (name: string, replicaOf?: number) => (port: number) => [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendfilename',
+    `${name}.aof`,
+    '--appenddirname',
+    `${name}-aof`,
+    ...DURABLE,
+    ...(replicaOf ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
+  ];
   const primary = await startRedisProcess(node('a'));
   const replica = await startRedisProcess(node('b', primary.port));
   const sentinels: RedisProcess[] = [];
   for (let i = 0; i < 3; i++) {
     sentinels.push(
-      await startRedisProcess((port) => {
-        const file = join(dir, `sentinel-${port}.conf`);
-        writeFileSync(
-          file,
-          [
-            `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
-            `sentinel monitor ${MASTER} 127.0.0.1 ${primary.port} 2`,
-            `sentinel down-after-milliseconds ${MASTER} 1000`,
-            `sentinel failover-timeout ${MASTER} 4000`,
-            `sentinel parallel-syncs ${MASTER} 1`,
-          ].join('\n') + '\n',
-        );
-        return [file];
-      }, { binary: 'redis-sentinel' }),
+      await startRedisProcess(
+        (port) => {
+          const file = join(dir, `sentinel-${port}.conf`);
+          writeFileSync(
+            file,
+            [
+              `port ${port}`,
+              'bind 127.0.0.1',
+              `dir ${dir}`,
+              `sentinel monitor ${MASTER} 127.0.0.1 ${primary.port} 2`,
+              `sentinel down-after-milliseconds ${MASTER} 1000`,
+              `sentinel failover-timeout ${MASTER} 4000`,
+              `sentinel parallel-syncs ${MASTER} 1`,
+            ].join('\n') + '\n',
+          );
+          return [file];
+        },
+        { binary: 'redis-sentinel' },
+      ),
     );
   }
   const nodes = [primary, replica];
   const killed: RedisProcess[] = [];
-  const askSentinel = () => onNode(sentinels.find((s) => s.running())!.port, (r) => r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER) as Promise<[string, string]>);
+  const askSentinel = () =>
+    onNode(
+      sentinels.find((s) => s.running())!.port,
+      (r) => r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER) as Promise<[string, string]>,
+    );
   // The replica must be in sync and known to the sentinels before anything fails.
   for (let i = 0; i < 200; i++) {
     const synced = await onNode(primary.port, async (r) => /slave0:.*state=online/.test(await r.info('replication')));
-    const known = await onNode(sentinels[0]!.port, async (r) => ((await r.call('SENTINEL', 'REPLICAS', MASTER)) as unknown[]).length > 0);
+    const known = await onNode(
+      sentinels[0]!.port,
+      async (r) => ((await r.call('SENTINEL', 'REPLICAS', MASTER)) as unknown[]).length > 0,
+    );
     if (synced && known) break;
     await sleep(50);
   }
@@ -87,16 +112,37 @@ export async function startClusterTopology(): Promise<Topology> {
   for (let i = 0; i < 6; i++) {
     nodes.push(
       await startRedisProcess((port) => [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendfilename', `n${port}.aof`, '--appenddirname', `n${port}-aof`, ...DURABLE,
-        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '1000',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendfilename',
+        `n${port}.aof`,
+        '--appenddirname',
+        `n${port}-aof`,
+        ...DURABLE,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '1000',
       ]),
     );
   }
   const primaries = nodes.slice(0, 3);
   const replicas = nodes.slice(3);
   // Slots split in three, each primary with one replica; the nodes meet through the first.
-  const ranges = [[0, 5460], [5461, 10922], [10923, 16383]] as const;
-  await Promise.all(primaries.map((p, i) => onNode(p.port, (r) => r.call('CLUSTER', 'ADDSLOTSRANGE', ranges[i]![0], ranges[i]![1]))));
+  const ranges = [
+    [0, 5460],
+    [5461, 10922],
+    [10923, 16383],
+  ] as const;
+  await Promise.all(
+    primaries.map((p, i) => onNode(p.port, (r) => r.call('CLUSTER', 'ADDSLOTSRANGE', ranges[i]![0], ranges[i]![1]))),
+  );
   for (const n of nodes.slice(1)) await onNode(n.port, (r) => r.call('CLUSTER', 'MEET', '127.0.0.1', nodes[0]!.port));
   const idOf = (port: number) => onNode(port, (r) => r.call('CLUSTER', 'MYID') as Promise<string>);
   const primaryIds = await Promise.all(primaries.map((p) => idOf(p.port)));
@@ -123,8 +169,14 @@ export async function startClusterTopology(): Promise<Topology> {
     });
   };
   for (let i = 0; i < 400; i++) {
-    const ok = await Promise.all(nodes.map((n) => onNode(n.port, async (r) => /cluster_state:ok/.test((await r.call('CLUSTER', 'INFO')) as string))));
-    const synced = await Promise.all(primaries.map((p) => onNode(p.port, async (r) => /slave0:.*state=online/.test(await r.info('replication')))));
+    const ok = await Promise.all(
+      nodes.map((n) =>
+        onNode(n.port, async (r) => /cluster_state:ok/.test((await r.call('CLUSTER', 'INFO')) as string)),
+      ),
+    );
+    const synced = await Promise.all(
+      primaries.map((p) => onNode(p.port, async (r) => /slave0:.*state=online/.test(await r.info('replication')))),
+    );
     if (ok.every(Boolean) && synced.every(Boolean)) break;
     await sleep(50);
   }

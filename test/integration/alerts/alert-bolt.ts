@@ -21,14 +21,25 @@ import { OPS, policy } from './workspace.ts';
 
 const notHere = (what: string) => () => Promise.reject(new Error(`${what} is not used by the alert buttons`));
 
-export async function startAlertBolt(options: { slack: SlackSim; runnerbot: AlertRunnerbot; redis: Redis; redisUrl: string; prefix: string }) {
+export async function startAlertBolt(options: {
+  slack: SlackSim;
+  runnerbot: AlertRunnerbot;
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+}) {
   const { slack, runnerbot, redis, prefix } = options;
   const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
   const queue = createRunQueue({ redis: { url: options.redisUrl }, prefix, attempts: 1, backoffMs: 1000 });
   let counter = 0;
   const deps = {
-    runs: createRedisRunStore(redis, prefix), approvals: createRedisApprovalStore(redis, prefix), fleet: createRedisFleet(redis, prefix),
-    queue, audit: createRedisAuditLog(redis, prefix), policy, channel: OPS,
+    runs: createRedisRunStore(redis, prefix),
+    approvals: createRedisApprovalStore(redis, prefix),
+    fleet: createRedisFleet(redis, prefix),
+    queue,
+    audit: createRedisAuditLog(redis, prefix),
+    policy,
+    channel: OPS,
     notifier: new SlackNotifier({ outbox: runnerbot.outbox, redis, prefix, logger: runnerbot.logger }),
     directory: createSlackDirectory({ client: web, redis, prefix, groups: policy.operators }),
     clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
@@ -43,8 +54,16 @@ export async function startAlertBolt(options: { slack: SlackSim; runnerbot: Aler
     logger: runnerbot.logger,
   };
   const bolt = createBoltApp({
-    botToken: slack.botToken, apiUrl: slack.apiUrl, transport: { mode: 'socket', appToken: slack.appToken }, deps,
-    extraActions: alertActions({ bot: deps, store: runnerbot.alertStore, silences: createSilenceClient(), outbox: runnerbot.outbox }),
+    botToken: slack.botToken,
+    apiUrl: slack.apiUrl,
+    transport: { mode: 'socket', appToken: slack.appToken },
+    deps,
+    extraActions: alertActions({
+      bot: deps,
+      store: runnerbot.alertStore,
+      silences: createSilenceClient(),
+      outbox: runnerbot.outbox,
+    }),
   });
   await bolt.start();
   await slack.socket.waitForConnection();

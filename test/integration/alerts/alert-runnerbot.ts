@@ -40,7 +40,11 @@ let forwardedAlerts = 0;
 export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
   const logLines: string[] = [];
   const secrets = [options.token, options.slack.botToken, ...(options.basicAuth ? [options.basicAuth] : [])];
-  const logger = createLogger({ level: 'info', secrets, destination: { write: (line: string) => logLines.push(line) } });
+  const logger = createLogger({
+    level: 'info',
+    secrets,
+    destination: { write: (line: string) => logLines.push(line) },
+  });
   const metrics = createMetrics();
   const producer = createProducerRedis({ url: options.redisUrl });
   const store = createStoreRedis({ url: options.redisUrl });
@@ -49,18 +53,31 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
 
   const outbox = createOutbox({ redis: store, prefix: options.prefix, secrets });
   const delivery = startOutboxDelivery({
-    redis: store, prefix: options.prefix, logger, secrets, pollMs: 20,
+    redis: store,
+    prefix: options.prefix,
+    logger,
+    secrets,
+    pollMs: 20,
     web: createOutboxWebClient({ token: options.slack.botToken, slackApiUrl: options.slack.apiUrl }),
   });
   const alertStore = createRedisAlertStore(store, options.prefix);
   const compiled = compileRoutes(routes);
   if (!compiled.ok) throw new Error(compiled.error.message);
   const deps = {
-    store: alertStore, messenger: createAlertMessenger(outbox), fleet: createRedisFleet(store, options.prefix), clock: { now: () => Date.now() },
-    routes: compiled.value, defaultChannel: DEFAULT, digest: { threshold: options.digestThreshold ?? 5, windowMs: 60_000 },
+    store: alertStore,
+    messenger: createAlertMessenger(outbox),
+    fleet: createRedisFleet(store, options.prefix),
+    clock: { now: () => Date.now() },
+    routes: compiled.value,
+    defaultChannel: DEFAULT,
+    digest: { threshold: options.digestThreshold ?? 5, windowMs: 60_000 },
   };
   const forwarder = createAlertForwarder({
-    redis: blocking, prefix: options.prefix, consumer: `${hostname()}-${process.pid}-${++instances}`, logger, blockMs: 200,
+    redis: blocking,
+    prefix: options.prefix,
+    consumer: `${hostname()}-${process.pid}-${++instances}`,
+    logger,
+    blockMs: 200,
     claimIdleMs: options.claimIdleMs ?? 30_000,
     forward: async (d) => {
       metrics.alertsForwarded.inc((await forwardAlerts(deps, d)).filter((o) => o.result !== 'duplicate').length);
@@ -68,7 +85,13 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
     },
   });
   const credentials = { token: options.token, ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}) };
-  const intake = alertIntakeRoute({ intake: createRedisAlertIntake(producer, options.prefix), credentials, maxBodyBytes: 64 * 1024, metrics, logger });
+  const intake = alertIntakeRoute({
+    intake: createRedisAlertIntake(producer, options.prefix),
+    credentials,
+    maxBodyBytes: 64 * 1024,
+    metrics,
+    logger,
+  });
   let refusals = 0;
   const counted: Route = {
     ...intake,
@@ -77,13 +100,23 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
       if (res.statusCode >= 500) refusals++;
     },
   };
-  const http = createHttpServer({ host: '127.0.0.1', port: options.port ?? 0, logger, routes: [counted, ...(options.extraRoutes ?? [])] });
+  const http = createHttpServer({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    logger,
+    routes: [counted, ...(options.extraRoutes ?? [])],
+  });
   await forwarder.start();
   await http.start();
   return {
     address: `127.0.0.1:${(http.server.address() as AddressInfo).port}`,
     url: `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`,
-    outbox, alertStore, store, metrics, logger, logLines,
+    outbox,
+    alertStore,
+    store,
+    metrics,
+    logger,
+    logLines,
     /** Alerts in every notification forwarded so far (by any instance in this process). */
     forwardedAlerts: () => forwardedAlerts,
     /** Answers of 5xx so far. */

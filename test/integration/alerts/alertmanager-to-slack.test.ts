@@ -18,10 +18,20 @@ let alertmanager: RunningAlertmanager;
 
 const runnerDown = (runner: string) => ({
   labels: { alertname: 'RunnerDown', severity: 'critical', runner, instance: `${runner}:9100` },
-  annotations: { summary: `Runner ${runner} is down`, description: 'node_exporter has not answered for 2 minutes', runbook_url: 'https://runbooks.example.com/runner-down' },
+  annotations: {
+    summary: `Runner ${runner} is down`,
+    description: 'node_exporter has not answered for 2 minutes',
+    runbook_url: 'https://runbooks.example.com/runner-down',
+  },
 });
-const diskFull = { labels: { alertname: 'RunnerHighDiskUsage', severity: 'warning', runner: 'gitlab-runner-02' }, annotations: { summary: 'Disk 91% full on gitlab-runner-02' } };
-const backup = { labels: { alertname: 'BackupLate', severity: 'warning', job: 'backup' }, annotations: { summary: 'The nightly backup is late' } };
+const diskFull = {
+  labels: { alertname: 'RunnerHighDiskUsage', severity: 'warning', runner: 'gitlab-runner-02' },
+  annotations: { summary: 'Disk 91% full on gitlab-runner-02' },
+};
+const backup = {
+  labels: { alertname: 'BackupLate', severity: 'warning', job: 'backup' },
+  annotations: { summary: 'The nightly backup is late' },
+};
 
 beforeAll(async () => {
   slack = await startSlackSim(workspace);
@@ -41,7 +51,13 @@ describe('Alertmanager -> runnerbot -> Slack', () => {
   it('posts one message per group to the channels its routes name', async () => {
     await alertmanager.postAlerts([runnerDown('gitlab-runner-01'), diskFull, backup]);
     await waitUntil('three groups in Slack', async () =>
-      messagesIn(slack, CRITICAL).length === 1 && messagesIn(slack, OPS).length === 2 && messagesIn(slack, DEFAULT).length === 1 && (await drained(redis, prefix)) ? true : undefined);
+      messagesIn(slack, CRITICAL).length === 1 &&
+      messagesIn(slack, OPS).length === 2 &&
+      messagesIn(slack, DEFAULT).length === 1 &&
+      (await drained(redis, prefix))
+        ? true
+        : undefined,
+    );
 
     const critical = messagesIn(slack, CRITICAL)[0]!;
     expect(critical.text).toContain(':red_circle: [FIRING:1] RunnerDown gitlab-runner-01');
@@ -50,7 +66,9 @@ describe('Alertmanager -> runnerbot -> Slack', () => {
     expect(render(critical)).toContain('<https://runbooks.example.com/runner-down|Runbook>');
     expect(render(critical)).toMatch(/<http:\/\/[^|]+\|Alertmanager>/);
     expect(render(critical)).toContain('alert_silence_4h');
-    expect(messageAbout(slack, OPS, 'RunnerHighDiskUsage')?.text).toContain(':warning: [FIRING:1] RunnerHighDiskUsage gitlab-runner-02');
+    expect(messageAbout(slack, OPS, 'RunnerHighDiskUsage')?.text).toContain(
+      ':warning: [FIRING:1] RunnerHighDiskUsage gitlab-runner-02',
+    );
     expect(messageAbout(slack, OPS, 'RunnerDown')).toBeDefined();
     expect(messagesIn(slack, DEFAULT)[0]!.text).toContain('BackupLate');
   });
@@ -58,17 +76,30 @@ describe('Alertmanager -> runnerbot -> Slack', () => {
   it('after a restart, resolving updates those same messages and adds one thread reply', async () => {
     const before = messagesIn(slack, CRITICAL)[0]!;
     await runnerbot.stop();
-    runnerbot = await startAlertRunnerbot({ redisUrl: REDIS_URL, prefix, slack, token: TOKEN, port: Number(runnerbot.address.split(':')[1]) });
+    runnerbot = await startAlertRunnerbot({
+      redisUrl: REDIS_URL,
+      prefix,
+      slack,
+      token: TOKEN,
+      port: Number(runnerbot.address.split(':')[1]),
+    });
     await alertmanager.postAlerts([{ ...runnerDown('gitlab-runner-01'), endsAt: new Date().toISOString() }]);
     await waitUntil('the resolve in Slack', async () =>
-      messagesIn(slack, CRITICAL)[0]?.text.includes('RESOLVED') && messageAbout(slack, OPS, 'RunnerDown')?.text.includes('RESOLVED') && (await drained(redis, prefix)) ? true : undefined);
+      messagesIn(slack, CRITICAL)[0]?.text.includes('RESOLVED') &&
+      messageAbout(slack, OPS, 'RunnerDown')?.text.includes('RESOLVED') &&
+      (await drained(redis, prefix))
+        ? true
+        : undefined,
+    );
 
     const after = messagesIn(slack, CRITICAL);
     expect(after).toHaveLength(1);
     expect(after[0]!.ts).toBe(before.ts);
     expect(after[0]!.text).toContain(':large_green_circle: [RESOLVED] RunnerDown gitlab-runner-01');
     expect(render(after[0]!)).not.toContain('alert_silence');
-    expect(repliesTo(slack, CRITICAL, before.ts).map((m) => m.text)).toEqual([':large_green_circle: Resolved: [RESOLVED] RunnerDown gitlab-runner-01']);
+    expect(repliesTo(slack, CRITICAL, before.ts).map((m) => m.text)).toEqual([
+      ':large_green_circle: Resolved: [RESOLVED] RunnerDown gitlab-runner-01',
+    ]);
     expect(messagesIn(slack, OPS)).toHaveLength(2);
     expect(messageAbout(slack, OPS, 'RunnerHighDiskUsage')?.text).toContain('FIRING');
   });
@@ -76,11 +107,21 @@ describe('Alertmanager -> runnerbot -> Slack', () => {
   it('two Alertmanagers sending the same group make one message, shown once', async () => {
     const peer = await startAlertmanager({ runnerbot: runnerbot.address, token: TOKEN });
     try {
-      const received = async () => (await runnerbot.metrics.alertsReceived.get()).values.reduce((sum, v) => sum + v.value, 0);
+      const received = async () =>
+        (await runnerbot.metrics.alertsReceived.get()).values.reduce((sum, v) => sum + v.value, 0);
       const start = await received();
-      const jobFailures = { labels: { alertname: 'RunnerJobFailures', severity: 'warning', runner: 'gitlab-runner-03' }, annotations: { summary: 'Jobs failing on gitlab-runner-03' } };
+      const jobFailures = {
+        labels: { alertname: 'RunnerJobFailures', severity: 'warning', runner: 'gitlab-runner-03' },
+        annotations: { summary: 'Jobs failing on gitlab-runner-03' },
+      };
       await Promise.all([alertmanager.postAlerts([jobFailures]), peer.postAlerts([jobFailures])]);
-      await waitUntil('both Alertmanagers delivered and all forwarded', async () => ((await received()) >= start + 2 && (await drained(redis, prefix)) && messageAbout(slack, OPS, 'RunnerJobFailures') ? true : undefined));
+      await waitUntil('both Alertmanagers delivered and all forwarded', async () =>
+        (await received()) >= start + 2 &&
+        (await drained(redis, prefix)) &&
+        messageAbout(slack, OPS, 'RunnerJobFailures')
+          ? true
+          : undefined,
+      );
       const shown = messagesIn(slack, OPS).filter((m) => m.text.includes('RunnerJobFailures'));
       expect(shown).toHaveLength(1);
       expect(shown[0]!.history).toHaveLength(0);

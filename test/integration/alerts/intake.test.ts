@@ -21,9 +21,26 @@ let slack: SlackSim;
 let runnerbot: AlertRunnerbot;
 
 const payload = (alertname: string) => ({
-  version: '4', groupKey: `{}:{alertname="${alertname}"}`, truncatedAlerts: 0, status: 'firing', receiver: 'runnerbot',
-  groupLabels: { alertname }, commonLabels: { alertname, runner: 'gitlab-runner-07' }, commonAnnotations: {}, externalURL: 'http://am.example:9093',
-  alerts: [{ status: 'firing', labels: { alertname, runner: 'gitlab-runner-07' }, annotations: {}, startsAt: '2024-05-01T10:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'abc123' }],
+  version: '4',
+  groupKey: `{}:{alertname="${alertname}"}`,
+  truncatedAlerts: 0,
+  status: 'firing',
+  receiver: 'runnerbot',
+  groupLabels: { alertname },
+  commonLabels: { alertname, runner: 'gitlab-runner-07' },
+  commonAnnotations: {},
+  externalURL: 'http://am.example:9093',
+  alerts: [
+    {
+      status: 'firing',
+      labels: { alertname, runner: 'gitlab-runner-07' },
+      annotations: {},
+      startsAt: '2024-05-01T10:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: '',
+      fingerprint: 'abc123',
+    },
+  ],
   somethingNewer: { alertmanager: 'adds fields' },
 });
 
@@ -60,8 +77,13 @@ describe('POST /alerts', () => {
   it('refuses a missing or wrong token and a malformed or oversized body, queueing nothing', async () => {
     expect((await post(payload('NoToken'))).status).toBe(401);
     expect((await post(payload('WrongToken'), 'Bearer not-the-token')).status).toBe(401);
-    expect((await post(payload('WrongBasic'), `Basic ${Buffer.from('alertmanager:nope').toString('base64')}`)).status).toBe(401);
-    expect(await post('{"version": "4", ', `Bearer ${TOKEN}`)).toEqual({ status: 400, body: { error: 'body is not JSON' } });
+    expect(
+      (await post(payload('WrongBasic'), `Basic ${Buffer.from('alertmanager:nope').toString('base64')}`)).status,
+    ).toBe(401);
+    expect(await post('{"version": "4", ', `Bearer ${TOKEN}`)).toEqual({
+      status: 400,
+      body: { error: 'body is not JSON' },
+    });
     const badStatus = payload('BadStatus');
     badStatus.alerts[0]!.status = 'burning';
     const refused = await post(badStatus, `Bearer ${TOKEN}`);
@@ -88,7 +110,12 @@ describe('POST /alerts', () => {
     try {
       await server.stop();
       expect((await post(payload('WhileDown'), `Bearer ${TOKEN}`)).status).toBe(503);
-      await alertmanager.postAlerts([{ labels: { alertname: 'RetriedLater', runner: 'gitlab-runner-09' }, annotations: { summary: 'sent while Redis was down' } }]);
+      await alertmanager.postAlerts([
+        {
+          labels: { alertname: 'RetriedLater', runner: 'gitlab-runner-09' },
+          annotations: { summary: 'sent while Redis was down' },
+        },
+      ]);
       await waitUntil('Alertmanager to be refused', async () => (runnerbot.refusals() > 1 ? true : undefined));
       await server.start();
       await waitUntil('the retried alert in Slack', async () => messageAbout(slack, OPS, 'RetriedLater'), 40_000);

@@ -18,7 +18,9 @@ let alertmanager: RunningAlertmanager;
 
 const runners = Array.from({ length: 12 }, (_, i) => `gitlab-runner-${String(i + 10)}`);
 const down = (runner: string, endsAt?: string) => ({
-  labels: { alertname: 'RunnerDown', severity: 'warning', runner }, annotations: { summary: `${runner} down` }, ...(endsAt ? { endsAt } : {}),
+  labels: { alertname: 'RunnerDown', severity: 'warning', runner },
+  annotations: { summary: `${runner} down` },
+  ...(endsAt ? { endsAt } : {}),
 });
 
 beforeAll(async () => {
@@ -40,7 +42,11 @@ const digest = () => messagesIn(slack, OPS).find((m) => m.text.includes('Alert s
 describe('an alert storm in one channel', () => {
   it('posts the first groups on their own and lists the rest in one digest', async () => {
     await alertmanager.postAlerts(runners.map((r) => down(r)));
-    await waitUntil('the digest listing 9 groups', async () => ((await drained(redis, prefix)) && digest()?.text.includes('9 alert groups') ? true : undefined), 20_000);
+    await waitUntil(
+      'the digest listing 9 groups',
+      async () => ((await drained(redis, prefix)) && digest()?.text.includes('9 alert groups') ? true : undefined),
+      20_000,
+    );
     expect(messagesIn(slack, OPS)).toHaveLength(4);
     expect(digest()!.text).toBe(':rotating_light: Alert storm: 9 alert groups (9 firing)');
   });
@@ -48,9 +54,15 @@ describe('an alert storm in one channel', () => {
   it('updates the digest as its groups resolve, and says once that the storm is over', async () => {
     const ts = digest()!.ts;
     await alertmanager.postAlerts(runners.map((r) => down(r, new Date().toISOString())));
-    await waitUntil('the digest resolved', async () => ((await drained(redis, prefix)) && digest()?.text.includes('all resolved') ? true : undefined), 20_000);
+    await waitUntil(
+      'the digest resolved',
+      async () => ((await drained(redis, prefix)) && digest()?.text.includes('all resolved') ? true : undefined),
+      20_000,
+    );
     expect(messagesIn(slack, OPS)).toHaveLength(4);
     expect(digest()!.ts).toBe(ts);
-    expect(repliesTo(slack, OPS, ts).map((m) => m.text)).toEqual([':large_green_circle: All 9 alert groups of this storm are resolved.']);
+    expect(repliesTo(slack, OPS, ts).map((m) => m.text)).toEqual([
+      ':large_green_circle: All 9 alert groups of this storm are resolved.',
+    ]);
   });
 });

@@ -34,4 +34,5 @@ export function messagesIn(slack: SlackSim, channel: string): SimMessage[] {
 export const messageAbout = (slack: SlackSim, channel: string, needle: string): SimMessage | undefined =>
   messagesIn(slack, channel).find((m) => m.text.includes(needle));
 
-export const repliesTo = (slack: SlackSim, channel: string, ts: string): SimMessage[] => slack.thread(channel, ts).filter((m) => m.ts !== ts);
+export const repliesTo = (slack: SlackSim, channel: string, ts: string): SimMessage[] =>
+  slack.thread(channel, ts).filter((m) => m.ts !== ts);

@@ -15,7 +15,11 @@ export const workspace: SlackSimOptions = {
     { id: DAVE, name: 'dave', real_name: 'Dave Visitor' },
   ],
   usergroups: [{ id: OPERATORS, handle: 'runner-ops', name: 'Runner operators', users: [ALICE] }],
-  channels: [{ id: OPS, name: 'ops' }, { id: CRITICAL, name: 'critical' }, { id: DEFAULT, name: 'alerts' }],
+  channels: [
+    { id: OPS, name: 'ops' },
+    { id: CRITICAL, name: 'critical' },
+    { id: DEFAULT, name: 'alerts' },
+  ],
 };
 
 /** Critical alerts to #critical and (continue) runner alerts to #ops; everything else to #alerts. */
@@ -27,8 +31,17 @@ export const routes = [
 export const policy: RequestPolicy = {
   profiles: {
     default: {
-      cores: 2, memoryMiB: 2048, diskGiB: 20, tags: ['docker'], concurrency: 2, privileged: false, defaultImage: 'alpine:3.20',
-      allowedImages: ['alpine:*'], allowedServices: [], allowedPullPolicies: ['if-not-present'], volumes: ['/cache'],
+      cores: 2,
+      memoryMiB: 2048,
+      diskGiB: 20,
+      tags: ['docker'],
+      concurrency: 2,
+      privileged: false,
+      defaultImage: 'alpine:3.20',
+      allowedImages: ['alpine:*'],
+      allowedServices: [],
+      allowedPullPolicies: ['if-not-present'],
+      volumes: ['/cache'],
     },
   },
   defaultProfile: 'default',

@@ -8,7 +8,10 @@ export class CardNotifier implements Notifier {
   readonly roots = new Map<string, string>();
   readonly events: ProgressEvent[] = [];
 
-  constructor(private readonly web: WebClient, private readonly channel: string) {}
+  constructor(
+    private readonly web: WebClient,
+    private readonly channel: string,
+  ) {}
 
   async notify(event: ProgressEvent): Promise<void> {
     this.events.push(event);
@@ -17,7 +20,12 @@ export class CardNotifier implements Notifier {
       this.roots.set(event.run.id, posted.ts!);
     } else if (event.type === 'approval-decided') {
       const ts = this.roots.get(event.run.id);
-      if (ts) await this.web.chat.update({ channel: this.channel, ts, ...rootMessage(event.run, { decision: event.decision, by: event.by }) });
+      if (ts)
+        await this.web.chat.update({
+          channel: this.channel,
+          ts,
+          ...rootMessage(event.run, { decision: event.decision, by: event.by }),
+        });
     }
   }
 }

@@ -16,7 +16,11 @@ afterEach(() => h.close());
 
 const send = (text: string) => h.sim.sendSlashCommand({ text, userId: ALICE, channelId: OPS });
 /** The bot's answers to status and list (not "On it…", nor the simulator's notices of a late ack). */
-const answers = () => h.sim.ephemerals(ALICE).map((e) => e.text).filter((t) => /^(\*gitlab-runner-02\*|runnerbot manages)/.test(t));
+const answers = () =>
+  h.sim
+    .ephemerals(ALICE)
+    .map((e) => e.text)
+    .filter((t) => /^(\*gitlab-runner-02\*|runnerbot manages)/.test(t));
 const upstreamRequests = () => h.proxmox.requests.length + h.gitlab.requests().length;
 
 describe('the shared fleet view', () => {
@@ -67,8 +71,15 @@ describe('the shared fleet view', () => {
     // Each "process" has its own adapters and its own store client on the same Redis prefix.
     const processes = Array.from({ length: 4 }, () =>
       sharedUpstream({
-        fleet: stores.fleet, runs: stores.runs, clock,
-        hypervisor: createProxmoxHypervisor({ url: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, ca: proxmox.caPem }),
+        fleet: stores.fleet,
+        runs: stores.runs,
+        clock,
+        hypervisor: createProxmoxHypervisor({
+          url: proxmox.url,
+          tokenId: proxmox.token.id,
+          tokenSecret: proxmox.token.secret,
+          ca: proxmox.caPem,
+        }),
         registry: createGitlabRegistry({ url: gitlab.url, token: gitlab.token, runnerType: 'instance_type' }),
         store: createRedisUpstreamViewStore(redis, prefix),
       }),

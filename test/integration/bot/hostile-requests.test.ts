@@ -16,7 +16,8 @@ async function post(form: string, headers?: Record<string, string>) {
   const res = await fetch(h.requestUrl!, {
     method: 'POST',
     headers: headers ?? {
-      'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(h.sim.signingSecret, timestamp, form),
     },
     body: form,
@@ -39,8 +40,14 @@ describe('signatures', () => {
     const list = await h.sim.sendSlashCommand({ text: 'list', userId: ALICE, channelId: OPS });
     expect(list).toMatchObject({ acked: true, status: 200 });
     const { headers } = list.request!;
-    for (const changed of [`${headers['x-slack-signature']}=x`, `${headers['x-slack-signature']}==`, headers['x-slack-signature']!.toUpperCase().replace('V0', 'v0')]) {
-      expect(await h.sim.replay({ ...list.request!, headers: { ...headers, 'x-slack-signature': changed } })).toMatchObject({ acked: false, status: 401 });
+    for (const changed of [
+      `${headers['x-slack-signature']}=x`,
+      `${headers['x-slack-signature']}==`,
+      headers['x-slack-signature']!.toUpperCase().replace('V0', 'v0'),
+    ]) {
+      expect(
+        await h.sim.replay({ ...list.request!, headers: { ...headers, 'x-slack-signature': changed } }),
+      ).toMatchObject({ acked: false, status: 401 });
     }
   });
 
@@ -48,7 +55,13 @@ describe('signatures', () => {
     h = await startBotHarness({ transport: 'http' });
     const url = new URL(h.requestUrl!);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 4 * 1024 * 1024 } });
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': 4 * 1024 * 1024 },
+      });
       req.on('response', (res) => resolve(res.statusCode ?? 0));
       req.on('error', reject);
       // Only the first 64 KB of the announced 4 MB are ever sent: an answer proves nothing more was awaited.

@@ -11,21 +11,33 @@ let runId: string;
 
 beforeEach(async () => {
   h = await startBotHarness({ transport: 'http' });
-  await h.sim.sendSlashCommand({ text: 'reprovision gitlab-runner-02 --reason disk keeps filling up', userId: ALICE, channelId: OPS });
+  await h.sim.sendSlashCommand({
+    text: 'reprovision gitlab-runner-02 --reason disk keeps filling up',
+    userId: ALICE,
+    channelId: OPS,
+  });
   card = await until(() => h.sim.channel(OPS).messages()[0]);
   runId = (await h.stores.runs.recent(1))[0]!.id;
   await until(() => h.sim.ephemerals(ALICE).some((e) => e.text.includes('is waiting for a second person')));
 });
 afterEach(() => h.close());
 
-const click = (userId: string, actionId: string = ACTION_IDS.approve) => h.sim.sendBlockAction({ userId, channelId: OPS, messageTs: card.ts, actionId });
+const click = (userId: string, actionId: string = ACTION_IDS.approve) =>
+  h.sim.sendBlockAction({ userId, channelId: OPS, messageTs: card.ts, actionId });
 /** What the clicking user was told (the command's own answer left out). */
 const answers = (userId: string, count = 1) =>
   until(() => {
-    const told = h.sim.ephemerals(userId).filter((e) => e.via === 'response_url' && !e.text.includes('is waiting for a second person')).map((e) => e.text);
+    const told = h.sim
+      .ephemerals(userId)
+      .filter((e) => e.via === 'response_url' && !e.text.includes('is waiting for a second person'))
+      .map((e) => e.text);
     return told.length >= count ? told : undefined;
   });
-const current = () => h.sim.channel(OPS).messages().find((m) => m.ts === card.ts)!;
+const current = () =>
+  h.sim
+    .channel(OPS)
+    .messages()
+    .find((m) => m.ts === card.ts)!;
 const hasButtons = (m: SimMessage) => JSON.stringify(m.blocks).includes(ACTION_IDS.approve);
 
 describe('the approval card', () => {
@@ -38,7 +50,10 @@ describe('the approval card', () => {
     expect(shown).toContain(`<@${ALICE}>`);
     expect(shown).toContain('"confirm":');
     expect(hasButtons(card)).toBe(true);
-    expect(JSON.stringify(card.blocks).match(/"value":"([^"]+)"/g)).toEqual([`"value":"${runId}"`, `"value":"${runId}"`]);
+    expect(JSON.stringify(card.blocks).match(/"value":"([^"]+)"/g)).toEqual([
+      `"value":"${runId}"`,
+      `"value":"${runId}"`,
+    ]);
   });
 });
 
@@ -52,7 +67,9 @@ describe('who may approve', () => {
 
   it('refuses a user who is not an approver', async () => {
     await click(DAVE);
-    expect(await answers(DAVE)).toEqual([':no_entry: only members of <!subteam^S0APPROVE1> or <@U0CAROL001> can approve']);
+    expect(await answers(DAVE)).toEqual([
+      ':no_entry: only members of <!subteam^S0APPROVE1> or <@U0CAROL001> can approve',
+    ]);
     expect(await h.jobIds()).toEqual([]);
   });
 
@@ -72,7 +89,9 @@ describe('exactly one decision', () => {
     await until(() => h.notifier.events.some((e) => e.type === 'approval-decided'));
     const [decided] = h.notifier.events.filter((e) => e.type === 'approval-decided');
     const loser = decided!.type === 'approval-decided' && decided!.by === BOB ? CAROL : BOB;
-    expect(await answers(loser)).toEqual([expect.stringMatching(/this request was already approved by <@U0(BOB00001|CAROL001)>/)]);
+    expect(await answers(loser)).toEqual([
+      expect.stringMatching(/this request was already approved by <@U0(BOB00001|CAROL001)>/),
+    ]);
     await until(async () => (await h.jobIds()).length > 0);
     expect(await h.jobIds()).toEqual([runId]);
   });

@@ -12,7 +12,8 @@ afterEach(() => h.close());
 
 const send = (text: string, userId = ALICE) => h.sim.sendSlashCommand({ text, userId, channelId: OPS });
 const texts = (userId = ALICE) => h.sim.ephemerals(userId).map((e) => e.text);
-const answered = (userId = ALICE, count = 2) => until(() => (texts(userId).length >= count ? texts(userId) : undefined));
+const answered = (userId = ALICE, count = 2) =>
+  until(() => (texts(userId).length >= count ? texts(userId) : undefined));
 
 describe('/runner usage', () => {
   it('answers a typo in the ack itself with "did you mean" and the usage, and starts nothing', async () => {
@@ -45,14 +46,28 @@ describe('/runner provision', () => {
     const runId = /run `([^`]+)`/.exec(answer!)![1]!;
     expect(await h.jobIds()).toEqual([runId]);
     const run = await h.stores.runs.get(runId);
-    expect(run).toMatchObject({ kind: 'provision', runner: 'gitlab-runner-05', status: 'queued', requester: { userId: ALICE, via: 'slack' }, channel: OPS, spec: { cores: 4 } });
-    expect(h.sim.channel(OPS).messages().map((m) => m.text)).toEqual([expect.stringContaining('provision gitlab-runner-05')]);
+    expect(run).toMatchObject({
+      kind: 'provision',
+      runner: 'gitlab-runner-05',
+      status: 'queued',
+      requester: { userId: ALICE, via: 'slack' },
+      channel: OPS,
+      spec: { cores: 4 },
+    });
+    expect(
+      h.sim
+        .channel(OPS)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining('provision gitlab-runner-05')]);
   });
 
   it('refuses a user who is not an operator, by id, and records nothing', async () => {
     await send('provision gitlab-runner-05', DAVE);
     const [, answer] = await answered(DAVE);
-    expect(answer).toBe(':no_entry: only members of <!subteam^S0OPERATE1> or <@U0CAROL001> can ask runnerbot for changes');
+    expect(answer).toBe(
+      ':no_entry: only members of <!subteam^S0OPERATE1> or <@U0CAROL001> can ask runnerbot for changes',
+    );
     expect(await h.jobIds()).toEqual([]);
     expect(await h.stores.runs.recent(10)).toEqual([]);
   });
@@ -89,7 +104,10 @@ describe('/runner provision', () => {
       method: 'POST',
       body: request.body,
       headers: {
-        ...request.headers, 'x-slack-request-timestamp': String(timestamp), 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout',
+        ...request.headers,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': 'http_timeout',
         'x-slack-signature': slackSignature(h.sim.signingSecret, timestamp, request.body),
       },
     });
@@ -106,7 +124,9 @@ describe('/runner list, status and audit', () => {
     await send('list');
     const [, answer] = await answered();
     expect(answer).toContain('runnerbot manages 1 runner:');
-    expect(answer).toMatch(/\*gitlab-runner-02\* · VM 120 on pve1, running, 10\.0\.0\.12 · GitLab runner #\d+ \w+, last contact \w+/);
+    expect(answer).toMatch(
+      /\*gitlab-runner-02\* · VM 120 on pve1, running, 10\.0\.0\.12 · GitLab runner #\d+ \w+, last contact \w+/,
+    );
     expect(answer).toContain('no runs');
   });
 

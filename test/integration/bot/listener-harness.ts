@@ -53,8 +53,17 @@ export const workspace: SlackSimOptions = {
 export const policy: RequestPolicy = {
   profiles: {
     default: {
-      cores: 2, memoryMiB: 2048, diskGiB: 20, tags: ['docker'], concurrency: 2, privileged: false, defaultImage: 'alpine:3.20',
-      allowedImages: ['alpine:*'], allowedServices: [], allowedPullPolicies: ['if-not-present'], volumes: ['/cache'],
+      cores: 2,
+      memoryMiB: 2048,
+      diskGiB: 20,
+      tags: ['docker'],
+      concurrency: 2,
+      privileged: false,
+      defaultImage: 'alpine:3.20',
+      allowedImages: ['alpine:*'],
+      allowedServices: [],
+      allowedPullPolicies: ['if-not-present'],
+      volumes: ['/cache'],
     },
   },
   defaultProfile: 'default',
@@ -67,7 +76,14 @@ export const policy: RequestPolicy = {
 };
 
 export const EXISTING: FleetEntry = {
-  name: 'gitlab-runner-02', vmid: 120, node: 'pve1', ip: '10.0.0.12', profile: 'default', runnerId: 0, tags: ['docker'], provisionedAt: 1,
+  name: 'gitlab-runner-02',
+  vmid: 120,
+  node: 'pve1',
+  ip: '10.0.0.12',
+  profile: 'default',
+  runnerId: 0,
+  tags: ['docker'],
+  provisionedAt: 1,
 };
 
 /** A clock a test can move forward (to expire approvals). */
@@ -107,18 +123,50 @@ export interface HarnessOptions {
 export async function startBotHarness(options: HarnessOptions): Promise<BotHarness> {
   const prefix = `rbt-${randomBytes(6).toString('hex')}`;
   const redis = new Redis(process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const sim = await startSlackSim({ ...workspace, transport: options.transport, rateLimits: false, ...(options.retries ? { retries: options.retries } : {}), ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}) });
-  const proxmox = await startProxmoxSim({ vms: [{ vmid: 120, node: 'pve1', name: 'gitlab-runner-02', tags: ['gitlab-runner', 'runnerbot'], pool: 'runners', running: true }] });
+  const sim = await startSlackSim({
+    ...workspace,
+    transport: options.transport,
+    rateLimits: false,
+    ...(options.retries ? { retries: options.retries } : {}),
+    ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+  });
+  const proxmox = await startProxmoxSim({
+    vms: [
+      {
+        vmid: 120,
+        node: 'pve1',
+        name: 'gitlab-runner-02',
+        tags: ['gitlab-runner', 'runnerbot'],
+        pool: 'runners',
+        running: true,
+      },
+    ],
+  });
   const gitlab = await startGitlabSim();
   const registry = createGitlabRegistry({ url: gitlab.url, token: gitlab.token, runnerType: 'instance_type' });
-  const created = await registry.createRunner({ description: 'gitlab-runner-02', tagList: ['docker'], runUntagged: false, locked: true });
-  const hypervisor = createProxmoxHypervisor({ url: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, ca: proxmox.caPem });
+  const created = await registry.createRunner({
+    description: 'gitlab-runner-02',
+    tagList: ['docker'],
+    runUntagged: false,
+    locked: true,
+  });
+  const hypervisor = createProxmoxHypervisor({
+    url: proxmox.url,
+    tokenId: proxmox.token.id,
+    tokenSecret: proxmox.token.secret,
+    ca: proxmox.caPem,
+  });
 
   const runs = createRedisRunStore(redis, prefix);
   const approvals = createRedisApprovalStore(redis, prefix);
   const fleet = createRedisFleet(redis, prefix);
   await fleet.upsert({ ...EXISTING, runnerId: created.id });
-  const queue = createRunQueue({ redis: { url: process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix, attempts: 1, backoffMs: 1000 });
+  const queue = createRunQueue({
+    redis: { url: process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    prefix,
+    attempts: 1,
+    backoffMs: 1000,
+  });
   const web = new WebClient(sim.botToken, { slackApiUrl: sim.apiUrl });
   const notifier = new CardNotifier(web, OPS);
   const clock = new MovableClock();
@@ -130,14 +178,37 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
   const bolt = createBoltApp({
     botToken: sim.botToken,
     apiUrl: sim.apiUrl,
-    transport: options.transport === 'socket' ? { mode: 'socket', appToken: sim.appToken } : { mode: 'http', signingSecret: sim.signingSecret, redis, prefix },
+    transport:
+      options.transport === 'socket'
+        ? { mode: 'socket', appToken: sim.appToken }
+        : { mode: 'http', signingSecret: sim.signingSecret, redis, prefix },
     deps: {
-      runs, approvals, fleet, queue, clock, ids, policy, notifier: notifier as Notifier,
+      runs,
+      approvals,
+      fleet,
+      queue,
+      clock,
+      ids,
+      policy,
+      notifier: notifier as Notifier,
       audit: createRedisAuditLog(redis, prefix),
-      directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
+      directory: createSlackDirectory({
+        client: web,
+        redis,
+        prefix,
+        groups: [...policy.operators, ...policy.approvers],
+      }),
       registry,
-      upstream: sharedUpstream({ fleet, runs, hypervisor, registry, clock, store: createRedisUpstreamViewStore(redis, prefix) }),
-      readAudit: async ({ runner, limit }) => (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
+      upstream: sharedUpstream({
+        fleet,
+        runs,
+        hypervisor,
+        registry,
+        clock,
+        store: createRedisUpstreamViewStore(redis, prefix),
+      }),
+      readAudit: async ({ runner, limit }) =>
+        (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
       channel: OPS,
       pools: createRedisPoolStore(redis, prefix),
       poolSettings: { namePrefix: 'gitlab-runner' },
@@ -149,14 +220,28 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
   const http = createHttpServer({ host: '127.0.0.1', port: 0, routes: bolt.routes, logger });
   await http.start();
   await bolt.start();
-  const requestUrl = options.transport === 'http' ? `http://127.0.0.1:${(http.server.address() as AddressInfo).port}/slack/events` : undefined;
+  const requestUrl =
+    options.transport === 'http'
+      ? `http://127.0.0.1:${(http.server.address() as AddressInfo).port}/slack/events`
+      : undefined;
   if (requestUrl) sim.setRequestUrl(requestUrl);
   else await sim.socket.waitForConnection();
 
   return {
-    sim, redis, prefix, clock, bolt, proxmox, gitlab, notifier, ...(requestUrl ? { requestUrl } : {}),
+    sim,
+    redis,
+    prefix,
+    clock,
+    bolt,
+    proxmox,
+    gitlab,
+    notifier,
+    ...(requestUrl ? { requestUrl } : {}),
     stores: { runs, approvals, fleet },
-    jobIds: async () => (await queue.queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'])).map((j) => j.id!).sort(),
+    jobIds: async () =>
+      (await queue.queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized']))
+        .map((j) => j.id!)
+        .sort(),
     async close() {
       await bolt.stop();
       await http.stop();
@@ -170,7 +255,10 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
 }
 
 /** Waits until `probe` returns something truthy; the limit only bounds a hang. */
-export async function until<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();

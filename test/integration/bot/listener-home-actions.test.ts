@@ -30,16 +30,30 @@ describe('a failed run', () => {
   beforeEach(async () => {
     const now = Date.now();
     failed = {
-      id: `r_${h.prefix}_failed`, kind: 'provision', runner: 'gitlab-runner-09', spec: { ...policy.profiles.default!, name: 'gitlab-runner-09', profile: 'default', cores: 3 },
-      plan: planFor('provision'), requester: { userId: ALICE, via: 'slack' }, channel: OPS, status: 'queued', checkpoint: 2, outputs: { vmid: 131, node: 'pve1' }, createdAt: now, updatedAt: now,
+      id: `r_${h.prefix}_failed`,
+      kind: 'provision',
+      runner: 'gitlab-runner-09',
+      spec: { ...policy.profiles.default!, name: 'gitlab-runner-09', profile: 'default', cores: 3 },
+      plan: planFor('provision'),
+      requester: { userId: ALICE, via: 'slack' },
+      channel: OPS,
+      status: 'queued',
+      checkpoint: 2,
+      outputs: { vmid: 131, node: 'pve1' },
+      createdAt: now,
+      updatedAt: now,
     };
     await h.stores.runs.create(failed);
-    failed = await h.stores.runs.finish(failed.id, 'failed', { error: { code: 'PROXMOX.TASK_FAILED', message: 'clone failed', step: 'clone' }, finishedAt: now });
+    failed = await h.stores.runs.finish(failed.id, 'failed', {
+      error: { code: 'PROXMOX.TASK_FAILED', message: 'clone failed', step: 'clone' },
+      finishedAt: now,
+    });
     const web = new WebClient(h.sim.botToken, { slackApiUrl: h.sim.apiUrl });
     message = (await web.chat.postMessage({ channel: OPS, ...failureMessage(failed) })).ts!;
   });
 
-  const click = (actionId: string) => h.sim.sendBlockAction({ userId: ALICE, channelId: OPS, messageTs: message, actionId });
+  const click = (actionId: string) =>
+    h.sim.sendBlockAction({ userId: ALICE, channelId: OPS, messageTs: message, actionId });
 
   it('Retry asks for the same provision again and queues it', async () => {
     await click(ACTION_IDS.retry);
@@ -47,13 +61,23 @@ describe('a failed run', () => {
     const runId = /run `([^`]+)`/.exec(told.text)![1]!;
     expect(runId).not.toBe(failed.id);
     expect(await h.jobIds()).toEqual([runId]);
-    expect(await h.stores.runs.get(runId)).toMatchObject({ kind: 'provision', runner: 'gitlab-runner-09', spec: { cores: 3 }, requester: { userId: ALICE } });
+    expect(await h.stores.runs.get(runId)).toMatchObject({
+      kind: 'provision',
+      runner: 'gitlab-runner-09',
+      spec: { cores: 3 },
+      requester: { userId: ALICE },
+    });
   });
 
   it('Deprovision goes through approval: a card, no job', async () => {
     await click(ACTION_IDS.deprovision);
     await until(() => h.sim.ephemerals(ALICE).find((e) => e.text.includes('is waiting for a second person')));
-    const card = await until(() => h.sim.channel(OPS).messages().find((m) => JSON.stringify(m.blocks).includes(ACTION_IDS.approve)));
+    const card = await until(() =>
+      h.sim
+        .channel(OPS)
+        .messages()
+        .find((m) => JSON.stringify(m.blocks).includes(ACTION_IDS.approve)),
+    );
     expect(card.text).toContain('deprovision gitlab-runner-09');
     expect(JSON.stringify(card.blocks)).toContain('clean up after a failed run');
     expect(await h.jobIds()).toEqual([]);

@@ -13,14 +13,17 @@ afterEach(() => h.close());
 
 const send = (text: string, userId = ALICE) => h.sim.sendSlashCommand({ text, userId, channelId: OPS });
 const texts = (userId = ALICE) => h.sim.ephemerals(userId).map((e) => e.text);
-const answered = (userId = ALICE, count = 2) => until(() => (texts(userId).length >= count ? texts(userId) : undefined));
+const answered = (userId = ALICE, count = 2) =>
+  until(() => (texts(userId).length >= count ? texts(userId) : undefined));
 const desires = () => createRedisPoolStore(h.redis, h.prefix).desires();
 
 describe('/runner scale', () => {
   it('records the size an operator asks for and says what happens next', async () => {
     await send('scale default=2');
     const [, answer] = await answered();
-    expect(answer).toBe('Pool *default* now wants 2 runners (it had no size yet).\nThe reconciler adds or rebuilds runners within a minute; `/runner pools` shows how far it got.');
+    expect(answer).toBe(
+      'Pool *default* now wants 2 runners (it had no size yet).\nThe reconciler adds or rebuilds runners within a minute; `/runner pools` shows how far it got.',
+    );
     expect(await desires()).toEqual([{ profile: 'default', desired: 2, setBy: ALICE, setAt: expect.any(Number) }]);
     expect(await h.jobIds()).toEqual([]);
   });
@@ -45,9 +48,16 @@ describe('/runner scale', () => {
     await h.stores.fleet.upsert({ ...EXISTING, name: 'gitlab-runner-default-02', provisionedAt: 20 });
     await send('scale default=1');
     const [, answer] = await answered();
-    expect(answer).toContain("Retiring `gitlab-runner-default-01` waits for a second person's approval in the channel.");
+    expect(answer).toContain(
+      "Retiring `gitlab-runner-default-01` waits for a second person's approval in the channel.",
+    );
     const [run] = await h.stores.runs.recent(10);
-    expect(run).toMatchObject({ kind: 'deprovision', runner: 'gitlab-runner-default-01', status: 'awaiting_approval', reason: 'scale default=1' });
+    expect(run).toMatchObject({
+      kind: 'deprovision',
+      runner: 'gitlab-runner-default-01',
+      status: 'awaiting_approval',
+      reason: 'scale default=1',
+    });
     expect(await h.jobIds()).toEqual([]);
   });
 });
@@ -61,6 +71,8 @@ describe('/runner pools', () => {
     await answered(ALICE, 4);
     await send('pools');
     const shown = (await answered(ALICE, 6))[5]!;
-    expect(shown).toMatch(/^\*default\*: 1 of 3 in place\n {4}not reconciled yet\n {4}sized by <@U0ALICE001> \d+s ago$/);
+    expect(shown).toMatch(
+      /^\*default\*: 1 of 3 in place\n {4}not reconciled yet\n {4}sized by <@U0ALICE001> \d+s ago$/,
+    );
   });
 });

@@ -47,7 +47,11 @@ describe('the Socket Mode receiver', () => {
 
   it('starts one job when Slack redelivers an envelope it thinks was not acked', async () => {
     // A process too slow to ack within Slack's deadline (30 ms here): every envelope is sent again.
-    h = await startBotHarness({ transport: 'socket', ackTimeoutMs: 30, retries: { commands: true, max: 2, delayMs: 5 } });
+    h = await startBotHarness({
+      transport: 'socket',
+      ackTimeoutMs: 30,
+      retries: { commands: true, max: 2, delayMs: 5 },
+    });
     h.bolt.app.use(async ({ next }) => {
       await new Promise((r) => setTimeout(r, 60));
       await next();
@@ -58,6 +62,11 @@ describe('the Socket Mode receiver', () => {
     await until(async () => (await h.jobIds()).length === 1);
     await new Promise((r) => setTimeout(r, 200));
     expect(await h.jobIds()).toHaveLength(1);
-    expect(h.sim.ephemerals(ALICE).filter((e) => e.via === 'response_url').map((e) => e.text)).toEqual([expect.stringContaining('is queued')]);
+    expect(
+      h.sim
+        .ephemerals(ALICE)
+        .filter((e) => e.via === 'response_url')
+        .map((e) => e.text),
+    ).toEqual([expect.stringContaining('is queued')]);
   });
 });

@@ -10,14 +10,25 @@ let h: Harness;
 let notifier: SlackNotifier;
 beforeEach(async () => {
   h = await startHarness();
-  notifier = new SlackNotifier({ outbox: h.outbox, redis: h.redis, prefix: h.prefix, logger: createLogger({ level: 'warn' }) });
+  notifier = new SlackNotifier({
+    outbox: h.outbox,
+    redis: h.redis,
+    prefix: h.prefix,
+    logger: createLogger({ level: 'warn' }),
+  });
 });
 afterEach(() => h.close());
 
 const run = (patch: Partial<RunRecord>): RunRecord =>
   runRecord({
-    id: 'r_appr1', kind: 'deprovision', runner: 'gitlab-runner-09', status: 'awaiting_approval',
-    outputs: { vmid: 9009, node: 'pve2', ip: '10.0.0.9', runnerId: 909 }, requester: { userId: ALICE, via: 'slack' }, reason: 'retired', channel: OPS,
+    id: 'r_appr1',
+    kind: 'deprovision',
+    runner: 'gitlab-runner-09',
+    status: 'awaiting_approval',
+    outputs: { vmid: 9009, node: 'pve2', ip: '10.0.0.9', runnerId: 909 },
+    requester: { userId: ALICE, via: 'slack' },
+    reason: 'retired',
+    channel: OPS,
     ...patch,
     spec: { diskGiB: 40, ...patch.spec },
   });
@@ -34,7 +45,12 @@ it('posts the approval card as the root message, stores its ts, and rewrites it 
   const root = await waitFor(() => h.outbox.tsOf(runMessageKeys('r_appr1').root), 'the outbox to record the root ts');
   expect(root).toEqual({ channel: OPS, ts: card.ts });
 
-  await notifier.notify({ type: 'approval-decided', run: run({ status: 'expired' }), decision: 'expired', by: 'runnerbot' });
+  await notifier.notify({
+    type: 'approval-decided',
+    run: run({ status: 'expired' }),
+    decision: 'expired',
+    by: 'runnerbot',
+  });
   await waitFor(() => card.history.length === 1 && outboxDrained(h), 'the card to be rewritten');
   expect(card.text.startsWith('⌛')).toBe(true);
   expect(JSON.stringify(card.blocks)).toContain('Expired');

@@ -19,11 +19,18 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 type Ending = 'succeeded' | 'failed' | 'denied';
-interface Story { kind: RunKind; approval?: ApprovalDecision; ending: Ending }
+interface Story {
+  kind: RunKind;
+  approval?: ApprovalDecision;
+  ending: Ending;
+}
 const storyOf = (i: number): Story =>
-  i % 10 === 3 ? { kind: 'reprovision', approval: 'approved', ending: 'succeeded' }
-    : i % 10 === 5 ? { kind: 'deprovision', approval: 'denied', ending: 'denied' }
-      : i % 10 === 7 ? { kind: 'provision', ending: 'failed' }
+  i % 10 === 3
+    ? { kind: 'reprovision', approval: 'approved', ending: 'succeeded' }
+    : i % 10 === 5
+      ? { kind: 'deprovision', approval: 'denied', ending: 'denied' }
+      : i % 10 === 7
+        ? { kind: 'provision', ending: 'failed' }
         : { kind: 'provision', ending: 'succeeded' };
 
 const FAIL_AT = 2; // clone
@@ -32,8 +39,11 @@ const jitter = () => delay(Math.floor(Math.random() * 4));
 
 function newRun(i: number, story: Story): RunRecord {
   return runRecord({
-    id: `r${String(i).padStart(3, '0')}`, kind: story.kind, runner: `gitlab-runner-${i}`,
-    status: story.approval ? 'awaiting_approval' : 'queued', channel: OPS,
+    id: `r${String(i).padStart(3, '0')}`,
+    kind: story.kind,
+    runner: `gitlab-runner-${i}`,
+    status: story.approval ? 'awaiting_approval' : 'queued',
+    channel: OPS,
     outputs: story.kind === 'provision' ? {} : { vmid: 9000 + i, node: 'pve1', ip: `10.0.0.${i}`, runnerId: 500 + i },
     requester: { userId: ALICE, via: 'slack' },
     spec: { diskGiB: 40, tags: ['docker'] },
@@ -61,11 +71,21 @@ async function tell(notifier: SlackNotifier, i: number): Promise<RunRecord> {
     if (story.ending === 'failed' && run.checkpoint === FAIL_AT) {
       const error = { code: 'PROXMOX.TASK_FAILED', message: `clone task failed (ticket ${FAKE_SECRET})` };
       await say({ type: 'step-failed', run, step, error, willRetry: false });
-      run = { ...run, status: 'failed', finishedAt: 9_000, error: { ...error, step }, outputs: { vmid: 9000 + i, node: 'pve1' } };
+      run = {
+        ...run,
+        status: 'failed',
+        finishedAt: 9_000,
+        error: { ...error, step },
+        outputs: { vmid: 9000 + i, node: 'pve1' },
+      };
       await say({ type: 'run-finished', run });
       return run;
     }
-    run = { ...run, checkpoint: run.checkpoint + 1, outputs: { ...run.outputs, vmid: 9000 + i, node: 'pve1', ip: `10.0.0.${i}`, runnerId: 500 + i } };
+    run = {
+      ...run,
+      checkpoint: run.checkpoint + 1,
+      outputs: { ...run.outputs, vmid: 9000 + i, node: 'pve1', ip: `10.0.0.${i}`, runnerId: 500 + i },
+    };
     await say({ type: 'step-finished', run, step, applied: true, durationMs: stepMs(step, i) });
   }
   run = { ...run, status: 'succeeded', finishedAt: 61_000 };
@@ -76,7 +96,16 @@ async function tell(notifier: SlackNotifier, i: number): Promise<RunRecord> {
 function expectedProgress(run: RunRecord, i: number): ReturnType<typeof progressMessage> {
   const finished: StepProgress['finished'] = {};
   for (const step of run.plan.slice(0, run.checkpoint)) finished[step] = { durationMs: stepMs(step, i), applied: true };
-  const failed = run.error?.step ? { failed: { step: run.error.step, code: run.error.code, message: run.error.message.replace(FAKE_SECRET, '***'), willRetry: false } } : {};
+  const failed = run.error?.step
+    ? {
+        failed: {
+          step: run.error.step,
+          code: run.error.code,
+          message: run.error.message.replace(FAKE_SECRET, '***'),
+          willRetry: false,
+        },
+      }
+    : {};
   return progressMessage(run, { finished, ...failed });
 }
 
@@ -101,7 +130,10 @@ it('delivers every root, progress and outcome message of 30 concurrent runs, pac
     const emoji = { succeeded: '✅', failed: '❌', denied: '🛑' }[story.ending];
     expect(root!.text.startsWith(emoji)).toBe(true);
     expect(JSON.stringify(root!.blocks)).not.toContain('approval_approve');
-    if (story.approval) expect(JSON.stringify(root!.blocks)).toContain(story.approval === 'denied' ? `Denied by <@${BOB}>` : `Approved by <@${BOB}>`);
+    if (story.approval)
+      expect(JSON.stringify(root!.blocks)).toContain(
+        story.approval === 'denied' ? `Denied by <@${BOB}>` : `Approved by <@${BOB}>`,
+      );
 
     const replies = h.sim.thread(OPS, ts!).slice(1);
     if (story.ending === 'denied') {
@@ -129,10 +161,14 @@ it('delivers every root, progress and outcome message of 30 concurrent runs, pac
   const refused = h.sim.received.filter((e) => e.error === 'ratelimited');
   expect(refused.length).toBeGreaterThan(0);
   for (const entry of refused) {
-    const retried = h.sim.received.some((e) => e.at > entry.at && e.name === entry.name && e.args.ts === entry.args.ts && !e.error);
+    const retried = h.sim.received.some(
+      (e) => e.at > entry.at && e.name === entry.name && e.args.ts === entry.args.ts && !e.error,
+    );
     expect(retried).toBe(true);
   }
-  const counted = (await h.metrics.slackCalls.get()).values.filter((v) => v.labels.outcome === 'rate_limited').reduce((n, v) => n + v.value, 0);
+  const counted = (await h.metrics.slackCalls.get()).values
+    .filter((v) => v.labels.outcome === 'rate_limited')
+    .reduce((n, v) => n + v.value, 0);
   expect(counted).toBe(refused.length);
   expect(h.sim.received.filter((e) => e.error && e.error !== 'ratelimited')).toEqual([]);
   expect(h.sim.receivedText()).not.toContain(FAKE_SECRET);

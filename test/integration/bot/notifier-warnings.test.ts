@@ -12,16 +12,46 @@ let h: Harness;
 let notifier: SlackNotifier;
 beforeEach(async () => {
   h = await startHarness();
-  notifier = new SlackNotifier({ outbox: h.outbox, redis: h.redis, prefix: h.prefix, logger: createLogger({ level: 'warn' }), progressIntervalMs: 0 });
+  notifier = new SlackNotifier({
+    outbox: h.outbox,
+    redis: h.redis,
+    prefix: h.prefix,
+    logger: createLogger({ level: 'warn' }),
+    progressIntervalMs: 0,
+  });
 });
 afterEach(() => h.close());
 
 const run: RunRecord = {
-  id: 'r_warn1', kind: 'provision', runner: 'gitlab-runner-12', plan: planFor('provision'), status: 'running', checkpoint: 5,
-  outputs: { vmid: 5012, node: 'pve2' }, requester: { userId: ALICE, via: 'slack' }, channel: OPS, createdAt: 0, updatedAt: 0,
-  spec: { name: 'gitlab-runner-12', profile: 'default', cores: 2, memoryMiB: 4096, diskGiB: 40, tags: [], concurrency: 1, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
+  id: 'r_warn1',
+  kind: 'provision',
+  runner: 'gitlab-runner-12',
+  plan: planFor('provision'),
+  status: 'running',
+  checkpoint: 5,
+  outputs: { vmid: 5012, node: 'pve2' },
+  requester: { userId: ALICE, via: 'slack' },
+  channel: OPS,
+  createdAt: 0,
+  updatedAt: 0,
+  spec: {
+    name: 'gitlab-runner-12',
+    profile: 'default',
+    cores: 2,
+    memoryMiB: 4096,
+    diskGiB: 40,
+    tags: [],
+    concurrency: 1,
+    privileged: false,
+    defaultImage: 'alpine',
+    allowedImages: [],
+    allowedServices: [],
+    allowedPullPolicies: [],
+    volumes: [],
+  },
 };
-const WARNING = "start VM 5012: EFI disk without 'ms-cert=2023k' option, suggesting that not all UEFI 2023\ncertificates from Microsoft are enrolled yet. <!channel>";
+const WARNING =
+  "start VM 5012: EFI disk without 'ms-cert=2023k' option, suggesting that not all UEFI 2023\ncertificates from Microsoft are enrolled yet. <!channel>";
 
 it('posts the warning lines in the thread as plain text', async () => {
   h.startDelivery();
@@ -29,8 +59,18 @@ it('posts the warning lines in the thread as plain text', async () => {
   const root = await waitFor(() => h.sim.channel(OPS).messages()[0], 'the root message');
   await notifier.notify({ type: 'run-started', run });
   await notifier.notify({ type: 'step-finished', run, step: 'clone', applied: true, durationMs: 5 });
-  await notifier.notify({ type: 'step-finished', run, step: 'start', applied: true, durationMs: 5, warnings: [WARNING] });
-  await waitFor(() => h.sim.thread(OPS, root.ts).length === 3 && outboxDrained(h), 'the progress message and the warning reply');
+  await notifier.notify({
+    type: 'step-finished',
+    run,
+    step: 'start',
+    applied: true,
+    durationMs: 5,
+    warnings: [WARNING],
+  });
+  await waitFor(
+    () => h.sim.thread(OPS, root.ts).length === 3 && outboxDrained(h),
+    'the progress message and the warning reply',
+  );
   const reply = h.sim.thread(OPS, root.ts).find((m) => m.text.startsWith('⚠️'))!;
   expect(reply.text).toBe('⚠️ gitlab-runner-12: Proxmox warned during step start (the step succeeded)');
   expect(reply.blocks).toEqual([

@@ -20,14 +20,18 @@ async function startProxy(target: string, holdAt: number): Promise<{ url: string
   let held = false;
   proxy = createServer((req, res) => {
     const hold = req.url?.endsWith('/chat.postMessage') && ++posts === holdAt;
-    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
-      if (hold) {
-        held = true;
-        return void answer.resume();
-      }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        if (hold) {
+          held = true;
+          return void answer.resume();
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -50,8 +54,13 @@ function startChild(apiUrl: string): ChildProcess {
     stdio: 'inherit',
     env: {
       ...process.env,
-      OUTBOX_REDIS_URL: 'redis://127.0.0.1:6379', OUTBOX_PREFIX: h.prefix, OUTBOX_SLACK_TOKEN: h.sim.botToken,
-      OUTBOX_SLACK_API_URL: apiUrl, OUTBOX_CLOCK_SPEED: String(SPEED), OUTBOX_CLOCK_START: String(CLOCK_START), OUTBOX_LEASE_MS: '1500',
+      OUTBOX_REDIS_URL: 'redis://127.0.0.1:6379',
+      OUTBOX_PREFIX: h.prefix,
+      OUTBOX_SLACK_TOKEN: h.sim.botToken,
+      OUTBOX_SLACK_API_URL: apiUrl,
+      OUTBOX_CLOCK_SPEED: String(SPEED),
+      OUTBOX_CLOCK_START: String(CLOCK_START),
+      OUTBOX_LEASE_MS: '1500',
     },
   });
 }
@@ -76,6 +85,7 @@ it('loses and doubles nothing when a delivery process dies mid-call and another 
 
   const roots = h.sim.channel(OPS).messages();
   expect(roots.map((m) => m.text)).toEqual([0, 1, 2, 3].map((i) => `root ${i} final`));
-  for (const [i, root] of roots.entries()) expect(h.sim.thread(OPS, root.ts).map((m) => m.text)).toEqual([`root ${i} final`, `reply ${i}`]);
+  for (const [i, root] of roots.entries())
+    expect(h.sim.thread(OPS, root.ts).map((m) => m.text)).toEqual([`root ${i} final`, `reply ${i}`]);
   expect(h.sim.received.filter((e) => e.name === 'chat.postMessage' && !e.error)).toHaveLength(8);
 });

@@ -14,10 +14,13 @@ const section = (text: string) => [{ type: 'section' as const, text: { type: 'mr
 
 describe('Slack outbox', () => {
   it('posts once per key, threads replies under their parent key and keeps the newest edit', async () => {
-    expect(await h.outbox.post({ key: 'a:root', channel: OPS, text: 'root v0', blocks: section('root v0') })).toBe(true);
+    expect(await h.outbox.post({ key: 'a:root', channel: OPS, text: 'root v0', blocks: section('root v0') })).toBe(
+      true,
+    );
     expect(await h.outbox.post({ key: 'a:root', channel: OPS, text: 'root again' })).toBe(false);
     await h.outbox.post({ key: 'a:reply', channel: OPS, threadKey: 'a:root', text: 'reply', blocks: section('reply') });
-    for (const v of [1, 2, 3]) await h.outbox.update({ key: 'a:root', text: `root v${v}`, blocks: section(`root v${v}`) });
+    for (const v of [1, 2, 3])
+      await h.outbox.update({ key: 'a:root', text: `root v${v}`, blocks: section(`root v${v}`) });
     expect(await h.outbox.update({ key: 'never-posted', text: 'x' })).toBe(false);
     h.startDelivery();
 
@@ -40,7 +43,12 @@ describe('Slack outbox', () => {
 
     await waitFor(() => outboxDrained(h), 'the outbox to drain');
     expect(h.sim.ephemerals(ALICE).map((e) => e.text)).toEqual(['only for alice']);
-    expect(h.sim.channel(ALERTS).messages().map((m) => m.text)).toEqual(['still delivered']);
+    expect(
+      h.sim
+        .channel(ALERTS)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['still delivered']);
     expect(await h.outbox.tsOf('gone')).toBeNull();
     expect(await h.outbox.update({ key: 'gone', text: 'later edit' })).toBe(false);
     const dropped = (await h.metrics.slackCalls.get()).values.find((v) => v.labels.outcome === 'dropped');

@@ -11,7 +11,12 @@ afterEach(() => h.close());
 async function queueThreads(channel: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     await h.outbox.post({ key: `${channel}:${i}:root`, channel, text: `root ${i}` });
-    await h.outbox.post({ key: `${channel}:${i}:reply`, channel, threadKey: `${channel}:${i}:root`, text: `reply ${i}` });
+    await h.outbox.post({
+      key: `${channel}:${i}:reply`,
+      channel,
+      threadKey: `${channel}:${i}:root`,
+      text: `reply ${i}`,
+    });
     await h.outbox.update({ key: `${channel}:${i}:root`, text: `root ${i} final` });
   }
 }
@@ -19,7 +24,8 @@ async function queueThreads(channel: string, count: number): Promise<void> {
 function expectThreads(channel: string, count: number): void {
   const roots = h.sim.channel(channel).messages();
   expect(roots.map((m) => m.text)).toEqual(Array.from({ length: count }, (_, i) => `root ${i} final`));
-  for (const [i, root] of roots.entries()) expect(h.sim.thread(channel, root.ts).map((m) => m.text)).toEqual([`root ${i} final`, `reply ${i}`]);
+  for (const [i, root] of roots.entries())
+    expect(h.sim.thread(channel, root.ts).map((m) => m.text)).toEqual([`root ${i} final`, `reply ${i}`]);
 }
 
 describe('Slack outbox under faults', () => {
@@ -36,7 +42,9 @@ describe('Slack outbox under faults', () => {
     await waitFor(() => outboxDrained(h), 'the outbox to drain after dropped connections');
     expectThreads(ALERTS, 2);
 
-    const errors = (await h.metrics.slackCalls.get()).values.filter((v) => v.labels.outcome === 'error').reduce((n, v) => n + v.value, 0);
+    const errors = (await h.metrics.slackCalls.get()).values
+      .filter((v) => v.labels.outcome === 'error')
+      .reduce((n, v) => n + v.value, 0);
     expect(errors).toBeGreaterThanOrEqual(6 + 4 + 3);
   });
 
@@ -45,7 +53,10 @@ describe('Slack outbox under faults', () => {
     h.sim.setRateLimits({ postMessagePerChannel: { perSecond: 0.2, burst: 1 } });
     await queueThreads(OPS, 2);
     h.startDelivery();
-    const firstRefusal = await waitFor(() => h.sim.received.find((e) => e.error === 'ratelimited'), 'a 429 in the first channel');
+    const firstRefusal = await waitFor(
+      () => h.sim.received.find((e) => e.error === 'ratelimited'),
+      'a 429 in the first channel',
+    );
     await queueThreads(ALERTS, 2);
     await waitFor(() => outboxDrained(h), 'the outbox to drain');
     expectThreads(OPS, 2);
@@ -53,11 +64,15 @@ describe('Slack outbox under faults', () => {
 
     const refused = h.sim.received.filter((e) => e.error === 'ratelimited');
     for (const entry of refused) {
-      const next = h.sim.received.find((e) => e.at > entry.at && e.name === 'chat.postMessage' && e.args.channel === entry.args.channel);
+      const next = h.sim.received.find(
+        (e) => e.at > entry.at && e.name === 'chat.postMessage' && e.args.channel === entry.args.channel,
+      );
       expect(next!.at - entry.at).toBeGreaterThanOrEqual(1000);
     }
     // The other channel was not paused by the first one's 429.
-    const nextInOps = h.sim.received.find((e) => e.at > firstRefusal.at && e.name === 'chat.postMessage' && e.args.channel === OPS);
+    const nextInOps = h.sim.received.find(
+      (e) => e.at > firstRefusal.at && e.name === 'chat.postMessage' && e.args.channel === OPS,
+    );
     const [firstInAlerts] = acceptedPosts(h.sim, ALERTS);
     expect(firstInAlerts!.at).toBeLessThan(nextInOps!.at);
   });

@@ -25,18 +25,50 @@ describe('audit trail', () => {
 
   it('prints the whole history of one runner in order', async () => {
     const audit = createRedisAuditLog(redis, prefix);
-    await audit.append({ type: 'request', runId: 'r_1', runner: 'gitlab-runner-02', actor: 'U0ALICE', detail: { kind: 'reprovision' } });
-    await audit.append({ type: 'request', runId: 'r_9', runner: 'gitlab-runner-09', actor: 'U0BOB', detail: { kind: 'provision' } });
-    await audit.append({ type: 'approval', runId: 'r_1', runner: 'gitlab-runner-02', actor: 'U0CAROL', detail: { decision: 'approved' } });
-    await audit.append({ type: 'step', runId: 'r_1', runner: 'gitlab-runner-02', detail: { step: 'clone', applied: true, upid: 'UPID:pve1:0001:clone:' } });
-    await audit.append({ type: 'job-end', runId: 'r_1', runner: 'gitlab-runner-02', detail: { outcome: 'succeeded', runnerId: 42 } });
+    await audit.append({
+      type: 'request',
+      runId: 'r_1',
+      runner: 'gitlab-runner-02',
+      actor: 'U0ALICE',
+      detail: { kind: 'reprovision' },
+    });
+    await audit.append({
+      type: 'request',
+      runId: 'r_9',
+      runner: 'gitlab-runner-09',
+      actor: 'U0BOB',
+      detail: { kind: 'provision' },
+    });
+    await audit.append({
+      type: 'approval',
+      runId: 'r_1',
+      runner: 'gitlab-runner-02',
+      actor: 'U0CAROL',
+      detail: { decision: 'approved' },
+    });
+    await audit.append({
+      type: 'step',
+      runId: 'r_1',
+      runner: 'gitlab-runner-02',
+      detail: { step: 'clone', applied: true, upid: 'UPID:pve1:0001:clone:' },
+    });
+    await audit.append({
+      type: 'job-end',
+      runId: 'r_1',
+      runner: 'gitlab-runner-02',
+      detail: { outcome: 'succeeded', runnerId: 42 },
+    });
 
     const { code, lines } = await runAudit(['--runner', 'gitlab-runner-02']);
     expect(code).toBe(0);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}request {7}gitlab-runner-02 {2}r_1 {2}U0ALICE {2}kind=reprovision$/);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}request {7}gitlab-runner-02 {2}r_1 {2}U0ALICE {2}kind=reprovision$/,
+    );
     expect(lines[1]).toContain('approval      gitlab-runner-02  r_1  U0CAROL  decision=approved');
-    expect(lines[2]).toContain('step          gitlab-runner-02  r_1  -  step=clone applied=true upid=UPID:pve1:0001:clone:');
+    expect(lines[2]).toContain(
+      'step          gitlab-runner-02  r_1  -  step=clone applied=true upid=UPID:pve1:0001:clone:',
+    );
     expect(lines[3]).toContain('job-end       gitlab-runner-02  r_1  -  outcome=succeeded runnerId=42');
     expect((await runAudit([])).lines).toHaveLength(5);
     expect((await runAudit(['gitlab-runner-02'])).lines).toEqual(lines);

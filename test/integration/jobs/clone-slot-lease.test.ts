@@ -29,15 +29,17 @@ async function runHoldingLock(runId: string, runner: string) {
 const lapse = (runner: string) => redis.del(`${prefix}:lock:${runner}`);
 
 describe('clone slots held by leases', () => {
-  it('keeps a live holder\'s slot: the next run waits', async () => {
+  it("keeps a live holder's slot: the next run waits", async () => {
     const lock = await runHoldingLock('r_a', 'gitlab-runner-50');
     await coordination().acquireCloneSlot('pve1', 'r_a');
     await runHoldingLock('r_b', 'gitlab-runner-51');
-    await expect(coordination().acquireCloneSlot('pve1', 'r_b', within(600))).rejects.toMatchObject({ code: 'STEP.TRANSIENT' });
+    await expect(coordination().acquireCloneSlot('pve1', 'r_b', within(600))).rejects.toMatchObject({
+      code: 'STEP.TRANSIENT',
+    });
     await lock.release();
   });
 
-  it('gives a crashed holder\'s slot to the next run as soon as its lock has lapsed', async () => {
+  it("gives a crashed holder's slot to the next run as soon as its lock has lapsed", async () => {
     const lock = await runHoldingLock('r_a', 'gitlab-runner-52');
     await coordination().acquireCloneSlot('pve1', 'r_a');
     await lock.release(); // stop renewing

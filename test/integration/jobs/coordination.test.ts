@@ -19,7 +19,9 @@ describe('approvals', () => {
     const approvals = createRedisApprovalStore(redis, prefix);
     await approvals.open({ runId: 'r_1', requester: 'U1', createdAt: t0 + 1, expiresAt: t0 + 10_000 });
     const decisions = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => approvals.decide('r_1', i % 2 ? 'approved' : 'denied', `U${i + 10}`, t0 + 500 + i)),
+      Array.from({ length: 20 }, (_, i) =>
+        approvals.decide('r_1', i % 2 ? 'approved' : 'denied', `U${i + 10}`, t0 + 500 + i),
+      ),
     );
     expect(decisions.filter(Boolean)).toHaveLength(1);
     const winner = decisions.indexOf(true);
@@ -60,7 +62,7 @@ describe('runner lock', () => {
     await second!.release();
   });
 
-  it('fails the first holder\'s assert once a second holder took the lock after it expired', async () => {
+  it("fails the first holder's assert once a second holder took the lock after it expired", async () => {
     const first = await acquireRunnerLock(redis, prefix, 'gitlab-runner-05', 5_000);
     await first!.assert();
     await redis.del(`${prefix}:lock:gitlab-runner-05`); // the lock lapses, as after a long pause
@@ -128,11 +130,23 @@ describe('coordination', () => {
 describe('fleet', () => {
   it('keeps one entry per runner name', async () => {
     const fleet = createRedisFleet(redis, prefix);
-    const entry = { name: 'rb-02', vmid: 9002, node: 'pve1', ip: '10.0.0.2', profile: 'build', runnerId: 2, tags: ['docker'], provisionedAt: 1 };
+    const entry = {
+      name: 'rb-02',
+      vmid: 9002,
+      node: 'pve1',
+      ip: '10.0.0.2',
+      profile: 'build',
+      runnerId: 2,
+      tags: ['docker'],
+      provisionedAt: 1,
+    };
     await fleet.upsert({ ...entry, name: 'rb-01', vmid: 9001 });
     await fleet.upsert(entry);
     await fleet.upsert({ ...entry, ip: '10.0.0.22' });
-    expect((await fleet.list()).map((e) => [e.name, e.ip])).toEqual([['rb-01', '10.0.0.2'], ['rb-02', '10.0.0.22']]);
+    expect((await fleet.list()).map((e) => [e.name, e.ip])).toEqual([
+      ['rb-01', '10.0.0.2'],
+      ['rb-02', '10.0.0.22'],
+    ]);
     await fleet.remove('rb-01');
     expect(await fleet.get('rb-01')).toBeNull();
     expect((await fleet.get('rb-02'))?.vmid).toBe(9002);

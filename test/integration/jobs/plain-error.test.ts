@@ -58,7 +58,17 @@ describe('a plain Error in a step', () => {
     const stepDeps = { settings: { onFailure: 'keep' }, clock: systemClock } as unknown as StepDeps;
     const deps = { runs, steps, stepDeps, notifier, audit: createRedisAuditLog(redis, prefix), clock: systemClock };
     const processor = (input: Parameters<typeof runJob>[1]) => runJob(deps, input);
-    worker = startRunWorker({ redis: { url: REDIS_URL }, prefix, concurrency: 1, runs, processor, drainMs: 2_000, maxBackoffMs: 50, busyRetryMs: 50, logger: quiet });
+    worker = startRunWorker({
+      redis: { url: REDIS_URL },
+      prefix,
+      concurrency: 1,
+      runs,
+      processor,
+      drainMs: 2_000,
+      maxBackoffMs: 50,
+      busyRetryMs: 50,
+      logger: quiet,
+    });
 
     const failed = new Promise<void>((resolve) => events.on('failed', ({ jobId }) => jobId === 'r_plain' && resolve()));
     await runs.create(queuedRun('r_plain', 'rb-plain', ['find-vm', 'reserve-vmid']));
@@ -71,7 +81,11 @@ describe('a plain Error in a step', () => {
     expect(await runs.get('r_plain')).toMatchObject({
       status: 'failed',
       checkpoint: 0,
-      error: { code: 'STEP.UNRECOVERABLE', step: 'find-vm', message: "Cannot read properties of undefined (reading 'vmid')" },
+      error: {
+        code: 'STEP.UNRECOVERABLE',
+        step: 'find-vm',
+        message: "Cannot read properties of undefined (reading 'vmid')",
+      },
     });
     expect(notifier.events.find((e) => e.type === 'step-failed')).toMatchObject({ step: 'find-vm', willRetry: false });
   });

@@ -47,11 +47,37 @@ describe('Redis restarts', () => {
     await server.start();
 
     const processor = await createProcessor({ redis, prefix, options: { stepMs: 5 }, emit: () => undefined });
-    worker = startRunWorker({ redis: { url: server.url }, prefix, concurrency: 5, runs, processor, drainMs: 2_000, maxBackoffMs: 100, logger: quiet });
-    await eventually(async () => (await runs.recent(50)).filter((r) => r.status === 'succeeded').length === 20, 30_000, 'all 20 runs to succeed');
+    worker = startRunWorker({
+      redis: { url: server.url },
+      prefix,
+      concurrency: 5,
+      runs,
+      processor,
+      drainMs: 2_000,
+      maxBackoffMs: 100,
+      logger: quiet,
+    });
+    await eventually(
+      async () => (await runs.recent(50)).filter((r) => r.status === 'succeeded').length === 20,
+      30_000,
+      'all 20 runs to succeed',
+    );
 
-    for (const id of ids) expect(await redis.hgetall(effectCountsKey(prefix, id))).toEqual({ 'find-vm': '1', 'reserve-vmid': '1' });
-    expect(await queue.queue.getJobCounts('completed', 'failed', 'waiting')).toMatchObject({ completed: 20, failed: 0, waiting: 0 });
-    await eventually(async () => (await queue.enqueueRun('r_late').then(() => true).catch(() => false)), 10_000, 'the producer to reconnect');
+    for (const id of ids)
+      expect(await redis.hgetall(effectCountsKey(prefix, id))).toEqual({ 'find-vm': '1', 'reserve-vmid': '1' });
+    expect(await queue.queue.getJobCounts('completed', 'failed', 'waiting')).toMatchObject({
+      completed: 20,
+      failed: 0,
+      waiting: 0,
+    });
+    await eventually(
+      async () =>
+        await queue
+          .enqueueRun('r_late')
+          .then(() => true)
+          .catch(() => false),
+      10_000,
+      'the producer to reconnect',
+    );
   });
 });

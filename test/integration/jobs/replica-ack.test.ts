@@ -24,10 +24,21 @@ let producer: Redis;
 let queue: RunQueue;
 
 const node = (name: string, replicaOf?: number) => (port: number) => [
-  '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendfilename', `${name}.aof`, '--appenddirname', `${name}-aof`, ...DURABLE,
+  '--port',
+  String(port),
+  '--bind',
+  '127.0.0.1',
+  '--dir',
+  dir,
+  '--appendfilename',
+  `${name}.aof`,
+  '--appenddirname',
+  `${name}-aof`,
+  ...DURABLE,
   ...(replicaOf ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
 ];
-const replicaOnline = () => onNode(primary.port, async (r) => /slave0:.*state=online/.test(await r.info('replication')));
+const replicaOnline = () =>
+  onNode(primary.port, async (r) => /slave0:.*state=online/.test(await r.info('replication')));
 
 beforeAll(async () => {
   primary = await startRedisProcess(node('primary'));
@@ -51,10 +62,21 @@ describe('with a replica in sync', () => {
   it('queues the run and accepts the alert; the facts name the primary and its replica', async () => {
     await queue.enqueueRun('run-replicated');
     expect(await queue.queue.getJob('run-replicated')).toBeTruthy();
-    await createRedisAlertIntake(producer, prefix, ack).enqueue({ receiver: 'r', status: 'firing', alerts: [] } as never);
+    await createRedisAlertIntake(producer, prefix, ack).enqueue({
+      receiver: 'r',
+      status: 'firing',
+      alerts: [],
+    } as never);
     const facts = await describeRedis(producer, 'standalone', `${prefix}:health`);
-    expect(facts).toMatchObject({ mode: 'standalone', primary: `127.0.0.1:${primary.port}`, role: 'master', replicasInSync: 1 });
-    expect(facts.replicas).toEqual([expect.objectContaining({ address: `127.0.0.1:${replica.port}`, state: 'online', inSync: true })]);
+    expect(facts).toMatchObject({
+      mode: 'standalone',
+      primary: `127.0.0.1:${primary.port}`,
+      role: 'master',
+      replicasInSync: 1,
+    });
+    expect(facts.replicas).toEqual([
+      expect.objectContaining({ address: `127.0.0.1:${replica.port}`, state: 'online', inSync: true }),
+    ]);
   });
 });
 
@@ -62,17 +84,27 @@ describe('with the replica gone', () => {
   it('refuses to queue the run, leaves no job behind, answers the alert with an error; the facts show no replica in sync', async () => {
     await replica.kill();
     while (await replicaOnline()) await sleep(25);
-    await expect(queue.enqueueRun('run-unreplicated')).rejects.toMatchObject({ code: 'QUEUE.UNAVAILABLE', message: expect.stringContaining('only 0 of 1 Redis replicas') });
+    await expect(queue.enqueueRun('run-unreplicated')).rejects.toMatchObject({
+      code: 'QUEUE.UNAVAILABLE',
+      message: expect.stringContaining('only 0 of 1 Redis replicas'),
+    });
     expect(await queue.queue.getJob('run-unreplicated')).toBeUndefined();
     const before = await producer.xlen(alertKeys(prefix).intake);
-    await expect(createRedisAlertIntake(producer, prefix, ack).enqueue({ receiver: 'r', status: 'firing', alerts: [] } as never)).rejects.toThrow(/only 0 of 1 Redis replicas/);
+    await expect(
+      createRedisAlertIntake(producer, prefix, ack).enqueue({ receiver: 'r', status: 'firing', alerts: [] } as never),
+    ).rejects.toThrow(/only 0 of 1 Redis replicas/);
     // The entry stays (a re-sent notification is deduplicated downstream); what matters is no 202.
     expect(await producer.xlen(alertKeys(prefix).intake)).toBe(before + 1);
     expect(await describeRedis(producer, 'standalone', `${prefix}:health`)).toMatchObject({ replicasInSync: 0 });
   });
 
   it('still queues at once when no replica is asked for (replicasToAck: 0)', async () => {
-    const plain = createRunQueue({ redis: { url: `redis://127.0.0.1:${primary.port}` }, prefix: `${prefix}-noack`, attempts: 1, backoffMs: 10 });
+    const plain = createRunQueue({
+      redis: { url: `redis://127.0.0.1:${primary.port}` },
+      prefix: `${prefix}-noack`,
+      attempts: 1,
+      backoffMs: 10,
+    });
     try {
       await plain.enqueueRun('run-plain');
       expect(await plain.queue.getJob('run-plain')).toBeTruthy();

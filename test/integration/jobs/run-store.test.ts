@@ -14,7 +14,10 @@ describe('Redis RunStore', () => {
   it('creates one run when two requests for one runner arrive at once, and tells the other which run is active', async () => {
     const connections = [connectTestRedis(), connectTestRedis()];
     const [a, b] = connections.map((connection) => createRedisRunStore(connection, prefix)) as [RunStore, RunStore];
-    const results = await Promise.all([a.create(queuedRun('r_a', 'gitlab-runner-02', ['find-vm'])), b.create(queuedRun('r_b', 'gitlab-runner-02', ['find-vm']))]);
+    const results = await Promise.all([
+      a.create(queuedRun('r_a', 'gitlab-runner-02', ['find-vm'])),
+      b.create(queuedRun('r_b', 'gitlab-runner-02', ['find-vm'])),
+    ]);
 
     const created = results.filter((r) => r.created);
     const refused = results.filter((r) => !r.created);
@@ -35,13 +38,24 @@ describe('Redis RunStore', () => {
 
     await runs.update('r_1', { status: 'running', outputs: { node: 'pve1' } });
     const updated = await runs.update('r_1', { checkpoint: 1, outputs: { vmid: 9001 } });
-    expect(updated).toMatchObject({ status: 'running', checkpoint: 1, outputs: { node: 'pve1', vmid: 9001 }, updatedAt: 5_000 });
+    expect(updated).toMatchObject({
+      status: 'running',
+      checkpoint: 1,
+      outputs: { node: 'pve1', vmid: 9001 },
+      updatedAt: 5_000,
+    });
 
-    const cleared = await runs.update('r_1', { error: { code: 'STEP.TRANSIENT', message: 'x' } }).then(() => runs.update('r_1', { error: undefined }));
+    const cleared = await runs
+      .update('r_1', { error: { code: 'STEP.TRANSIENT', message: 'x' } })
+      .then(() => runs.update('r_1', { error: undefined }));
     expect(cleared.error).toBeUndefined();
 
     const finished = await runs.finish('r_1', 'succeeded', { outputs: { ip: '10.0.0.5' } });
-    expect(finished).toMatchObject({ status: 'succeeded', finishedAt: 5_000, outputs: { node: 'pve1', vmid: 9001, ip: '10.0.0.5' } });
+    expect(finished).toMatchObject({
+      status: 'succeeded',
+      finishedAt: 5_000,
+      outputs: { node: 'pve1', vmid: 9001, ip: '10.0.0.5' },
+    });
     expect(await runs.activeFor('gitlab-runner-03')).toBeNull();
     expect(await runs.create(queuedRun('r_2', 'gitlab-runner-03', ['find-vm']))).toEqual({ created: true });
   });

@@ -39,7 +39,17 @@ afterEach(async () => {
 });
 
 function worker(processor: RunProcessor, onGaveUp?: (runId: string, reason: string) => Promise<void>): RunWorker {
-  const options = { redis: { url: REDIS_URL }, prefix, concurrency: 2, runs, processor, drainMs: 2_000, maxBackoffMs: 50, busyRetryMs: 50, logger: quiet };
+  const options = {
+    redis: { url: REDIS_URL },
+    prefix,
+    concurrency: 2,
+    runs,
+    processor,
+    drainMs: 2_000,
+    maxBackoffMs: 50,
+    busyRetryMs: 50,
+    logger: quiet,
+  };
   const started = startRunWorker({ ...options, ...(onGaveUp ? { onGaveUp } : {}) });
   workers.push(started);
   return started;
@@ -92,7 +102,9 @@ describe('run worker', () => {
     await enqueue('r_3', 'rb-03');
     expect(await ended).toBe('failed');
     expect(permanentTries).toEqual(['r_3']);
-    expect((await queue.queue.getJob('r_3'))?.failedReason).toBe('RUNNER.NOT_OURS: the VM named rb-03 lacks the runnerbot tag');
+    expect((await queue.queue.getJob('r_3'))?.failedReason).toBe(
+      'RUNNER.NOT_OURS: the VM named rb-03 lacks the runnerbot tag',
+    );
   });
 
   it('makes a job wait while another worker holds its runner lock, without spending attempts', async () => {
@@ -140,7 +152,10 @@ describe('run worker', () => {
 describe('enqueue without Redis', () => {
   it('answers "queue unavailable" instead of hanging', async () => {
     const offline = createRunQueue({ redis: { url: 'redis://127.0.0.1:1' }, prefix, attempts: 3, backoffMs: 10 });
-    await expect(offline.enqueueRun('r_x')).rejects.toMatchObject({ code: 'QUEUE.UNAVAILABLE', message: expect.stringMatching(/^queue unavailable/) });
+    await expect(offline.enqueueRun('r_x')).rejects.toMatchObject({
+      code: 'QUEUE.UNAVAILABLE',
+      message: expect.stringMatching(/^queue unavailable/),
+    });
     await offline.close();
   });
 });

@@ -63,12 +63,16 @@ async function startWorker(name: string, overrides: Partial<WorkerProcessConfig>
 }
 
 async function effects(runId: string): Promise<{ counts: Record<string, string>; appliedBy: Record<string, string> }> {
-  return { counts: await redis.hgetall(effectCountsKey(prefix, runId)), appliedBy: await redis.hgetall(appliedByKey(prefix, runId)) };
+  return {
+    counts: await redis.hgetall(effectCountsKey(prefix, runId)),
+    appliedBy: await redis.hgetall(appliedByKey(prefix, runId)),
+  };
 }
 
 const stepStarted = (runId: string, step: StepName) => (e: { event: string; runId?: unknown; step?: unknown }) =>
   e.event === 'step-started' && e.runId === runId && e.step === step;
-const runFinished = (runId: string) => (e: { event: string; runId?: unknown }) => e.event === 'run-finished' && e.runId === runId;
+const runFinished = (runId: string) => (e: { event: string; runId?: unknown }) =>
+  e.event === 'run-finished' && e.runId === runId;
 
 describe('worker processes', () => {
   it('finishes a run on another worker after the first is killed with SIGKILL mid-step', async () => {

@@ -77,10 +77,14 @@ describe('a run interrupted by crashes, again and again', () => {
     await last.waitFor((e) => e.event === 'run-finished' && e.runId === 'r_stall', 60_000);
 
     expect((await runs.get('r_stall'))?.status).toBe('succeeded');
-    const job = await eventually(async () => {
-      const found = await queue.queue.getJob('r_stall');
-      return found?.finishedOn ? found : undefined;
-    }, 10_000, 'the job to finish');
+    const job = await eventually(
+      async () => {
+        const found = await queue.queue.getJob('r_stall');
+        return found?.finishedOn ? found : undefined;
+      },
+      10_000,
+      'the job to finish',
+    );
     expect(job.failedReason).toBeUndefined();
     expect(job.stalledCounter).toBeGreaterThanOrEqual(4);
     expect(Object.values(await redis.hgetall(effectCountsKey(prefix, 'r_stall')))).toEqual(PLAN.map(() => '1'));

@@ -11,7 +11,11 @@ const DEPCRUISE = join(REPO, 'node_modules/.bin/depcruise');
 async function depcruise(fixture: string): Promise<{ code: number; output: string }> {
   const cwd = join(REPO, 'test/fixtures/lint', fixture);
   try {
-    const { stdout } = await promisify(execFile)(DEPCRUISE, ['src', '--config', join(REPO, '.dependency-cruiser.cjs'), '--output-type', 'err'], { cwd });
+    const { stdout } = await promisify(execFile)(
+      DEPCRUISE,
+      ['src', '--config', join(REPO, '.dependency-cruiser.cjs'), '--output-type', 'err'],
+      { cwd },
+    );
     return { code: 0, output: stdout };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

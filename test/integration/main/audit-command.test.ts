@@ -23,8 +23,14 @@ describe('runnerbot audit', () => {
   it('prints a hostile --reason inert: no escape sequence, control character or line break reaches the terminal', async () => {
     redis = await startRedisServer(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']);
     const client = new Redis(redis.url);
-    const reason = 'disk\u001b[2K\u001b[1A\rOK all good\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u202e\nforged line\u0007';
-    await createRedisAuditLog(client, 'runnerbot').append({ type: 'request', runner: 'gitlab-runner-02', actor: 'U0ALICE001', detail: { reason } });
+    const reason =
+      'disk\u001b[2K\u001b[1A\rOK all good\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u202e\nforged line\u0007';
+    await createRedisAuditLog(client, 'runnerbot').append({
+      type: 'request',
+      runner: 'gitlab-runner-02',
+      actor: 'U0ALICE001',
+      detail: { reason },
+    });
     client.disconnect();
     const audit = runRunnerbot(['audit'], { RUNNERBOT_CONFIG: writeTestConfig().file, REDIS_URL: redis.url });
     expect(await audit.exited).toBe(0);

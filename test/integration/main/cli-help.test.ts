@@ -7,7 +7,9 @@ import { REPO } from './processes.ts';
 
 const runnerbot = (...args: string[]) => {
   const result = spawnSync(process.execPath, [join(REPO, 'bin/runnerbot.js'), ...args], {
-    encoding: 'utf8', cwd: '/', env: { PATH: process.env.PATH ?? '', RUNNERBOT_CONFIG: '/nonexistent/runnerbot.yaml' },
+    encoding: 'utf8',
+    cwd: '/',
+    env: { PATH: process.env.PATH ?? '', RUNNERBOT_CONFIG: '/nonexistent/runnerbot.yaml' },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };

@@ -17,9 +17,22 @@ import { REPO } from './processes.ts';
 /** node:20-slim's `node` user is uid/gid 1000. */
 const IMAGE_USERS: Record<string, number> = { node: 1000, root: 0 };
 
-interface Service { environment: Record<string, string>; secrets: string[]; volumes: string[] }
-interface Compose { services: Record<string, Service>; secrets: Record<string, { file: string }>; volumes: Record<string, unknown> }
-interface Mount { target: string; kind: 'bind' | 'volume' | 'secret'; source: string; readOnly: boolean }
+interface Service {
+  environment: Record<string, string>;
+  secrets: string[];
+  volumes: string[];
+}
+interface Compose {
+  services: Record<string, Service>;
+  secrets: Record<string, { file: string }>;
+  volumes: Record<string, unknown>;
+}
+interface Mount {
+  target: string;
+  kind: 'bind' | 'volume' | 'secret';
+  source: string;
+  readOnly: boolean;
+}
 
 const composeText = readFileSync(join(REPO, 'docker-compose.yml'), 'utf8');
 const shipped = { compose: parse(composeText) as Compose, dockerfile: readFileSync(join(REPO, 'Dockerfile'), 'utf8') };
@@ -38,24 +51,42 @@ function mountsOf(compose: Compose): Mount[] {
   const service = compose.services.runnerbot!;
   const volumes = service.volumes.map((v): Mount => {
     const [source, target, mode] = v.split(':') as [string, string, string?];
-    return { source, target, kind: source.startsWith('.') || source.startsWith('/') ? 'bind' : 'volume', readOnly: mode === 'ro' };
+    return {
+      source,
+      target,
+      kind: source.startsWith('.') || source.startsWith('/') ? 'bind' : 'volume',
+      readOnly: mode === 'ro',
+    };
   });
-  const secrets = service.secrets.map((name): Mount => ({ source: compose.secrets[name]!.file, target: `/run/secrets/${name}`, kind: 'secret', readOnly: true }));
+  const secrets = service.secrets.map((name): Mount => ({
+    source: compose.secrets[name]!.file,
+    target: `/run/secrets/${name}`,
+    kind: 'secret',
+    readOnly: true,
+  }));
   return [...volumes, ...secrets];
 }
 
 const mountFor = (mounts: Mount[], path: string) =>
-  mounts.filter((m) => path === m.target || path.startsWith(`${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
+  mounts
+    .filter((m) => path === m.target || path.startsWith(`${m.target}/`))
+    .sort((a, b) => b.target.length - a.target.length)[0];
 
 /** Every path runnerbot opens under Compose: what loading the configuration reads, and the files it uses later. */
 function pathsOpened(env: Record<string, string>) {
   const read: string[] = [];
-  const loaded = loadConfig(env, (path) => {
-    read.push(path);
-    if (path === env.RUNNERBOT_CONFIG) return example;
-    if (path.endsWith('.pub')) return 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest runnerbot\n';
-    return path.includes('/ssh/') ? `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n` : 'secret-value';
-  }, { role: 'all' });
+  const loaded = loadConfig(
+    env,
+    (path) => {
+      read.push(path);
+      if (path === env.RUNNERBOT_CONFIG) return example;
+      if (path.endsWith('.pub')) return 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest runnerbot\n';
+      return path.includes('/ssh/')
+        ? `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`
+        : 'secret-value';
+    },
+    { role: 'all' },
+  );
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
   const later = filesOpened(loaded.value, 'all');
   return {
@@ -86,16 +117,22 @@ function layOut(view: { compose: Compose; dockerfile: string }) {
     chownSync(at(mount.target), owner, owner);
     chmodSync(at(mount.target), mount.readOnly ? 0o500 : 0o700);
   }
-  const rewrite = (text: string) => [...reads, ...writes].reduce((t, path) => t.replaceAll(`: ${path}`, `: ${at(path)}`), text);
+  const rewrite = (text: string) =>
+    [...reads, ...writes].reduce((t, path) => t.replaceAll(`: ${path}`, `: ${at(path)}`), text);
   for (const path of reads) {
     const mount = mountFor(mounts, path);
     if (!mount || mount.kind === 'volume') continue;
     mkdirSync(dirname(at(path)), { recursive: true });
-    const content = path === env.RUNNERBOT_CONFIG ? rewrite(example)
-      : path.endsWith('.pub') ? 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest runnerbot\n'
-      : path.endsWith('.pem') ? '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n'
-      : path.includes('/ssh/') ? `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`
-      : 'secret-value\n';
+    const content =
+      path === env.RUNNERBOT_CONFIG
+        ? rewrite(example)
+        : path.endsWith('.pub')
+          ? 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest runnerbot\n'
+          : path.endsWith('.pem')
+            ? '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n'
+            : path.includes('/ssh/')
+              ? `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`
+              : 'secret-value\n';
     chmodSync(dirname(at(path)), 0o755);
     writeFileSync(at(path), content, { mode: 0o400 });
     chownSync(at(path), image.uid, image.uid);
@@ -107,7 +144,11 @@ function layOut(view: { compose: Compose; dockerfile: string }) {
 
 function configCheckAs(uid: number, env: Record<string, string>) {
   const result = spawnSync(process.execPath, [join(REPO, 'bin/runnerbot.js'), 'config', 'check', '--for', 'all'], {
-    uid, gid: uid, cwd: '/', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env },
+    uid,
+    gid: uid,
+    cwd: '/',
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -123,20 +164,31 @@ describe('Compose as shipped', () => {
   it('puts every file runnerbot opens on a mount: read ones provided by the operator, written ones on a volume the image user owns', () => {
     const { image, mounts, reads, writes } = layOut(shipped);
     expect(image.uid).toBe(1000);
-    expect(reads).toEqual(expect.arrayContaining(['/etc/runnerbot/runnerbot.yaml', '/etc/runnerbot/ssh/id_ed25519', '/etc/runnerbot/certs/pve-ca.pem', '/run/secrets/runnerbot_gitlab_token']));
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        '/etc/runnerbot/runnerbot.yaml',
+        '/etc/runnerbot/ssh/id_ed25519',
+        '/etc/runnerbot/certs/pve-ca.pem',
+        '/run/secrets/runnerbot_gitlab_token',
+      ]),
+    );
     expect(writes).toEqual(['/var/lib/runnerbot/known_hosts']);
     const problems: string[] = [];
     for (const path of reads) {
       const mount = mountFor(mounts, path);
       if (!mount || mount.kind === 'volume') problems.push(`${path} is read but no bind mount or secret provides it`);
       else if (mount.kind === 'bind' && !composeText.includes(`#   ${mount.source.split('/').slice(0, 2).join('/')}`)) {
-        problems.push(`${path} comes from ${mount.source}, which the compose file's header does not ask the operator for`);
+        problems.push(
+          `${path} comes from ${mount.source}, which the compose file's header does not ask the operator for`,
+        );
       }
     }
     for (const path of writes) {
       const mount = mountFor(mounts, path);
-      if (!mount || mount.kind !== 'volume' || mount.readOnly) problems.push(`${path} is written but is on no writable volume`);
-      else if (image.owned.get(mount.target) !== image.uid) problems.push(`${path}: the image does not give ${mount.target} to its user, so a new volume there is root's`);
+      if (!mount || mount.kind !== 'volume' || mount.readOnly)
+        problems.push(`${path} is written but is on no writable volume`);
+      else if (image.owned.get(mount.target) !== image.uid)
+        problems.push(`${path}: the image does not give ${mount.target} to its user, so a new volume there is root's`);
     }
     expect(problems).toEqual([]);
   });
@@ -152,7 +204,9 @@ describe('Compose as shipped', () => {
     const { image, env } = layOut(withoutMount('/var/lib/runnerbot'));
     const result = configCheckAs(image.uid, env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/ssh\.knownHostsFile: \S+\/var\/lib\/runnerbot\/known_hosts: its directory \S+ does not exist; runnerbot writes this file/);
+    expect(result.stderr).toMatch(
+      /ssh\.knownHostsFile: \S+\/var\/lib\/runnerbot\/known_hosts: its directory \S+ does not exist; runnerbot writes this file/,
+    );
   });
 
   it('reports a volume the image user cannot write as a local permission problem', () => {
@@ -160,7 +214,9 @@ describe('Compose as shipped', () => {
     const { image, env } = layOut({ compose: shipped.compose, dockerfile });
     const result = configCheckAs(image.uid, env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/ssh\.knownHostsFile: .* is not writable by this process \(uid 1000\) \(EACCES\): a permission problem on this host, not a network one/);
+    expect(result.stderr).toMatch(
+      /ssh\.knownHostsFile: .* is not writable by this process \(uid 1000\) \(EACCES\): a permission problem on this host, not a network one/,
+    );
   });
 
   it('fails config check naming proxmox.caFile when the CA is not mounted', () => {

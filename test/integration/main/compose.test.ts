@@ -25,23 +25,36 @@ const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
 /** What the operator provides next to the compose file; the README must say so. */
 const OPERATOR_PROVIDED = /^\.\/(runnerbot\.yaml|secrets\/|certs$)/;
 
-const bindSources = Object.values(compose.services).flatMap((s) => (s.volumes ?? []).map((v) => v.split(':')[0]!).filter((src) => src.startsWith('./')));
+const bindSources = Object.values(compose.services).flatMap((s) =>
+  (s.volumes ?? []).map((v) => v.split(':')[0]!).filter((src) => src.startsWith('./')),
+);
 
 describe('docker-compose.yml', () => {
   it('runs Redis with AOF and noeviction, and runnerbot all', () => {
-    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction']));
+    expect(compose.services.redis!.command).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction']),
+    );
     expect(compose.services.runnerbot!.command).toEqual(['all']);
   });
 
   it('mounts only files of the repository, or files the README tells the operator to provide', () => {
     const shipped = bindSources.filter((src) => !OPERATOR_PROVIDED.test(src));
     expect(shipped.filter((src) => !existsSync(join(REPO, src)))).toEqual([]);
-    expect(shipped).toEqual(expect.arrayContaining(['./monitoring/prometheus.yml', './monitoring/rules/', './monitoring/alertmanager.yml', './monitoring/grafana/provisioning/', './monitoring/grafana/dashboards/']));
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        './monitoring/prometheus.yml',
+        './monitoring/rules/',
+        './monitoring/alertmanager.yml',
+        './monitoring/grafana/provisioning/',
+        './monitoring/grafana/dashboards/',
+      ]),
+    );
     for (const provided of ['runnerbot.yaml', 'secrets/', 'certs/']) expect(readme).toContain(provided);
   });
 
   it('keeps the monitoring stack behind the monitoring profile', () => {
-    for (const name of ['prometheus', 'alertmanager', 'grafana']) expect(compose.services[name]!.profiles).toEqual(['monitoring']);
+    for (const name of ['prometheus', 'alertmanager', 'grafana'])
+      expect(compose.services[name]!.profiles).toEqual(['monitoring']);
   });
 
   it('hands runnerbot its secrets as *_FILE variables that runnerbot reads, from declared secrets', () => {
@@ -73,11 +86,19 @@ describe('Dockerfile', () => {
     // Inside the checkout, so the compiled modules find node_modules as they do in the image.
     mkdirSync(join(REPO, '.tmp'), { recursive: true });
     const out = mkdtempSync(join(REPO, '.tmp', 'dist-'));
-    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', out], { encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', out],
+      { encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     mkdirSync(join(out, 'provisioner/remote'), { recursive: true });
     copyFileSync(join(REPO, 'src/provisioner/remote/bootstrap.sh'), join(out, 'provisioner/remote/bootstrap.sh'));
-    const check = spawnSync(process.execPath, [join(out, 'main.js'), 'config', 'check', join(REPO, 'runnerbot.example.yaml')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const check = spawnSync(
+      process.execPath,
+      [join(out, 'main.js'), 'config', 'check', join(REPO, 'runnerbot.example.yaml')],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
     rmSync(out, { recursive: true, force: true });

@@ -20,13 +20,19 @@ describe('runnerbot config check', () => {
 
   it('lists three mistakes as three precise lines and exits 1', async () => {
     const { file } = writeTestConfig((yaml) =>
-      yaml.replace('    max: 5999', '    max: lots').replace('  templateNode: pve1', '  templateNod: pve1').replace('  knownHosts: accept-new', '  knownHosts: sometimes'),
+      yaml
+        .replace('    max: 5999', '    max: lots')
+        .replace('  templateNode: pve1', '  templateNod: pve1')
+        .replace('  knownHosts: accept-new', '  knownHosts: sometimes'),
     );
     const { code, stdout, stderr } = await configCheck([file]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
-    const lineOf = (text: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    const lineOf = (text: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
     expect(lines).toEqual([
       `${file}: 3 problem(s)`,
       `${file}:${lineOf('templateNod:')}: proxmox.templateNod: unknown key (did you mean "templateNode"?)`,
@@ -37,21 +43,30 @@ describe('runnerbot config check', () => {
 
   it('prints the effective configuration with every secret masked, and none of their values', async () => {
     const { file } = writeTestConfig();
-    const env = { ...SECRETS, REDIS_URL: 'redis://:redis-pw-secret@127.0.0.1:6379/0', ALERTS_BASIC_AUTH: 'alertmanager:basic-pw-secret' };
+    const env = {
+      ...SECRETS,
+      REDIS_URL: 'redis://:redis-pw-secret@127.0.0.1:6379/0',
+      ALERTS_BASIC_AUTH: 'alertmanager:basic-pw-secret',
+    };
     const { code, stdout, stderr } = await configCheck([file, '--for', 'all'], env);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('SLACK_BOT_TOKEN: "***"');
     expect(stdout).toContain('ssh private key (ssh.keyPath): "***"');
     expect(stdout).toContain('url: redis://:***@127.0.0.1:6379/0');
-    for (const secret of [...Object.values(SECRETS), 'redis-pw-secret', 'basic-pw-secret', PRIVATE_KEY_BODY]) expect(stdout).not.toContain(secret);
+    for (const secret of [...Object.values(SECRETS), 'redis-pw-secret', 'basic-pw-secret', PRIVATE_KEY_BODY])
+      expect(stdout).not.toContain(secret);
   });
 
   it('refuses a secret written into the file without echoing it', async () => {
-    const { file } = writeTestConfig((yaml) => yaml.replace('slack:\n', `slack:\n  botToken: ${SECRETS.SLACK_BOT_TOKEN}\n`));
+    const { file } = writeTestConfig((yaml) =>
+      yaml.replace('slack:\n', `slack:\n  botToken: ${SECRETS.SLACK_BOT_TOKEN}\n`),
+    );
     const { code, stdout, stderr } = await configCheck([file]);
     expect(code).toBe(1);
-    expect(stderr).toContain('slack.botToken: secrets do not belong in the config file: remove it and set SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE) in the environment');
+    expect(stderr).toContain(
+      'slack.botToken: secrets do not belong in the config file: remove it and set SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE) in the environment',
+    );
     expect(stdout + stderr).not.toContain(SECRETS.SLACK_BOT_TOKEN);
   });
 });

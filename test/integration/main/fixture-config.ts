@@ -18,7 +18,11 @@ export const SECRETS = {
 
 export function writeTestConfig(edit: (yaml: string) => string = (y) => y): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runnerbot-config-'));
-  writeFileSync(join(dir, 'id_ed25519'), `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'id_ed25519'),
+    `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_KEY_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    { mode: 0o600 },
+  );
   writeFileSync(join(dir, 'id_ed25519.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest runnerbot\n');
   writeFileSync(join(dir, 'pve-ca.pem'), TEST_CA_PEM);
   const yaml = readFileSync(join(REPO, 'runnerbot.example.yaml'), 'utf8')

@@ -27,7 +27,11 @@ export interface Runnerbot {
 }
 
 export function runRunnerbot(args: string[], env: Record<string, string>): Runnerbot {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
@@ -51,7 +55,9 @@ export function runRunnerbot(args: string[], env: Record<string, string>): Runne
     waitForLine: (pattern) =>
       new Promise((resolve, reject) => {
         waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`runnerbot exited (${code}) before printing ${pattern}:\n${out}\n${err}`)));
+        void exited.then((code) =>
+          reject(new Error(`runnerbot exited (${code}) before printing ${pattern}:\n${out}\n${err}`)),
+        );
       }),
   };
 }
@@ -65,7 +71,11 @@ export interface RedisServer {
 export async function startRedisServer(settings: string[]): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'runnerbot-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...settings], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...settings],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise((resolve) => child.on('exit', resolve));
   for (;;) {
     const up = await new Promise<boolean>((resolve) => {

@@ -27,7 +27,19 @@ describe('runnerbot all', () => {
 
     const health = await fetch(`${base}/healthz`);
     // Beside the status: the primary in use (this one Redis, reached on its URL's port) and its replicas (none).
-    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', redis: { mode: 'standalone', primary: `127.0.0.1:${new URL(redis.url).port}`, role: 'master', replicas: [], replicasInSync: 0 } }]);
+    expect([health.status, await health.json()]).toEqual([
+      200,
+      {
+        status: 'ok',
+        redis: {
+          mode: 'standalone',
+          primary: `127.0.0.1:${new URL(redis.url).port}`,
+          role: 'master',
+          replicas: [],
+          replicasInSync: 0,
+        },
+      },
+    ]);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const body = await metrics.text();
@@ -51,7 +63,9 @@ describe('runnerbot all', () => {
     const port = await freePort();
     bot = startAll(`redis://:hunter2-redis-pw@127.0.0.1:${port}/0`);
     expect(await bot.exited).not.toBe(0);
-    expect(bot.stderr()).toContain(`runnerbot all: Redis at redis://:***@127.0.0.1:${port}/0 is unreachable (ECONNREFUSED)`);
+    expect(bot.stderr()).toContain(
+      `runnerbot all: Redis at redis://:***@127.0.0.1:${port}/0 is unreachable (ECONNREFUSED)`,
+    );
     expect(bot.stdout() + bot.stderr()).not.toContain('hunter2-redis-pw');
   });
 
@@ -74,7 +88,12 @@ describe('runnerbot all', () => {
 
   it('refuses to start, naming the variable, when a secret it needs is missing', async () => {
     const { file } = writeTestConfig();
-    bot = runRunnerbot(['all'], { ...SECRETS, GITLAB_TOKEN: '', RUNNERBOT_CONFIG: file, REDIS_URL: 'redis://127.0.0.1:1' });
+    bot = runRunnerbot(['all'], {
+      ...SECRETS,
+      GITLAB_TOKEN: '',
+      RUNNERBOT_CONFIG: file,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(await bot.exited).toBe(1);
     expect(bot.stderr()).toContain('GITLAB_TOKEN (or GITLAB_TOKEN_FILE) is not set; runnerbot all needs it');
   });

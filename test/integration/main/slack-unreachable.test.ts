@@ -18,19 +18,37 @@ const within = <T>(ms: number, promise: Promise<T>) =>
 
 describe('runnerbot all with Slack unreachable', () => {
   it('serves /healthz with Slack down, names the URL and the reason, retries with backoff, and stops on one SIGTERM', async () => {
-    redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction']);
+    redis = await startRedisServer([
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+    ]);
     const nobody = await freePort();
     const { file } = writeTestConfig((yaml) =>
-      yaml.replace('  mode: http', '  mode: socket').replace('  # apiUrl: https://slack.com/api/', `  apiUrl: http://127.0.0.1:${nobody}/api/`));
+      yaml
+        .replace('  mode: http', '  mode: socket')
+        .replace('  # apiUrl: https://slack.com/api/', `  apiUrl: http://127.0.0.1:${nobody}/api/`),
+    );
     bot = runRunnerbot(['all'], { ...SECRETS, RUNNERBOT_CONFIG: file, REDIS_URL: redis.url });
     const { port } = JSON.parse(await bot.waitForLine(/"msg":"http server listening"/)) as { port: number };
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'degraded', slack: { status: expect.stringMatching(/^(connecting|down)$/) } });
+    expect(await health.json()).toMatchObject({
+      status: 'degraded',
+      slack: { status: expect.stringMatching(/^(connecting|down)$/) },
+    });
 
     const url = `http://127.0.0.1:${nobody}/api/auth.test`;
-    const second = JSON.parse(await bot.waitForLine(/"attempt":2,/)) as { url: string; reason: string; retryInSeconds: number; msg: string };
+    const second = JSON.parse(await bot.waitForLine(/"attempt":2,/)) as {
+      url: string;
+      reason: string;
+      retryInSeconds: number;
+      msg: string;
+    };
     expect(second).toMatchObject({ url, reason: expect.stringContaining('ECONNREFUSED'), retryInSeconds: 2 });
     expect(second.msg).toBe(`cannot reach Slack: ${url} failed: ${second.reason}; retrying in 2 s`);
     const down = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { slack: object };

@@ -34,19 +34,33 @@ function settings(sources: Partial<ProvisionSettings['sources']>): ProvisionSett
 }
 
 async function vm(vmid: number, s: ProvisionSettings) {
-  const { ip } = await farm.boot({ vmid, name: `gitlab-runner-${vmid}`, ciuser: 'runnerbot', sshPublicKey: key.publicKey });
-  const session = await createSshShell({ user: 'runnerbot', port: PORT, privateKey: key.privateKey, knownHosts: 'off' }).connect(ip, 10_000);
+  const { ip } = await farm.boot({
+    vmid,
+    name: `gitlab-runner-${vmid}`,
+    ciuser: 'runnerbot',
+    sshPublicKey: key.publicKey,
+  });
+  const session = await createSshShell({
+    user: 'runnerbot',
+    port: PORT,
+    privateKey: key.privateKey,
+    knownHosts: 'off',
+  }).connect(ip, 10_000);
   sessions.push(session);
   await session.writeFile(BOOTSTRAP_SCRIPT_PATH, script, 0o600);
   await session.writeFile(BOOTSTRAP_ENV_PATH, renderBootstrapEnv(s), 0o600);
   return async (phase: string) => {
-    const out = await session.exec(shellCommand(['sudo', '-n', 'sh', BOOTSTRAP_SCRIPT_PATH, phase, BOOTSTRAP_ENV_PATH]));
+    const out = await session.exec(
+      shellCommand(['sudo', '-n', 'sh', BOOTSTRAP_SCRIPT_PATH, phase, BOOTSTRAP_ENV_PATH]),
+    );
     return parsePhaseResult(phase, out.stdout);
   };
 }
 
 const installs = async (vmid: number) =>
-  (await farm.calls(vmid)).filter((c) => c.cmd === 'apt-get' && c.args.includes('install')).map((c) => c.args.slice(c.args.indexOf('install') + 1).filter((a) => !a.startsWith('-')));
+  (await farm.calls(vmid))
+    .filter((c) => c.cmd === 'apt-get' && c.args.includes('install'))
+    .map((c) => c.args.slice(c.args.indexOf('install') + 1).filter((a) => !a.startsWith('-')));
 
 describe('docker from Debian, pinned versions, a registry mirror', () => {
   it('installs docker.io with no Docker repository or key, and writes the mirror into daemon.json', async () => {
@@ -55,7 +69,9 @@ describe('docker from Debian, pinned versions, a registry mirror', () => {
     expect(await installs(501)).toEqual([['docker.io']]);
     expect(await farm.readFile(501, '/etc/apt/sources.list.d/docker.list')).toBeNull();
     expect(await farm.readFile(501, '/etc/apt/keyrings/docker.asc')).toBeNull();
-    expect(JSON.parse((await farm.readFile(501, '/etc/docker/daemon.json'))!)).toEqual({ 'registry-mirrors': ['http://mirror.example:5000'] });
+    expect(JSON.parse((await farm.readFile(501, '/etc/docker/daemon.json'))!)).toEqual({
+      'registry-mirrors': ['http://mirror.example:5000'],
+    });
     expect(await phase('docker')).toMatchObject({ result: 'unchanged' });
   });
 

@@ -19,7 +19,16 @@ import { runRecord } from '../../support/run-record.ts';
 import { createVmFarm, generateSshKeyPair, type SshKeyPair, type VmFarm } from '../../../sim/vm/index.ts';
 
 const PORT = 2222;
-const ORDER = ['wait-ssh', 'bootstrap-docker', 'bootstrap-runner', 'bootstrap-firewall', 'bootstrap-monitoring', 'create-runner', 'write-config', 'verify'] as const;
+const ORDER = [
+  'wait-ssh',
+  'bootstrap-docker',
+  'bootstrap-runner',
+  'bootstrap-firewall',
+  'bootstrap-monitoring',
+  'create-runner',
+  'write-config',
+  'verify',
+] as const;
 const STEPS: Record<(typeof ORDER)[number], Step> = { ...REMOTE_STEPS, 'create-runner': createRunner };
 
 let farm: VmFarm;
@@ -47,7 +56,14 @@ function deps(phaseMs?: number): StepDeps {
 }
 
 function newRun(ip: string, name: string): RunRecord {
-  return runRecord({ id: `r_${name}`, runner: name, spec: runnerSpec({ name }), plan: [...ORDER], status: 'running', outputs: { ip, vmid: 1 } });
+  return runRecord({
+    id: `r_${name}`,
+    runner: name,
+    spec: runnerSpec({ name }),
+    plan: [...ORDER],
+    status: 'running',
+    outputs: { ip, vmid: 1 },
+  });
 }
 
 /** One job attempt in a fresh process: its own memory and connection; steps from `from` on. */
@@ -100,7 +116,8 @@ describe('a provision job on a fresh VM', () => {
     await farm.writeFile(501, '/var/lib/sim/cloud-init-status', 'running');
     const finishBoot = (async () => {
       // cloud-init finishes only once the job is waiting for it
-      while (!(await farm.calls(501)).some((c) => c.cmd === 'cloud-init' && c.args.includes('--wait'))) await clock.sleep(20);
+      while (!(await farm.calls(501)).some((c) => c.cmd === 'cloud-init' && c.args.includes('--wait')))
+        await clock.sleep(20);
       await farm.removeFile(501, '/var/lib/sim/cloud-init-status');
     })();
     first = await job(run);
@@ -110,15 +127,32 @@ describe('a provision job on a fresh VM', () => {
   it('waits for cloud-init, then applies every step over one SSH connection', async () => {
     // verify finds the runner working at once, so it is done at its check.
     expect(first.applied).toEqual(ORDER.filter((s) => s !== 'verify'));
-    expect((await farm.calls(501)).filter((c) => c.cmd === 'cloud-init').map((c) => c.args.join(' '))).toEqual(['status', 'status --wait']);
+    expect((await farm.calls(501)).filter((c) => c.cmd === 'cloud-init').map((c) => c.args.join(' '))).toEqual([
+      'status',
+      'status --wait',
+    ]);
     expect(await logins(501)).toBe(1);
-    expect(first.run.outputs.phases).toEqual({ docker: 'applied', runner: 'applied', firewall: 'applied', monitoring: 'applied' });
+    expect(first.run.outputs.phases).toEqual({
+      docker: 'applied',
+      runner: 'applied',
+      firewall: 'applied',
+      monitoring: 'applied',
+    });
   });
 
   it('leaves config.toml with the runner token and the profile, mode 0600, and restarts the runner once', async () => {
     const toml = await farm.readFile(501, RUNNER_CONFIG_PATH);
     const times = first.memory.runnerTokenTimes!;
-    expect(toml).toBe(renderConfigToml({ spec: first.run.spec, gitlabUrl: gitlab.url, runnerId: first.run.outputs.runnerId!, token: first.memory.runnerToken!, tokenObtainedAt: times.obtainedAt, tokenExpiresAt: times.expiresAt }));
+    expect(toml).toBe(
+      renderConfigToml({
+        spec: first.run.spec,
+        gitlabUrl: gitlab.url,
+        runnerId: first.run.outputs.runnerId!,
+        token: first.memory.runnerToken!,
+        tokenObtainedAt: times.obtainedAt,
+        tokenExpiresAt: times.expiresAt,
+      }),
+    );
     expect(tokenOf(toml)).toMatch(/^glrt-/);
     expect(toml).toContain(String.raw`"registry.example.com/ci/$(reboot):\"x y\""`);
     expect((await stat(join(farm.vm(501).root, RUNNER_CONFIG_PATH))).mode & 0o777).toBe(0o600);
@@ -135,7 +169,12 @@ describe('a provision job on a fresh VM', () => {
     const resets = gitlab.requests().filter((r) => r.path.endsWith('/reset_authentication_token')).length;
     const again = await job(first.run);
     expect(again.applied).toEqual([]);
-    expect(again.run.outputs.phases).toEqual({ docker: 'unchanged', runner: 'unchanged', firewall: 'unchanged', monitoring: 'unchanged' });
+    expect(again.run.outputs.phases).toEqual({
+      docker: 'unchanged',
+      runner: 'unchanged',
+      firewall: 'unchanged',
+      monitoring: 'unchanged',
+    });
     expect(await restarts(501)).toBe(1);
     expect(gitlab.requests().filter((r) => r.path.endsWith('/reset_authentication_token')).length).toBe(resets);
     expect(again.memory.runnerToken).toBeUndefined();
@@ -169,7 +208,11 @@ describe('resumed jobs', () => {
     const run = await boot(504, 'gitlab-runner-54');
     const done = await job(run);
     await farm.writeFile(504, '/var/lib/sim/containers/cadvisor/running', 'false');
-    await expect(job(done.run, ORDER.indexOf('verify'), 500)).rejects.toMatchObject({ code: 'REMOTE.PHASE_FAILED', transient: true, message: expect.stringContaining('cadvisor-not-running') });
+    await expect(job(done.run, ORDER.indexOf('verify'), 500)).rejects.toMatchObject({
+      code: 'REMOTE.PHASE_FAILED',
+      transient: true,
+      message: expect.stringContaining('cadvisor-not-running'),
+    });
   });
 });
 

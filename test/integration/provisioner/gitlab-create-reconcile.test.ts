@@ -19,20 +19,48 @@ beforeEach(async () => {
 afterEach(() => sim.close());
 
 const NAME = 'gitlab-runner-70';
-const settings = { pollMs: 50, timeouts: { drainJobsMs: 1_000 }, gitlab: { createSettleMs: 10_000 } } as ProvisionSettings;
+const settings = {
+  pollMs: 50,
+  timeouts: { drainJobsMs: 1_000 },
+  gitlab: { createSettleMs: 10_000 },
+} as ProvisionSettings;
 
 function deps(requestTimeoutMs = 5_000): StepDeps {
-  const registry = createGitlabRegistry({ url: sim.url, token: sim.token, runnerType: 'instance_type', requestTimeoutMs });
+  const registry = createGitlabRegistry({
+    url: sim.url,
+    token: sim.token,
+    runnerType: 'instance_type',
+    requestTimeoutMs,
+  });
   return { registry, clock: systemClock, settings } as unknown as StepDeps;
 }
 
 function newRun(outputs: RunOutputs = {}): RunRecord {
   return {
-    id: 'r_reconcile', kind: 'provision', runner: NAME, plan: ['create-runner'], requester: { userId: 'U1', via: 'cli' },
-    status: 'running', checkpoint: 0, outputs, createdAt: 0, updatedAt: 0,
+    id: 'r_reconcile',
+    kind: 'provision',
+    runner: NAME,
+    plan: ['create-runner'],
+    requester: { userId: 'U1', via: 'cli' },
+    status: 'running',
+    checkpoint: 0,
+    outputs,
+    createdAt: 0,
+    updatedAt: 0,
     spec: {
-      name: NAME, profile: 'build', cores: 2, memoryMiB: 4096, diskGiB: 40, tags: ['docker'], concurrency: 2,
-      privileged: false, defaultImage: 'alpine:3.20', allowedImages: [], allowedServices: [], allowedPullPolicies: ['if-not-present'], volumes: [],
+      name: NAME,
+      profile: 'build',
+      cores: 2,
+      memoryMiB: 4096,
+      diskGiB: 40,
+      tags: ['docker'],
+      concurrency: 2,
+      privileged: false,
+      defaultImage: 'alpine:3.20',
+      allowedImages: [],
+      allowedServices: [],
+      allowedPullPolicies: ['if-not-present'],
+      volumes: [],
     },
   };
 }
@@ -52,7 +80,10 @@ async function timedOutAttempt(step: Step, run: RunRecord, timeoutMs: number): P
   const ctx: StepContext = { run, deps: deps(), memory: {}, signal: new AbortController().signal };
   ctx.save = async (outputs) => void (saved = ctx.run = { ...ctx.run, outputs: { ...ctx.run.outputs, ...outputs } });
   if ((await step.check(ctx)).done) throw new Error('expected the step to apply');
-  await expect(step.apply({ ...ctx, deps: deps(timeoutMs) })).rejects.toMatchObject({ code: 'STEP.TRANSIENT', message: expect.stringContaining('timed out') });
+  await expect(step.apply({ ...ctx, deps: deps(timeoutMs) })).rejects.toMatchObject({
+    code: 'STEP.TRANSIENT',
+    message: expect.stringContaining('timed out'),
+  });
   return saved;
 }
 
@@ -77,7 +108,12 @@ describe('a runner create that GitLab completes after the client timed out', () 
     sim.faults.set('POST /api/v4/user/runners', { latencyMs: 500, times: 1 });
     const creating = attempt(createRunner, run, deps());
     await eventually(() => creates().length === 1, 10_000, 'the create to be sent');
-    const late = await deps().registry.createRunner({ description: NAME, tagList: [], runUntagged: false, locked: true });
+    const late = await deps().registry.createRunner({
+      description: NAME,
+      tagList: [],
+      runUntagged: false,
+      locked: true,
+    });
     const created = await creating;
     expect(created.outputs.runnerId).not.toBe(late.id);
     expect(named().map((r) => r.id)).toEqual([created.outputs.runnerId]);
@@ -89,8 +125,17 @@ describe('delete-runner', () => {
     const registry = deps().registry;
     const a = await registry.createRunner({ description: NAME, tagList: [], runUntagged: false, locked: true });
     const b = await registry.createRunner({ description: NAME, tagList: [], runUntagged: false, locked: true });
-    const other = await registry.createRunner({ description: 'gitlab-runner-71', tagList: [], runUntagged: false, locked: true });
-    const done = await attempt(deleteRunner, { ...newRun({ runnerId: a.id }), kind: 'deprovision', plan: ['delete-runner'] }, deps());
+    const other = await registry.createRunner({
+      description: 'gitlab-runner-71',
+      tagList: [],
+      runUntagged: false,
+      locked: true,
+    });
+    const done = await attempt(
+      deleteRunner,
+      { ...newRun({ runnerId: a.id }), kind: 'deprovision', plan: ['delete-runner'] },
+      deps(),
+    );
     expect(done.outputs.removedRunnerIds).toEqual([a.id, b.id]);
     expect(sim.runners().map((r) => r.id)).toEqual([other.id]);
   });

@@ -24,7 +24,10 @@ const registry = (over: Partial<GitlabRegistryConfig> = {}) =>
 const request = { description: 'gitlab-runner-02', tagList: ['docker', 'build'], runUntagged: false, locked: true };
 
 async function refusal(p: Promise<unknown>): Promise<RunnerbotError> {
-  const e = await p.then(() => expect.fail('expected a refusal'), (x: unknown) => x);
+  const e = await p.then(
+    () => expect.fail('expected a refusal'),
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(RunnerbotError);
   return e as RunnerbotError;
 }
@@ -41,8 +44,15 @@ describe('GitLab registry', () => {
     const { id, token } = await gitlab.createRunner({ ...request, maximumTimeout: 3600 });
     expect(token).toMatch(/^glrt-/);
     expect(await gitlab.getRunner(id)).toEqual({
-      id, description: 'gitlab-runner-02', tagList: ['docker', 'build'], paused: false, locked: true, runUntagged: false,
-      status: 'never_contacted', online: false, contactedAt: undefined,
+      id,
+      description: 'gitlab-runner-02',
+      tagList: ['docker', 'build'],
+      paused: false,
+      locked: true,
+      runUntagged: false,
+      status: 'never_contacted',
+      online: false,
+      contactedAt: undefined,
     });
     expect(sim.runners()[0]).toMatchObject({ runnerType: 'instance_type', groupId: null, maximumTimeout: 3600 });
     await gitlab.setPaused(id, true);
@@ -58,7 +68,12 @@ describe('GitLab registry', () => {
     await gitlab.deleteRunner(id);
     expect(await gitlab.getRunner(id)).toBeNull();
     expect(await gitlab.runningJobs(id)).toBe(0);
-    expect(sim.requests().filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([204, 404]);
+    expect(
+      sim
+        .requests()
+        .filter((r) => r.method === 'DELETE')
+        .map((r) => r.status),
+    ).toEqual([204, 404]);
     await expect(gitlab.setPaused(id, false)).rejects.toMatchObject({ code: 'RUNNER.NOT_FOUND' });
   });
 
@@ -75,7 +90,8 @@ describe('GitLab registry', () => {
 
   it('finds instance runners by description through /runners/all, across pages', async () => {
     const gitlab = registry();
-    for (let i = 0; i < 25; i += 1) await gitlab.createRunner({ ...request, description: i === 21 ? 'wanted' : `r${i}` });
+    for (let i = 0; i < 25; i += 1)
+      await gitlab.createRunner({ ...request, description: i === 21 ? 'wanted' : `r${i}` });
     expect(await gitlab.findRunnersByDescription('wanted')).toMatchObject([{ id: 22, description: 'wanted' }]);
     expect(sim.requests().filter((r) => r.operationId === 'getApiV4RunnersAll')).toHaveLength(2);
   });
@@ -112,7 +128,12 @@ describe('GitLab registry failures', () => {
   });
 
   it('scrubs anything token-shaped that GitLab echoes back', async () => {
-    sim.faults.set('GET /api/v4/runners/', { errorRate: 1, status: 422, body: { message: `token glrt-echoed-secret and ${ADMIN} refused` }, times: 1 });
+    sim.faults.set('GET /api/v4/runners/', {
+      errorRate: 1,
+      status: 422,
+      body: { message: `token glrt-echoed-secret and ${ADMIN} refused` },
+      times: 1,
+    });
     const e = await refusal(registry().getRunner(1));
     expect(e).toMatchObject({ code: 'STEP.UNRECOVERABLE', transient: false });
     expect(e.message).toContain('[REDACTED]');

@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/core/ports.ts';
 import type { RunOutputs, RunRecord } from '../../../src/core/run.ts';
 import type { ProvisionSettings } from '../../../src/core/settings.ts';
-import { createRunner, deleteRunner, isRunnerOnline, pauseRunner, runnerToken } from '../../../src/app/steps/runner-steps.ts';
+import {
+  createRunner,
+  deleteRunner,
+  isRunnerOnline,
+  pauseRunner,
+  runnerToken,
+} from '../../../src/app/steps/runner-steps.ts';
 import type { JobMemory, Step, StepContext, StepDeps } from '../../../src/app/steps/step.ts';
 import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import { startGitlabSim, type GitlabSim } from '../../../sim/gitlab/index.ts';
@@ -32,12 +38,26 @@ function steppingClock(onSleep: (sleeps: number) => void = () => undefined): Clo
   return clock;
 }
 
-const settings = { pollMs: 1_000, timeouts: { drainJobsMs: 10_000 }, gitlab: { maximumTimeout: 7200 } } as ProvisionSettings;
+const settings = {
+  pollMs: 1_000,
+  timeouts: { drainJobsMs: 10_000 },
+  gitlab: { maximumTimeout: 7200 },
+} as ProvisionSettings;
 
 function newRun(outputs: RunOutputs = {}): RunRecord {
   return runRecord({
-    id: 'r_test', plan: ['create-runner'], status: 'running', outputs,
-    spec: { diskGiB: 40, tags: ['docker', 'build'], concurrency: 2, defaultImage: 'alpine:3.20', allowedPullPolicies: ['if-not-present'], volumes: ['/cache'] },
+    id: 'r_test',
+    plan: ['create-runner'],
+    status: 'running',
+    outputs,
+    spec: {
+      diskGiB: 40,
+      tags: ['docker', 'build'],
+      concurrency: 2,
+      defaultImage: 'alpine:3.20',
+      allowedPullPolicies: ['if-not-present'],
+      volumes: ['/cache'],
+    },
   });
 }
 
@@ -70,7 +90,17 @@ describe('create-runner', () => {
     expect(first.applied).toBe(true);
     expect(first.memory.runnerToken).toMatch(/^glrt-/);
     expect(first.run.outputs).toEqual({ runnerId: 1 });
-    expect(sim.runners()).toMatchObject([{ id: 1, description: 'gitlab-runner-02', tagList: ['docker', 'build'], locked: true, runUntagged: false, paused: false, maximumTimeout: 7200 }]);
+    expect(sim.runners()).toMatchObject([
+      {
+        id: 1,
+        description: 'gitlab-runner-02',
+        tagList: ['docker', 'build'],
+        locked: true,
+        runUntagged: false,
+        paused: false,
+        maximumTimeout: 7200,
+      },
+    ]);
 
     const again = await runStep(createRunner, first.run, deps);
     expect(again.applied).toBe(false);
@@ -90,7 +120,12 @@ describe('create-runner', () => {
     const token = await runnerToken(ctx);
     expect(token).not.toBe(lost.memory.runnerToken);
     expect(await runnerToken(ctx)).toBe(token);
-    const verify = (t: string | undefined) => fetch(`${sim.url}/api/v4/runners/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: t }) });
+    const verify = (t: string | undefined) =>
+      fetch(`${sim.url}/api/v4/runners/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: t }),
+      });
     expect((await verify(lost.memory.runnerToken)).status).toBe(403);
     expect(await isRunnerOnline(deps.registry, 1)).toBe(false);
     expect((await verify(token)).status).toBe(200);
@@ -126,7 +161,10 @@ describe('pause-runner and delete-runner', () => {
     expect(paused.run.outputs).toEqual({ runnerId });
     expect(clock.sleeps).toBe(3);
     expect(sim.runners()[0]).toMatchObject({ paused: true, jobs: [{ id: jobId, status: 'success' }] });
-    const order = sim.requests().map((r) => r.operationId).filter((o) => o === 'putApiV4RunnersId' || o === 'getApiV4RunnersIdJobs');
+    const order = sim
+      .requests()
+      .map((r) => r.operationId)
+      .filter((o) => o === 'putApiV4RunnersId' || o === 'getApiV4RunnersIdJobs');
     expect(order[0]).toBe('putApiV4RunnersId');
 
     expect((await runStep(pauseRunner, paused.run, deps)).applied).toBe(false);
@@ -134,7 +172,9 @@ describe('pause-runner and delete-runner', () => {
     expect(deleted.applied).toBe(true);
     expect(sim.runners()).toEqual([]);
     expect((await runStep(deleteRunner, deleted.run, deps)).applied).toBe(false);
-    await expect(deleteRunner.apply({ run: deleted.run, deps, memory: {}, signal: new AbortController().signal })).resolves.toEqual({ removedRunnerIds: [1] }); // nothing more removed
+    await expect(
+      deleteRunner.apply({ run: deleted.run, deps, memory: {}, signal: new AbortController().signal }),
+    ).resolves.toEqual({ removedRunnerIds: [1] }); // nothing more removed
   });
 
   it('stops waiting at the drain limit and records the jobs it left running', async () => {
@@ -173,6 +213,8 @@ describe('pause-runner and delete-runner', () => {
     sim.faults.set('PUT /api/v4/runners/', { errorRate: 1, status: 403, body: { message: `403 Forbidden ${token}` } });
     const error = await runStep(pauseRunner, created.run, deps).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'GITLAB.FORBIDDEN' });
-    expect(JSON.stringify([created.run, sim.requests(), sim.runners(), String(error), (error as Error).stack])).not.toContain(token);
+    expect(
+      JSON.stringify([created.run, sim.requests(), sim.runners(), String(error), (error as Error).stack]),
+    ).not.toContain(token);
   });
 });

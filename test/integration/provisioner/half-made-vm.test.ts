@@ -3,7 +3,18 @@
 // it exists, so the next provision adopts it and deprovision removes it — it used to block the
 // runner's name for good (RUNNER.NOT_OURS from both).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cloneVm, configure, confirmVm, deleteVm, findVm, reserveVmid, resizeDisk, startVm, stopVm, waitIp } from '../../../src/app/steps/vm-steps.ts';
+import {
+  cloneVm,
+  configure,
+  confirmVm,
+  deleteVm,
+  findVm,
+  reserveVmid,
+  resizeDisk,
+  startVm,
+  stopVm,
+  waitIp,
+} from '../../../src/app/steps/vm-steps.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 import { runSteps, testDeps, testRun } from '../../../sim/proxmox/harness.ts';
 
@@ -36,22 +47,30 @@ describe('a VM left half-made by an earlier run', () => {
     expect(named('gitlab-runner-80').map((vm) => [vm.vmid, vm.status])).toEqual([[vmid, 'running']]);
   });
 
-  it('is removed by deprovision, with every other VM of runnerbot\'s under that name, and the removal is listed', async () => {
+  it("is removed by deprovision, with every other VM of runnerbot's under that name, and the removal is listed", async () => {
     const first = await halfMade('gitlab-runner-81');
     const finished = await runSteps(PROVISION, testDeps(sim), { ...testRun('gitlab-runner-81'), outputs: {} });
     expect(finished.run.outputs.vmid).toBe(first);
     const second = await halfMade('gitlab-runner-81'); // a second half-made clone of that name
     expect(named('gitlab-runner-81')).toHaveLength(2);
 
-    const removal = await runSteps(DEPROVISION, testDeps(sim), { ...testRun('gitlab-runner-81'), kind: 'deprovision', outputs: { vmid: first, node: 'pve1' } });
+    const removal = await runSteps(DEPROVISION, testDeps(sim), {
+      ...testRun('gitlab-runner-81'),
+      kind: 'deprovision',
+      outputs: { vmid: first, node: 'pve1' },
+    });
     expect(named('gitlab-runner-81')).toEqual([]);
     expect(removal.run.outputs.removedVmids).toEqual([first, second]);
   });
 
-  it('is still refused when its description lacks runnerbot\'s mark', async () => {
+  it("is still refused when its description lacks runnerbot's mark", async () => {
     const vmid = await halfMade('gitlab-runner-82');
     sim.vm(vmid)!.config.description = 'hand-made';
-    await expect(runSteps(PROVISION, testDeps(sim), testRun('gitlab-runner-82'))).rejects.toMatchObject({ code: 'RUNNER.NOT_OURS' });
-    await expect(runSteps(DEPROVISION, testDeps(sim), { ...testRun('gitlab-runner-82'), kind: 'deprovision' })).rejects.toMatchObject({ code: 'RUNNER.NOT_OURS' });
+    await expect(runSteps(PROVISION, testDeps(sim), testRun('gitlab-runner-82'))).rejects.toMatchObject({
+      code: 'RUNNER.NOT_OURS',
+    });
+    await expect(
+      runSteps(DEPROVISION, testDeps(sim), { ...testRun('gitlab-runner-82'), kind: 'deprovision' }),
+    ).rejects.toMatchObject({ code: 'RUNNER.NOT_OURS' });
   });
 });

@@ -7,21 +7,44 @@ import { startProxmoxSim } from '../../../sim/proxmox/index.ts';
 import type { ProxmoxSim } from '../../../sim/proxmox/index.ts';
 import { TEST_KEY, proxmoxFor } from '../../../sim/proxmox/harness.ts';
 
-const settings = { cores: 2, memoryMiB: 2048, tags: ['gitlab-runner', 'runnerbot'], ciuser: 'runnerbot', sshPublicKey: `${TEST_KEY}+extra/=`, ipconfig0: 'ip=dhcp' };
+const settings = {
+  cores: 2,
+  memoryMiB: 2048,
+  tags: ['gitlab-runner', 'runnerbot'],
+  ciuser: 'runnerbot',
+  sshPublicKey: `${TEST_KEY}+extra/=`,
+  ipconfig0: 'ip=dhcp',
+};
 
 describe('Proxmox adapter', () => {
   let sim: ProxmoxSim;
   beforeAll(async () => {
-    sim = await startProxmoxSim({ timing: { taskMs: 10, agentBootMs: 20, dockerAfterMs: 0 }, vms: [{ vmid: 1001, node: 'pve1', name: 'plain', pool: 'runners' }] });
+    sim = await startProxmoxSim({
+      timing: { taskMs: 10, agentBootMs: 20, dockerAfterMs: 0 },
+      vms: [{ vmid: 1001, node: 'pve1', name: 'plain', pool: 'runners' }],
+    });
   });
   afterAll(async () => {
     await sim.close();
   });
 
   it('trusts the Proxmox certificate only through the CA given to this client', async () => {
-    const noCa = createProxmoxHypervisor({ url: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, pollMs: 10 });
-    await expect(noCa.listNodes()).rejects.toMatchObject({ code: 'STEP.TRANSIENT', message: expect.stringMatching(/certificate/i) });
-    const insecure = createProxmoxHypervisor({ url: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, insecure: true });
+    const noCa = createProxmoxHypervisor({
+      url: sim.url,
+      tokenId: sim.token.id,
+      tokenSecret: sim.token.secret,
+      pollMs: 10,
+    });
+    await expect(noCa.listNodes()).rejects.toMatchObject({
+      code: 'STEP.TRANSIENT',
+      message: expect.stringMatching(/certificate/i),
+    });
+    const insecure = createProxmoxHypervisor({
+      url: sim.url,
+      tokenId: sim.token.id,
+      tokenSecret: sim.token.secret,
+      insecure: true,
+    });
     expect(await insecure.listNodes()).toEqual([{ node: 'pve1', online: true, freeMemoryBytes: 64 * 1024 ** 3 }]);
   });
 
@@ -56,26 +79,51 @@ describe('Proxmox adapter', () => {
 
   it('turns a 400 into a permanent error naming the parameter, and a locked VM into a transient one', async () => {
     const proxmox = proxmoxFor(sim);
-    await expect(proxmox.setVmConfig('pve1', 1001, { ...settings, ipconfig0: 'ip=300.1.1.1/24' })).rejects.toMatchObject({
+    await expect(
+      proxmox.setVmConfig('pve1', 1001, { ...settings, ipconfig0: 'ip=300.1.1.1/24' }),
+    ).rejects.toMatchObject({
       code: 'STEP.UNRECOVERABLE',
       transient: false,
-      message: expect.stringMatching(/^Proxmox rejected the parameters to configure VM 1001: ipconfig0: invalid format/),
+      message: expect.stringMatching(
+        /^Proxmox rejected the parameters to configure VM 1001: ipconfig0: invalid format/,
+      ),
     });
     sim.timing.cloneTaskMs = 300;
-    const clone = await proxmox.cloneVm({ templateNode: 'pve1', templateVmid: 9000, newid: 1002, name: 'locked', targetNode: 'pve1', pool: 'runners', full: true });
-    await expect(proxmox.setVmConfig('pve1', 1002, settings)).rejects.toMatchObject({ code: 'STEP.TRANSIENT', transient: true, message: expect.stringContaining('VM is locked (clone)') });
+    const clone = await proxmox.cloneVm({
+      templateNode: 'pve1',
+      templateVmid: 9000,
+      newid: 1002,
+      name: 'locked',
+      targetNode: 'pve1',
+      pool: 'runners',
+      full: true,
+    });
+    await expect(proxmox.setVmConfig('pve1', 1002, settings)).rejects.toMatchObject({
+      code: 'STEP.TRANSIENT',
+      transient: true,
+      message: expect.stringContaining('VM is locked (clone)'),
+    });
     await proxmox.waitTask(clone, 5000);
     await proxmox.setVmConfig('pve1', 1002, settings);
   });
 
   it('makes a refused token a permanent PROXMOX.FORBIDDEN without the secret; dropped connections are transient', async () => {
     const secret = randomUUID();
-    const stranger = createProxmoxHypervisor({ url: sim.url, tokenId: 'runnerbot@pve!nope', tokenSecret: secret, ca: sim.caPem });
-    const refused = (await stranger.listVms().then(
+    const stranger = createProxmoxHypervisor({
+      url: sim.url,
+      tokenId: 'runnerbot@pve!nope',
+      tokenSecret: secret,
+      ca: sim.caPem,
+    });
+    const refused = await stranger.listVms().then(
       () => new Error('the token was accepted'),
       (e: unknown) => e as Error,
-    ));
-    expect(refused).toMatchObject({ code: 'PROXMOX.FORBIDDEN', transient: false, message: expect.stringContaining('runnerbot@pve!nope') });
+    );
+    expect(refused).toMatchObject({
+      code: 'PROXMOX.FORBIDDEN',
+      transient: false,
+      message: expect.stringContaining('runnerbot@pve!nope'),
+    });
     expect(JSON.stringify({ message: refused.message, stack: refused.stack })).not.toContain(secret);
 
     sim.faults.set('GET /cluster/resources', { dropRate: 1, times: 2 });

@@ -8,14 +8,25 @@ import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts'
 describe('waitTask polling', () => {
   let sim: ProxmoxSim;
   beforeAll(async () => {
-    sim = await startProxmoxSim({ timing: { taskMs: 30, agentBootMs: 20, dockerAfterMs: 0 }, vms: [{ vmid: 1101, node: 'pve1', name: 'poll', pool: 'runners' }] });
+    sim = await startProxmoxSim({
+      timing: { taskMs: 30, agentBootMs: 20, dockerAfterMs: 0 },
+      vms: [{ vmid: 1101, node: 'pve1', name: 'poll', pool: 'runners' }],
+    });
   });
   afterAll(async () => {
     await sim.close();
   });
 
-  const statusPolls = (upid: string) => sim.requests.filter((r) => r.method === 'GET' && r.path === `/nodes/pve1/tasks/${upid}/status`).length;
-  const client = (pollMs: number) => createProxmoxHypervisor({ url: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, ca: sim.caPem, pollMs });
+  const statusPolls = (upid: string) =>
+    sim.requests.filter((r) => r.method === 'GET' && r.path === `/nodes/pve1/tasks/${upid}/status`).length;
+  const client = (pollMs: number) =>
+    createProxmoxHypervisor({
+      url: sim.url,
+      tokenId: sim.token.id,
+      tokenSecret: sim.token.secret,
+      ca: sim.caPem,
+      pollMs,
+    });
 
   it('sees a 30 ms task finished within a few quick polls, although pollMs is a minute', async () => {
     // With a fixed interval the second poll would come after 60 s, past this test's timeout.

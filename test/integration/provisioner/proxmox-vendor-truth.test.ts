@@ -10,7 +10,10 @@ import { proxmoxFor, runSteps, testDeps, testRun, testSettings } from '../../../
 
 const GiB = 1024 ** 3;
 const EXAMPLE_LAYOUT: ProxmoxSimOptions = {
-  nodes: [{ name: 'pve1', freeMemoryBytes: 8 * GiB }, { name: 'pve2', freeMemoryBytes: 96 * GiB }],
+  nodes: [
+    { name: 'pve1', freeMemoryBytes: 8 * GiB },
+    { name: 'pve2', freeMemoryBytes: 96 * GiB },
+  ],
   timing: { taskMs: 10, agentBootMs: 10 },
 };
 
@@ -21,7 +24,10 @@ describe('Proxmox as it really is', () => {
   });
 
   it('takes a start that ended WARNINGS: 1 as a success and returns the warning from the task log', async () => {
-    sim = await startProxmoxSim({ timing: { taskMs: 10, agentBootMs: 10 }, vms: [{ vmid: 1001, node: 'pve1', name: 'uefi', oldEfiCerts: true }] });
+    sim = await startProxmoxSim({
+      timing: { taskMs: 10, agentBootMs: 10 },
+      vms: [{ vmid: 1001, node: 'pve1', name: 'uefi', oldEfiCerts: true }],
+    });
     const proxmox = proxmoxFor(sim);
     const outcome = await proxmox.waitTask(await proxmox.startVm('pve1', 1001), 5000);
     expect(outcome.warnings).toHaveLength(1);
@@ -32,7 +38,16 @@ describe('Proxmox as it really is', () => {
 
   it('reports a clone to another node onto local storage as permanent, naming what to change', async () => {
     sim = await startProxmoxSim(EXAMPLE_LAYOUT);
-    const refused = proxmoxFor(sim).cloneVm({ templateNode: 'pve1', templateVmid: 9000, newid: 1000, name: 'r', targetNode: 'pve2', pool: 'runners', full: true, storage: 'local-lvm' });
+    const refused = proxmoxFor(sim).cloneVm({
+      templateNode: 'pve1',
+      templateVmid: 9000,
+      newid: 1000,
+      name: 'r',
+      targetNode: 'pve2',
+      pool: 'runners',
+      full: true,
+      storage: 'local-lvm',
+    });
     await expect(refused).rejects.toMatchObject({
       code: 'PROXMOX.LAYOUT',
       transient: false,
@@ -41,23 +56,37 @@ describe('Proxmox as it really is', () => {
   });
 
   it('places the clone on the template node, not the emptier node it cannot reach, and records the start warning', async () => {
-    sim = await startProxmoxSim({ ...EXAMPLE_LAYOUT, templates: [{ vmid: 9000, node: 'pve1', name: 'tpl', oldEfiCerts: true }] });
+    sim = await startProxmoxSim({
+      ...EXAMPLE_LAYOUT,
+      templates: [{ vmid: 9000, node: 'pve1', name: 'tpl', oldEfiCerts: true }],
+    });
     const deps = testDeps(sim, testSettings({ nodes: ['pve1', 'pve2'], storage: 'local-lvm' }));
     const warnings: string[] = [];
     const done = await runSteps([findVm, reserveVmid, cloneVm], deps, testRun('gitlab-runner-05'));
     expect(done.run.outputs.node).toBe('pve1');
     expect(sim.vm(done.run.outputs.vmid!)?.node).toBe('pve1');
-    const ctx = { run: done.run, deps, memory: {}, signal: new AbortController().signal, warn: (lines: string[]) => void warnings.push(...lines) };
+    const ctx = {
+      run: done.run,
+      deps,
+      memory: {},
+      signal: new AbortController().signal,
+      warn: (lines: string[]) => void warnings.push(...lines),
+    };
     await startVm.apply(ctx);
     expect(sim.vm(done.run.outputs.vmid!)?.status).toBe('running');
-    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^start VM ${done.run.outputs.vmid}: EFI disk without 'ms-cert=2023k'`))]);
+    expect(warnings).toEqual([
+      expect.stringMatching(new RegExp(`^start VM ${done.run.outputs.vmid}: EFI disk without 'ms-cert=2023k'`)),
+    ]);
   });
 
   it('refuses a provision pinned to a node the template cannot reach, before any clone', async () => {
     sim = await startProxmoxSim(EXAMPLE_LAYOUT);
     const deps = testDeps(sim, testSettings({ nodes: ['pve1', 'pve2'], storage: 'local-lvm' }));
     const attempt = runSteps([findVm, reserveVmid, cloneVm], deps, testRun('gitlab-runner-06', { node: 'pve2' }));
-    await expect(attempt).rejects.toMatchObject({ code: 'PROXMOX.LAYOUT', message: expect.stringContaining('make a template on pve2 and set proxmox.templates.pve2') });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'PROXMOX.LAYOUT',
+      message: expect.stringContaining('make a template on pve2 and set proxmox.templates.pve2'),
+    });
     expect(sim.requests.filter((r) => r.path.endsWith('/clone'))).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ describe('a provision whose worker dies after a step', () => {
 
     const resumed = await runToEnd(world, run);
     expect(resumed.error).toBeUndefined();
-    expect(resumed.events.filter((e) => e.type === 'step-started').map((e) => 'step' in e && e.step)).toEqual(PROVISION_STEPS.slice(PROVISION_STEPS.indexOf(step) + 1));
+    expect(resumed.events.filter((e) => e.type === 'step-started').map((e) => 'step' in e && e.step)).toEqual(
+      PROVISION_STEPS.slice(PROVISION_STEPS.indexOf(step) + 1),
+    );
     expect(await endState(world, run)).toEqual(healthy(resumed.run.outputs.vmid!));
   });
 });
@@ -50,8 +52,18 @@ describe('the world after every interrupted provision', () => {
     const names = [...cases.map((c) => c.name), ZOMBIE].sort();
     const vms = [...world.proxmox.state.vms.values()].filter((vm) => vm.config.template !== '1');
     expect(vms.map((vm) => vm.config.name).sort()).toEqual(names);
-    expect(world.farm.list().map((m) => m.name).sort()).toEqual(names);
-    expect(world.gitlab.runners().map((r) => r.description).sort()).toEqual(names);
+    expect(
+      world.farm
+        .list()
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(names);
+    expect(
+      world.gitlab
+        .runners()
+        .map((r) => r.description)
+        .sort(),
+    ).toEqual(names);
     const claims = await world.redis.keys(`${world.prefix}:vmid:*`);
     expect(claims.map((k) => Number(k.split(':').at(-1))).sort()).toEqual(vms.map((vm) => vm.vmid).sort());
   });

@@ -44,7 +44,8 @@ function sshProbe(): { seen: { refused?: boolean }; onEvent: (e: ProgressEvent) 
   return {
     seen,
     async onEvent(e) {
-      if (e.type === 'step-finished' && e.step === 'wait-ip') seen.refused = await refused(e.run.outputs.ip!, world.farm.sshPort);
+      if (e.type === 'step-finished' && e.step === 'wait-ip')
+        seen.refused = await refused(e.run.outputs.ip!, world.farm.sshPort);
     },
   };
 }
@@ -58,12 +59,15 @@ function lockWatch(name: string) {
   return { stop: () => (clearInterval(timer), held) };
 }
 
-const proxmoxAnswered = (status: number, pathEnd = '') => world.proxmox.requests.filter((r) => r.status === status && r.path.endsWith(pathEnd)).length;
+const proxmoxAnswered = (status: number, pathEnd = '') =>
+  world.proxmox.requests.filter((r) => r.status === status && r.path.endsWith(pathEnd)).length;
 
 describe('a provision under transient faults', () => {
   it('succeeds with 20% of Proxmox requests answered 503', async () => {
     const before = proxmoxAnswered(503);
-    const { run, outcome } = await provisionUnder('gitlab-runner-flaky', () => world.proxmox.faults.set('', { errorRate: 0.2, status: 503 }));
+    const { run, outcome } = await provisionUnder('gitlab-runner-flaky', () =>
+      world.proxmox.faults.set('', { errorRate: 0.2, status: 503 }),
+    );
     expect(outcome.error).toBeUndefined();
     expect(proxmoxAnswered(503) - before).toBeGreaterThan(5);
     expect(outcome.retried.every((e) => /^STEP\.(TRANSIENT|TIMEOUT): .*(Proxmox|503)/.test(e))).toBe(true);
@@ -72,7 +76,10 @@ describe('a provision under transient faults', () => {
 
   it('succeeds when the guest agent answers only after seconds', async () => {
     const before = proxmoxAnswered(500, '/agent/network-get-interfaces');
-    const { run, outcome } = await provisionUnder('gitlab-runner-slowboot', () => (world.proxmox.timing.agentBootMs = 3000));
+    const { run, outcome } = await provisionUnder(
+      'gitlab-runner-slowboot',
+      () => (world.proxmox.timing.agentBootMs = 3000),
+    );
     expect(outcome.error).toBeUndefined();
     expect(proxmoxAnswered(500, '/agent/network-get-interfaces') - before).toBeGreaterThan(10);
     expect(await endState(world, run)).toEqual(healthy(outcome.run.outputs.vmid!));
@@ -80,7 +87,9 @@ describe('a provision under transient faults', () => {
 
   it('succeeds when SSH refuses connections for the first seconds', async () => {
     const probe = sshProbe();
-    const { run, outcome } = await provisionUnder('gitlab-runner-latessh', () => (world.vmHost.sshdDelayMs = 3000), { onEvent: probe.onEvent });
+    const { run, outcome } = await provisionUnder('gitlab-runner-latessh', () => (world.vmHost.sshdDelayMs = 3000), {
+      onEvent: probe.onEvent,
+    });
     expect(outcome.error).toBeUndefined();
     expect(probe.seen.refused).toBe(true);
     expect(await endState(world, run)).toEqual(healthy(outcome.run.outputs.vmid!));
@@ -88,7 +97,10 @@ describe('a provision under transient faults', () => {
 
   it('succeeds when the clone holds the new VM locked for seconds', async () => {
     const watch = lockWatch('gitlab-runner-lockedclone');
-    const { run, outcome } = await provisionUnder('gitlab-runner-lockedclone', () => (world.proxmox.timing.cloneTaskMs = 3000));
+    const { run, outcome } = await provisionUnder(
+      'gitlab-runner-lockedclone',
+      () => (world.proxmox.timing.cloneTaskMs = 3000),
+    );
     expect(watch.stop()).toBe(true);
     expect(outcome.error).toBeUndefined();
     expect(await endState(world, run)).toEqual(healthy(outcome.run.outputs.vmid!));
@@ -97,11 +109,15 @@ describe('a provision under transient faults', () => {
   it('succeeds with every one of those faults at once', async () => {
     const probe = sshProbe();
     const watch = lockWatch('gitlab-runner-stormy');
-    const { run, outcome } = await provisionUnder('gitlab-runner-stormy', () => {
-      world.proxmox.faults.set('', { errorRate: 0.2, status: 503 });
-      Object.assign(world.proxmox.timing, { agentBootMs: 2000, cloneTaskMs: 2000 });
-      world.vmHost.sshdDelayMs = 2000;
-    }, { onEvent: probe.onEvent });
+    const { run, outcome } = await provisionUnder(
+      'gitlab-runner-stormy',
+      () => {
+        world.proxmox.faults.set('', { errorRate: 0.2, status: 503 });
+        Object.assign(world.proxmox.timing, { agentBootMs: 2000, cloneTaskMs: 2000 });
+        world.vmHost.sshdDelayMs = 2000;
+      },
+      { onEvent: probe.onEvent },
+    );
     expect(watch.stop()).toBe(true);
     expect(outcome.error).toBeUndefined();
     expect(probe.seen.refused).toBe(true);

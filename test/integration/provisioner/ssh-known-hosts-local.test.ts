@@ -30,8 +30,18 @@ describe('a known-hosts file that cannot be written', () => {
   it('fails at once with LOCAL.FILE_ACCESS naming the file, not SSH.UNREACHABLE after the timeout', async () => {
     await writeFile(join(dir, 'not-a-directory'), '');
     const knownHostsFile = join(dir, 'not-a-directory', 'known_hosts');
-    const shell = createSshShell({ user: 'runnerbot', port: PORT, privateKey: key.privateKey, knownHosts: 'accept-new', knownHostsFile, retryDelayMs: 50 });
-    const error = await shell.connect(ip, 60_000).then(() => null, (e: unknown) => e);
+    const shell = createSshShell({
+      user: 'runnerbot',
+      port: PORT,
+      privateKey: key.privateKey,
+      knownHosts: 'accept-new',
+      knownHostsFile,
+      retryDelayMs: 50,
+    });
+    const error = await shell.connect(ip, 60_000).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RunnerbotError);
     expect(error).toMatchObject({ code: 'LOCAL.FILE_ACCESS', transient: false });
     expect((error as Error).message).toBe(

@@ -17,7 +17,14 @@ let dir: string;
 const sessions: RemoteSession[] = [];
 
 const shell = (o: Partial<SshShellOptions> = {}) =>
-  createSshShell({ user: 'runnerbot', port: PORT, privateKey: key.privateKey, knownHosts: 'off', retryDelayMs: 50, ...o });
+  createSshShell({
+    user: 'runnerbot',
+    port: PORT,
+    privateKey: key.privateKey,
+    knownHosts: 'off',
+    retryDelayMs: 50,
+    ...o,
+  });
 
 async function connect(o: Partial<SshShellOptions> = {}, host = ip, timeoutMs = 5000): Promise<RemoteSession> {
   const s = await shell(o).connect(host, timeoutMs);
@@ -26,7 +33,10 @@ async function connect(o: Partial<SshShellOptions> = {}, host = ip, timeoutMs = 
 }
 
 async function failure(p: Promise<unknown>): Promise<RunnerbotError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(RunnerbotError);
   return e as RunnerbotError;
 }
@@ -46,7 +56,12 @@ afterAll(async () => {
 
 describe('connect', () => {
   it('keeps trying while the VM boots and connects once sshd answers', async () => {
-    const booting = await farm.boot({ vmid: 302, name: 'gitlab-runner-04', ciuser: 'runnerbot', sshPublicKey: key.publicKey });
+    const booting = await farm.boot({
+      vmid: 302,
+      name: 'gitlab-runner-04',
+      ciuser: 'runnerbot',
+      sshPublicKey: key.publicKey,
+    });
     await farm.halt(302);
     const connecting = shell().connect(booting.ip, 20_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -132,7 +147,7 @@ describe('a session', () => {
 
   it('writes a file atomically with its mode, literally, through sudo', async () => {
     const s = await connect();
-    const content = "image = \"registry.example.com/ci/$(reboot):\\\"x y\\\"\"\n`reboot`\n'quoted'\n";
+    const content = 'image = "registry.example.com/ci/$(reboot):\\"x y\\""\n`reboot`\n\'quoted\'\n';
     await s.writeFile('/etc/gitlab-runner/config.toml', content, 0o600);
     expect(await farm.readFile(301, '/etc/gitlab-runner/config.toml')).toBe(content);
     const onHost = await stat(join(farm.vm(301).root, 'etc/gitlab-runner/config.toml'));
@@ -145,7 +160,11 @@ describe('a session', () => {
 
   it('writes an empty file and one without a final newline exactly, and several at once on one connection', async () => {
     const s = await connect();
-    const files = { '/etc/runnerbot/empty': '', '/etc/runnerbot/no-newline': 'KEY=value', '/etc/runnerbot/big': 'x'.repeat(300_000) };
+    const files = {
+      '/etc/runnerbot/empty': '',
+      '/etc/runnerbot/no-newline': 'KEY=value',
+      '/etc/runnerbot/big': 'x'.repeat(300_000),
+    };
     await Promise.all(Object.entries(files).map(([path, content]) => s.writeFile(path, content, 0o644)));
     for (const [path, content] of Object.entries(files)) expect(await farm.readFile(301, path)).toBe(content);
   });

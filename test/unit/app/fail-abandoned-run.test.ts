@@ -26,13 +26,42 @@ function setup(status: RunRecord['status']) {
   const clock = new ManualClock();
   const plan = planFor('provision');
   const run: RunRecord = {
-    id: 'r1', kind: 'provision', runner: 'gitlab-runner-02', plan, requester: { userId: 'U1', via: 'slack' }, status,
-    checkpoint: plan.indexOf('configure'), outputs: { vmid: 9001, node: 'pve1' }, createdAt: 0, updatedAt: 0,
-    spec: { name: 'gitlab-runner-02', profile: 'build', cores: 2, memoryMiB: 2048, diskGiB: 20, tags: [], concurrency: 1, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
+    id: 'r1',
+    kind: 'provision',
+    runner: 'gitlab-runner-02',
+    plan,
+    requester: { userId: 'U1', via: 'slack' },
+    status,
+    checkpoint: plan.indexOf('configure'),
+    outputs: { vmid: 9001, node: 'pve1' },
+    createdAt: 0,
+    updatedAt: 0,
+    spec: {
+      name: 'gitlab-runner-02',
+      profile: 'build',
+      cores: 2,
+      memoryMiB: 2048,
+      diskGiB: 20,
+      tags: [],
+      concurrency: 1,
+      privileged: false,
+      defaultImage: 'alpine',
+      allowedImages: [],
+      allowedServices: [],
+      allowedPullPolicies: [],
+      volumes: [],
+    },
   };
   runs.runs.set(run.id, run);
   const removed: string[] = [];
-  const deps = { runs, steps: removingSteps(removed), stepDeps: { settings: { onFailure: 'destroy' }, clock } as unknown as StepDeps, notifier: new RecordingNotifier(), audit: new MemoryAudit(), clock };
+  const deps = {
+    runs,
+    steps: removingSteps(removed),
+    stepDeps: { settings: { onFailure: 'destroy' }, clock } as unknown as StepDeps,
+    notifier: new RecordingNotifier(),
+    audit: new MemoryAudit(),
+    clock,
+  };
   return { deps, runs, removed };
 }
 
@@ -41,9 +70,18 @@ describe('failAbandonedRun', () => {
     const { deps, runs, removed } = setup('running');
     const failed = await failAbandonedRun(deps, 'r1', 'Connection is closed');
     expect(removed).toEqual(['delete-runner', 'stop-vm', 'delete-vm']);
-    expect(failed).toMatchObject({ status: 'failed', error: { code: 'STEP.UNRECOVERABLE', message: 'Connection is closed', step: 'configure' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { code: 'STEP.UNRECOVERABLE', message: 'Connection is closed', step: 'configure' },
+    });
     expect((await runs.get('r1'))?.outputs.vmid).toBeUndefined();
-    expect(deps.audit.entries).toEqual([expect.objectContaining({ type: 'job-end', runId: 'r1', detail: expect.objectContaining({ outcome: 'failed', step: 'configure' }) })]);
+    expect(deps.audit.entries).toEqual([
+      expect.objectContaining({
+        type: 'job-end',
+        runId: 'r1',
+        detail: expect.objectContaining({ outcome: 'failed', step: 'configure' }),
+      }),
+    ]);
     expect(deps.notifier.events.map((e) => e.type)).toEqual(['run-finished']);
   });
 

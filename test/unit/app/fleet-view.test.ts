@@ -7,7 +7,14 @@ import { MIN_REFRESH_MS, refreshDueAt } from '../../../src/core/fleet-view.ts';
 import type { VmSummary } from '../../../src/core/ports.ts';
 import { ManualClock, MemoryFleet, MemoryRunStore } from '../../support/memory-ports.ts';
 
-const vm = (name: string, tags = ['gitlab-runner', 'runnerbot']): VmSummary => ({ vmid: 100, node: 'pve1', name, tags, status: 'running', template: false });
+const vm = (name: string, tags = ['gitlab-runner', 'runnerbot']): VmSummary => ({
+  vmid: 100,
+  node: 'pve1',
+  name,
+  tags,
+  status: 'running',
+  template: false,
+});
 
 function world(runners = 1) {
   const clock = new ManualClock();
@@ -17,10 +24,29 @@ function world(runners = 1) {
     fleet,
     runs: new MemoryRunStore(),
     clock,
-    hypervisor: { listVms: async () => (calls.proxmox++, [...Array.from({ length: runners }, (_, i) => vm(`gitlab-runner-${i}`)), vm('somebody-else', ['web'])]) },
+    hypervisor: {
+      listVms: async () => (
+        calls.proxmox++,
+        [...Array.from({ length: runners }, (_, i) => vm(`gitlab-runner-${i}`)), vm('somebody-else', ['web'])]
+      ),
+    },
     registry: {
       getRunner: async () => (calls.gitlab++, null),
-      findRunnersByDescription: async (d) => (calls.gitlab++, [{ id: 7, description: d, tagList: [], paused: false, locked: true, runUntagged: false, status: 'online', online: true }]),
+      findRunnersByDescription: async (d) => (
+        calls.gitlab++,
+        [
+          {
+            id: 7,
+            description: d,
+            tagList: [],
+            paused: false,
+            locked: true,
+            runUntagged: false,
+            status: 'online',
+            online: true,
+          },
+        ]
+      ),
     },
   };
   return { clock, calls, deps, store: localViewStore(clock) };

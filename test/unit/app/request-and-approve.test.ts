@@ -17,7 +17,19 @@ import {
 
 const policy: RequestPolicy = {
   profiles: {
-    build: { cores: 4, memoryMiB: 8192, diskGiB: 40, tags: ['docker'], concurrency: 2, privileged: true, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: ['if-not-present'], volumes: [] },
+    build: {
+      cores: 4,
+      memoryMiB: 8192,
+      diskGiB: 40,
+      tags: ['docker'],
+      concurrency: 2,
+      privileged: true,
+      defaultImage: 'alpine',
+      allowedImages: [],
+      allowedServices: [],
+      allowedPullPolicies: ['if-not-present'],
+      volumes: [],
+    },
   },
   defaultProfile: 'build',
   namePattern: '^gitlab-runner-[a-z0-9-]+$',
@@ -55,7 +67,11 @@ describe('requestJob', () => {
     const result = await requestJob(deps, { command: provision, requester: slack('UOP'), channel: 'C1' });
     expect(result.ok && result.value.awaitingApproval).toBe(false);
     expect(deps.queue.enqueued).toEqual(['r1']);
-    expect(await deps.runs.get('r1')).toMatchObject({ status: 'queued', channel: 'C1', spec: { profile: 'build', tags: ['docker'] } });
+    expect(await deps.runs.get('r1')).toMatchObject({
+      status: 'queued',
+      channel: 'C1',
+      spec: { profile: 'build', tags: ['docker'] },
+    });
     expect(deps.notifier.types()).toEqual(['run-requested']);
     expect(deps.audit.entries[0]).toMatchObject({ type: 'request', actor: 'UOP', runner: 'gitlab-runner-02' });
   });
@@ -70,7 +86,10 @@ describe('requestJob', () => {
 
   it('refuses a bad name before anything is written', async () => {
     const { deps } = setup();
-    const result = await requestJob(deps, { command: { ...provision, name: 'gitlab-runner-$(reboot)' }, requester: slack('UOP') });
+    const result = await requestJob(deps, {
+      command: { ...provision, name: 'gitlab-runner-$(reboot)' },
+      requester: slack('UOP'),
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'RUNNER.NAME_INVALID' } });
     expect(deps.runs.runs.size + deps.audit.entries.length).toBe(0);
   });
@@ -79,7 +98,10 @@ describe('requestJob', () => {
     const { deps } = setup();
     await requestJob(deps, { command: provision, requester: slack('UOP') });
     const second = await requestJob(deps, { command: provision, requester: slack('UOP2') });
-    expect(second).toMatchObject({ ok: false, error: { code: 'RUNNER.BUSY', message: expect.stringContaining('run r1') } });
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'RUNNER.BUSY', message: expect.stringContaining('run r1') },
+    });
     expect(deps.queue.enqueued).toEqual(['r1']);
   });
 
@@ -95,7 +117,16 @@ describe('requestJob', () => {
 describe('approvals', () => {
   async function requested() {
     const ctx = setup();
-    await ctx.deps.fleet.upsert({ name: 'gitlab-runner-02', vmid: 9001, node: 'pve1', ip: '10.0.0.5', profile: 'build', runnerId: 42, tags: [], provisionedAt: 0 });
+    await ctx.deps.fleet.upsert({
+      name: 'gitlab-runner-02',
+      vmid: 9001,
+      node: 'pve1',
+      ip: '10.0.0.5',
+      profile: 'build',
+      runnerId: 42,
+      tags: [],
+      provisionedAt: 0,
+    });
     const result = await requestJob(ctx.deps, { command: reprovision, requester: slack('UOP'), channel: 'C1' });
     if (!result.ok) throw new Error(result.error.message);
     return { ...ctx, run: result.value.run };
@@ -103,25 +134,63 @@ describe('approvals', () => {
 
   it('records when GitLab last heard from the runner, for the approval card', async () => {
     const ctx = setup();
-    await ctx.deps.fleet.upsert({ name: 'gitlab-runner-03', vmid: 9002, node: 'pve1', ip: '10.0.0.6', profile: 'build', runnerId: 43, tags: [], provisionedAt: 0 });
-    const registry = { getRunner: async (id: number) => (id === 43 ? { id, description: 'gitlab-runner-03', tagList: [], paused: false, locked: true, runUntagged: false, status: 'online', online: true, contactedAt: '2026-11-30T01:00:00Z' } : null) };
-    const result = await requestJob({ ...ctx.deps, registry }, { command: { ...reprovision, name: 'gitlab-runner-03' }, requester: slack('UOP') });
+    await ctx.deps.fleet.upsert({
+      name: 'gitlab-runner-03',
+      vmid: 9002,
+      node: 'pve1',
+      ip: '10.0.0.6',
+      profile: 'build',
+      runnerId: 43,
+      tags: [],
+      provisionedAt: 0,
+    });
+    const registry = {
+      getRunner: async (id: number) =>
+        id === 43
+          ? {
+              id,
+              description: 'gitlab-runner-03',
+              tagList: [],
+              paused: false,
+              locked: true,
+              runUntagged: false,
+              status: 'online',
+              online: true,
+              contactedAt: '2026-11-30T01:00:00Z',
+            }
+          : null,
+    };
+    const result = await requestJob(
+      { ...ctx.deps, registry },
+      { command: { ...reprovision, name: 'gitlab-runner-03' }, requester: slack('UOP') },
+    );
     expect(result.ok && result.value.run.outputs).toMatchObject({ runnerId: 43, lastContact: '2026-11-30T01:00:00Z' });
     const down = { getRunner: async () => Promise.reject(new Error('GitLab is down')) };
-    const second = await requestJob({ ...ctx.deps, registry: down }, { command: { ...reprovision, name: 'gitlab-runner-02' }, requester: slack('UOP') });
+    const second = await requestJob(
+      { ...ctx.deps, registry: down },
+      { command: { ...reprovision, name: 'gitlab-runner-02' }, requester: slack('UOP') },
+    );
     expect(second.ok && second.value.run.outputs.lastContact).toBeUndefined();
   });
 
   it('makes a rebuild wait, starting from what the fleet knows', async () => {
     const { deps, run } = await requested();
-    expect(run).toMatchObject({ status: 'awaiting_approval', outputs: { vmid: 9001, runnerId: 42 }, reason: 'disk full' });
+    expect(run).toMatchObject({
+      status: 'awaiting_approval',
+      outputs: { vmid: 9001, runnerId: 42 },
+      reason: 'disk full',
+    });
     expect(deps.queue.enqueued).toEqual([]);
   });
 
   it('refuses the requester and a non-approver, then enqueues once for an approver', async () => {
     const { decideDeps, deps, run } = await requested();
-    expect(await decideApprovalForRun(decideDeps, { runId: run.id, userId: 'UOP', decision: 'approve' })).toMatchObject({ ok: false, error: { code: 'APPROVAL.SELF' } });
-    expect(await decideApprovalForRun(decideDeps, { runId: run.id, userId: 'UOP2', decision: 'approve' })).toMatchObject({ ok: false, error: { code: 'APPROVAL.NOT_APPROVER' } });
+    expect(await decideApprovalForRun(decideDeps, { runId: run.id, userId: 'UOP', decision: 'approve' })).toMatchObject(
+      { ok: false, error: { code: 'APPROVAL.SELF' } },
+    );
+    expect(
+      await decideApprovalForRun(decideDeps, { runId: run.id, userId: 'UOP2', decision: 'approve' }),
+    ).toMatchObject({ ok: false, error: { code: 'APPROVAL.NOT_APPROVER' } });
     const clicks = await Promise.all([
       decideApprovalForRun(decideDeps, { runId: run.id, userId: 'UAPP', decision: 'approve' }),
       decideApprovalForRun(decideDeps, { runId: run.id, userId: 'UAPP2', decision: 'approve' }),

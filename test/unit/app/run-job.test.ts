@@ -9,7 +9,10 @@ import { runRecord } from '../../support/run-record.ts';
 import { ManualClock, MemoryAudit, MemoryRunStore, RecordingNotifier, heldLock } from '../../support/memory-ports.ts';
 
 /** Steps that record each apply in `effects` and are done once applied (idempotent); each clears what the real one does. */
-function recordingSteps(effects: string[], failAt?: { step: StepName; error: () => Error; times: number }): StepRegistry {
+function recordingSteps(
+  effects: string[],
+  failAt?: { step: StepName; error: () => Error; times: number },
+): StepRegistry {
   const done = new Set<string>();
   const steps = {} as Record<StepName, Step>;
   for (const name of new Set([...planFor('reprovision')])) {
@@ -61,7 +64,11 @@ describe('runJob', () => {
 
   it('resumes at the checkpoint after a transient failure and repeats nothing', async () => {
     const effects: string[] = [];
-    const steps = recordingSteps(effects, { step: 'configure', error: () => transient('STEP.TRANSIENT', 'HTTP 503'), times: 1 });
+    const steps = recordingSteps(effects, {
+      step: 'configure',
+      error: () => transient('STEP.TRANSIENT', 'HTTP 503'),
+      times: 1,
+    });
     const { deps, input, runs } = setup('provision', steps);
     await expect(runJob(deps, input)).rejects.toMatchObject({ code: 'STEP.TRANSIENT', transient: true });
     const interrupted = await runs.get('r1');
@@ -75,18 +82,32 @@ describe('runJob', () => {
 
   it('fails the run at once on a permanent error and says which step', async () => {
     const effects: string[] = [];
-    const steps = recordingSteps(effects, { step: 'find-vm', error: () => permanent('RUNNER.NOT_OURS', 'VM 120 is not managed by runnerbot'), times: 1 });
+    const steps = recordingSteps(effects, {
+      step: 'find-vm',
+      error: () => permanent('RUNNER.NOT_OURS', 'VM 120 is not managed by runnerbot'),
+      times: 1,
+    });
     const { deps, input, runs, audit } = setup('provision', steps);
     const failure = await runJob(deps, input).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RunnerbotError);
     expect(failure).toMatchObject({ code: 'RUNNER.NOT_OURS', transient: false });
-    expect(await runs.get('r1')).toMatchObject({ status: 'failed', error: { code: 'RUNNER.NOT_OURS', step: 'find-vm' } });
+    expect(await runs.get('r1')).toMatchObject({
+      status: 'failed',
+      error: { code: 'RUNNER.NOT_OURS', step: 'find-vm' },
+    });
     expect(effects).toEqual([]);
-    expect(audit.entries.at(-1)).toMatchObject({ type: 'job-end', detail: { outcome: 'failed', code: 'RUNNER.NOT_OURS' } });
+    expect(audit.entries.at(-1)).toMatchObject({
+      type: 'job-end',
+      detail: { outcome: 'failed', code: 'RUNNER.NOT_OURS' },
+    });
   });
 
   it('fails the run when a transient error hits the final attempt', async () => {
-    const steps = recordingSteps([], { step: 'start', error: () => transient('STEP.TRANSIENT', 'still locked'), times: 1 });
+    const steps = recordingSteps([], {
+      step: 'start',
+      error: () => transient('STEP.TRANSIENT', 'still locked'),
+      times: 1,
+    });
     const { deps, input, runs } = setup('provision', steps);
     await expect(runJob(deps, { ...input, finalAttempt: true })).rejects.toMatchObject({ transient: false });
     expect((await runs.get('r1'))?.status).toBe('failed');
@@ -94,7 +115,11 @@ describe('runJob', () => {
 
   it('with onFailure destroy removes the runner and VM it made', async () => {
     const effects: string[] = [];
-    const steps = recordingSteps(effects, { step: 'verify', error: () => permanent('REMOTE.PHASE_FAILED', 'verify failed'), times: 1 });
+    const steps = recordingSteps(effects, {
+      step: 'verify',
+      error: () => permanent('REMOTE.PHASE_FAILED', 'verify failed'),
+      times: 1,
+    });
     const { deps, input, runs } = setup('provision', steps, 'destroy');
     await runs.update('r1', { outputs: { runnerId: 7 } });
     await expect(runJob(deps, input)).rejects.toMatchObject({ code: 'REMOTE.PHASE_FAILED' });
@@ -108,10 +133,19 @@ describe('runJob', () => {
     const controller = new AbortController();
     const steps = recordingSteps([]);
     const original = steps['clone'];
-    steps['clone'] = { ...original, apply: async (ctx) => { controller.abort(); return original.apply(ctx); } };
+    steps['clone'] = {
+      ...original,
+      apply: async (ctx) => {
+        controller.abort();
+        return original.apply(ctx);
+      },
+    };
     const { deps, input, runs } = setup('provision', steps);
     await expect(runJob(deps, { ...input, signal: controller.signal })).rejects.toMatchObject({ transient: true });
-    expect(await runs.get('r1')).toMatchObject({ status: 'running', checkpoint: planFor('provision').indexOf('clone') + 1 });
+    expect(await runs.get('r1')).toMatchObject({
+      status: 'running',
+      checkpoint: planFor('provision').indexOf('clone') + 1,
+    });
   });
 
   it('does nothing for a run that already finished (a redelivered job)', async () => {

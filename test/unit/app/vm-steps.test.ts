@@ -8,20 +8,40 @@ import { notManagedBecause } from '../../../src/app/steps/vm-ownership.ts';
 import { TEST_KEY, testRun, testSettings } from '../../../sim/proxmox/harness.ts';
 
 const GiB = 1024 ** 3;
-const ctxFor = (settings = testSettings(), node?: string) => ({ run: testRun('gitlab-runner-01', node ? { node } : {}), deps: { settings } }) as unknown as StepContext;
+const ctxFor = (settings = testSettings(), node?: string) =>
+  ({ run: testRun('gitlab-runner-01', node ? { node } : {}), deps: { settings } }) as unknown as StepContext;
 
 describe('configure: does the VM already have its config?', () => {
   const wanted = wantedSettings(ctxFor());
-  const current = { cores: 4, memory: '4096', ciuser: 'runnerbot', sshkeys: encodeURIComponent(TEST_KEY), ipconfig0: 'ip=dhcp', tags: 'runnerbot;linux;gitlab-runner;docker', agent: '1', ciupgrade: 0 };
+  const current = {
+    cores: 4,
+    memory: '4096',
+    ciuser: 'runnerbot',
+    sshkeys: encodeURIComponent(TEST_KEY),
+    ipconfig0: 'ip=dhcp',
+    tags: 'runnerbot;linux;gitlab-runner;docker',
+    agent: '1',
+    ciupgrade: 0,
+  };
 
   it('matches a config with the same values in another order and encoding', () => {
     expect(wanted.tags).toEqual(['gitlab-runner', 'runnerbot', 'docker', 'linux']);
     expect(configMatches(current, wanted)).toBe(true);
-    expect(configMatches({ ...current, memory: 'current=4096', agent: 'enabled=1,fstrim_cloned_disks=1' }, wanted)).toBe(true);
+    expect(
+      configMatches({ ...current, memory: 'current=4096', agent: 'enabled=1,fstrim_cloned_disks=1' }, wanted),
+    ).toBe(true);
   });
 
   it('does not match when any wanted value differs', () => {
-    for (const change of [{ cores: 2 }, { memory: '2048' }, { sshkeys: 'other' }, { tags: 'gitlab-runner;runnerbot' }, { agent: '0' }, { ciupgrade: 1 }, { ipconfig0: 'ip=10.0.0.5/24' }]) {
+    for (const change of [
+      { cores: 2 },
+      { memory: '2048' },
+      { sshkeys: 'other' },
+      { tags: 'gitlab-runner;runnerbot' },
+      { agent: '0' },
+      { ciupgrade: 1 },
+      { ipconfig0: 'ip=10.0.0.5/24' },
+    ]) {
       expect(configMatches({ ...current, ...change }, wanted)).toBe(false);
     }
   });
@@ -43,7 +63,15 @@ describe('disk sizes and ownership', () => {
 
   it('manages only tagged VMs in the pool and range', () => {
     const settings = testSettings();
-    const vm = { vmid: 1000, node: 'pve1', name: 'x', tags: ['gitlab-runner', 'runnerbot'], pool: 'runners', status: 'running', template: false };
+    const vm = {
+      vmid: 1000,
+      node: 'pve1',
+      name: 'x',
+      tags: ['gitlab-runner', 'runnerbot'],
+      pool: 'runners',
+      status: 'running',
+      template: false,
+    };
     expect(notManagedBecause(vm, settings)).toBeNull();
     expect(notManagedBecause({ ...vm, tags: ['runnerbot'] }, settings)).toBe('it lacks the tag gitlab-runner');
     expect(notManagedBecause({ ...vm, pool: 'prod' }, settings)).toBe('it is not in the pool runners');
@@ -63,7 +91,8 @@ describe('placement', () => {
     { node: 'c', online: true, freeMemoryBytes: 8 * GiB },
   ];
 
-  const place = (facts: { nodes: typeof nodes; vms: typeof vms; noCrossNode?: string }, pinned?: string) => choosePlacement(settings.proxmox, pinned, facts);
+  const place = (facts: { nodes: typeof nodes; vms: typeof vms; noCrossNode?: string }, pinned?: string) =>
+    choosePlacement(settings.proxmox, pinned, facts);
   const LOCAL = 'storage local-lvm is not shared';
 
   it('picks the online node with the most free memory, with its own template or the shared one when storage is shared', () => {
@@ -79,13 +108,23 @@ describe('placement', () => {
       problem: 'template 9000 is on a and storage local-lvm is not shared, so Proxmox cannot clone it to b',
       fix: 'make a template on b and set proxmox.templates.b to its VMID, or set proxmox.storage to shared storage, or remove b from proxmox.nodes',
     });
-    expect(() => place({ nodes, vms, noCrossNode: LOCAL }, 'b')).toThrow(expect.objectContaining({ code: 'PROXMOX.LAYOUT', transient: false, message: expect.stringContaining('set proxmox.templates.b') }));
+    expect(() => place({ nodes, vms, noCrossNode: LOCAL }, 'b')).toThrow(
+      expect.objectContaining({
+        code: 'PROXMOX.LAYOUT',
+        transient: false,
+        message: expect.stringContaining('set proxmox.templates.b'),
+      }),
+    );
   });
 
   it('refuses a node outside the configuration and a missing template; waits when every node is down', () => {
     expect(() => place({ nodes, vms }, 'z')).toThrow(expect.objectContaining({ code: 'STEP.UNRECOVERABLE' }));
-    expect(() => place({ nodes, vms: [] })).toThrow(expect.objectContaining({ code: 'PROXMOX.TEMPLATE_MISSING', transient: false }));
+    expect(() => place({ nodes, vms: [] })).toThrow(
+      expect.objectContaining({ code: 'PROXMOX.TEMPLATE_MISSING', transient: false }),
+    );
     const down = nodes.map((n) => ({ ...n, online: false }));
-    expect(() => place({ nodes: down, vms })).toThrow(expect.objectContaining({ code: 'STEP.TRANSIENT', transient: true }));
+    expect(() => place({ nodes: down, vms })).toThrow(
+      expect.objectContaining({ code: 'STEP.TRANSIENT', transient: true }),
+    );
   });
 });

@@ -10,16 +10,32 @@ import type { AlertmanagerPayload } from '../../../src/core/alerts/payload.ts';
 import { summarizeGroup } from '../../../src/core/alerts/routing.ts';
 
 const alert = (i: number, extra: Record<string, string> = {}) => ({
-  status: 'firing' as const, labels: { alertname: 'RunnerDown', severity: 'critical', runner: `gitlab-runner-${i}`, ...extra },
-  annotations: { summary: `runner ${i} <down> & out`, runbook_url: 'https://runbooks.example.com/x' }, startsAt: '2024-01-01T00:00:00Z',
-  endsAt: '0001-01-01T00:00:00Z', generatorURL: 'javascript:alert(1)', fingerprint: `f${i}`,
+  status: 'firing' as const,
+  labels: { alertname: 'RunnerDown', severity: 'critical', runner: `gitlab-runner-${i}`, ...extra },
+  annotations: { summary: `runner ${i} <down> & out`, runbook_url: 'https://runbooks.example.com/x' },
+  startsAt: '2024-01-01T00:00:00Z',
+  endsAt: '0001-01-01T00:00:00Z',
+  generatorURL: 'javascript:alert(1)',
+  fingerprint: `f${i}`,
 });
 const payload = (count: number): AlertmanagerPayload => ({
-  version: '4', groupKey: '{}:{alertname="RunnerDown"}', truncatedAlerts: 2, status: 'firing', receiver: 'runnerbot',
-  groupLabels: { alertname: 'RunnerDown' }, commonLabels: { alertname: 'RunnerDown', severity: 'critical' }, commonAnnotations: {},
-  externalURL: 'http://alertmanager:9093', alerts: Array.from({ length: count }, (_, i) => alert(i)),
+  version: '4',
+  groupKey: '{}:{alertname="RunnerDown"}',
+  truncatedAlerts: 2,
+  status: 'firing',
+  receiver: 'runnerbot',
+  groupLabels: { alertname: 'RunnerDown' },
+  commonLabels: { alertname: 'RunnerDown', severity: 'critical' },
+  commonAnnotations: {},
+  externalURL: 'http://alertmanager:9093',
+  alerts: Array.from({ length: count }, (_, i) => alert(i)),
 });
-const view = (p: AlertmanagerPayload) => ({ groupKey: 'k', payload: p, summary: summarizeGroup(p), managedRunners: ['gitlab-runner-1'] });
+const view = (p: AlertmanagerPayload) => ({
+  groupKey: 'k',
+  payload: p,
+  summary: summarizeGroup(p),
+  managedRunners: ['gitlab-runner-1'],
+});
 
 describe('alertGroupMessage', () => {
   it('shows each alert up to the limit, then "and N more" (counting what Alertmanager truncated)', () => {
@@ -39,7 +55,11 @@ describe('alertGroupMessage', () => {
   });
 
   it('drops the buttons once resolved', () => {
-    const resolved = { ...payload(1), status: 'resolved' as const, alerts: [{ ...alert(0), status: 'resolved' as const }] };
+    const resolved = {
+      ...payload(1),
+      status: 'resolved' as const,
+      alerts: [{ ...alert(0), status: 'resolved' as const }],
+    };
     const message = alertGroupMessage(view(resolved));
     expect(message.text).toContain(':large_green_circle: [RESOLVED]');
     expect(JSON.stringify(message.blocks)).not.toContain('alert_silence');
@@ -48,7 +68,13 @@ describe('alertGroupMessage', () => {
 
 describe('digestMessage', () => {
   it('lists firing groups first, up to the limit, within Slack limits', () => {
-    const lines = Array.from({ length: 100 }, (_, i) => ({ groupKey: `g${i}`, status: i % 2 ? ('resolved' as const) : ('firing' as const), title: `Group ${i}`, firing: 1, resolved: 0 }));
+    const lines = Array.from({ length: 100 }, (_, i) => ({
+      groupKey: `g${i}`,
+      status: i % 2 ? ('resolved' as const) : ('firing' as const),
+      title: `Group ${i}`,
+      firing: 1,
+      resolved: 0,
+    }));
     const message = digestMessage(lines);
     expect(message.text).toBe(':rotating_light: Alert storm: 100 alert groups (50 firing)');
     expect(JSON.stringify(message.blocks)).toContain(`and ${100 - MAX_DIGEST_LINES} more`);
@@ -59,9 +85,15 @@ describe('digestMessage', () => {
 
 describe('notificationFingerprint', () => {
   it('is the same for an HA peer (own startsAt and externalURL) and differs on status', () => {
-    const peer = { ...payload(2), externalURL: 'http://peer:9093', alerts: payload(2).alerts.map((a) => ({ ...a, startsAt: '2024-01-01T00:00:05Z' })) };
+    const peer = {
+      ...payload(2),
+      externalURL: 'http://peer:9093',
+      alerts: payload(2).alerts.map((a) => ({ ...a, startsAt: '2024-01-01T00:00:05Z' })),
+    };
     expect(notificationFingerprint(peer)).toBe(notificationFingerprint(payload(2)));
-    expect(notificationFingerprint({ ...payload(2), status: 'resolved' })).not.toBe(notificationFingerprint(payload(2)));
+    expect(notificationFingerprint({ ...payload(2), status: 'resolved' })).not.toBe(
+      notificationFingerprint(payload(2)),
+    );
   });
 });
 
@@ -72,8 +104,14 @@ describe('parseAlertmanagerPayload', () => {
   });
 
   it('names the bad field', () => {
-    expect(parseAlertmanagerPayload({ ...payload(1), version: '3' })).toMatchObject({ ok: false, problem: expect.stringContaining('version') });
-    expect(parseAlertmanagerPayload({ ...payload(1), alerts: [{ ...alert(0), labels: { a: 1 } }] })).toMatchObject({ ok: false, problem: expect.stringContaining('alerts[0].labels.a') });
+    expect(parseAlertmanagerPayload({ ...payload(1), version: '3' })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('version'),
+    });
+    expect(parseAlertmanagerPayload({ ...payload(1), alerts: [{ ...alert(0), labels: { a: 1 } }] })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('alerts[0].labels.a'),
+    });
   });
 });
 

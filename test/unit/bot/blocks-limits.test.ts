@@ -3,7 +3,10 @@ import { LIMITS, TRUNCATED_NOTE, fitMessage, truncate, type SlackBlock } from '.
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const textOf = (block: SlackBlock | undefined) => (block as { text?: { text: string } } | undefined)?.text?.text ?? '';
-const buttons: SlackBlock = { type: 'actions', elements: [{ type: 'button', action_id: 'run_retry', value: 'r1', text: { type: 'plain_text', text: 'Retry' } }] };
+const buttons: SlackBlock = {
+  type: 'actions',
+  elements: [{ type: 'button', action_id: 'run_retry', value: 'r1', text: { type: 'plain_text', text: 'Retry' } }],
+};
 
 describe('fitMessage', () => {
   it('leaves a message within the limits untouched', () => {
@@ -54,10 +57,17 @@ describe('fitMessage', () => {
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(300) } },
         { type: 'section', fields: [{ type: 'mrkdwn', text: 'f'.repeat(2500) }] },
-        { type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(100) } }] },
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(100) } }],
+        },
       ],
     });
-    const json = blocks as unknown as [{ text: { text: string } }, { fields: { text: string }[] }, { elements: { text: { text: string } }[] }];
+    const json = blocks as unknown as [
+      { text: { text: string } },
+      { fields: { text: string }[] },
+      { elements: { text: { text: string } }[] },
+    ];
     expect(json[0].text.text.length).toBeLessThanOrEqual(LIMITS.headerText);
     expect(json[1].fields[0]!.text.length).toBeLessThanOrEqual(LIMITS.fieldText);
     expect(json[2].elements[0]!.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);

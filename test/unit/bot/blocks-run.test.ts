@@ -1,21 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_IDS, failureMessage, progressMessage, rootMessage, summaryMessage } from '../../../src/bot/blocks/index.ts';
+import {
+  ACTION_IDS,
+  failureMessage,
+  progressMessage,
+  rootMessage,
+  summaryMessage,
+} from '../../../src/bot/blocks/index.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import { runRecord } from '../../support/run-record.ts';
 
 const run = (patch: Partial<RunRecord> = {}): RunRecord =>
   runRecord({
-    id: 'r1', requester: { userId: 'U0ALICE001', via: 'slack' }, channel: 'C1', createdAt: 1_000, updatedAt: 1_000,
+    id: 'r1',
+    requester: { userId: 'U0ALICE001', via: 'slack' },
+    channel: 'C1',
+    createdAt: 1_000,
+    updatedAt: 1_000,
     ...patch,
     spec: { cores: 4, memoryMiB: 8192, diskGiB: 64, tags: ['docker', 'linux'], concurrency: 2, ...patch.spec },
   });
 const json = (value: unknown) => JSON.stringify(value);
 const buttonsOf = (message: { blocks?: unknown[] }) =>
-  (message.blocks ?? []).flatMap((b) => ((b as { type: string }).type === 'actions' ? (b as { elements: Record<string, unknown>[] }).elements : []));
+  (message.blocks ?? []).flatMap((b) =>
+    (b as { type: string }).type === 'actions' ? (b as { elements: Record<string, unknown>[] }).elements : [],
+  );
 
 describe('rootMessage', () => {
   it.each([
-    ['queued', '⏳'], ['running', '🔄'], ['succeeded', '✅'], ['failed', '❌'], ['denied', '🛑'], ['expired', '⌛'],
+    ['queued', '⏳'],
+    ['running', '🔄'],
+    ['succeeded', '✅'],
+    ['failed', '❌'],
+    ['denied', '🛑'],
+    ['expired', '⌛'],
   ] as const)('shows %s as %s with kind, runner and requester', (status, emoji) => {
     const message = rootMessage(run({ status }));
     expect(message.text).toContain(emoji);
@@ -24,11 +41,19 @@ describe('rootMessage', () => {
   });
 
   it('is an approval card with Approve (confirmed) and Deny carrying the run id while it waits', () => {
-    const message = rootMessage(run({ kind: 'reprovision', status: 'awaiting_approval', reason: 'disk full', outputs: { vmid: 9001, node: 'pve1', ip: '10.0.0.5', runnerId: 77 } }));
+    const message = rootMessage(
+      run({
+        kind: 'reprovision',
+        status: 'awaiting_approval',
+        reason: 'disk full',
+        outputs: { vmid: 9001, node: 'pve1', ip: '10.0.0.5', runnerId: 77 },
+      }),
+    );
     const [approve, deny] = buttonsOf(message);
     expect(approve).toMatchObject({ action_id: ACTION_IDS.approve, value: 'r1', confirm: expect.any(Object) });
     expect(deny).toMatchObject({ action_id: ACTION_IDS.deny, value: 'r1' });
-    for (const fact of ['9001', 'pve1', '10.0.0.5', '#77', 'disk full', 'destroyed and rebuilt']) expect(json(message.blocks)).toContain(fact);
+    for (const fact of ['9001', 'pve1', '10.0.0.5', '#77', 'disk full', 'destroyed and rebuilt'])
+      expect(json(message.blocks)).toContain(fact);
   });
 
   it.each([
@@ -36,7 +61,10 @@ describe('rootMessage', () => {
     ['denied', 'U0BOB00001', 'Denied by <@U0BOB00001>'],
     ['expired', 'runnerbot', 'Expired'],
   ] as const)('once %s, has no buttons and says who decided', (decision, by, note) => {
-    const message = rootMessage(run({ kind: 'deprovision', status: decision === 'approved' ? 'queued' : decision }), { decision, by });
+    const message = rootMessage(run({ kind: 'deprovision', status: decision === 'approved' ? 'queued' : decision }), {
+      decision,
+      by,
+    });
     expect(buttonsOf(message)).toEqual([]);
     expect(json(message.blocks)).toContain(note);
   });
@@ -58,7 +86,8 @@ describe('progressMessage', () => {
     expect(body).toContain('2/16 steps');
 
     const failed = progressMessage(run({ status: 'failed', checkpoint: 2 }), {
-      finished: {}, failed: { step: 'clone', code: 'PROXMOX.TASK_FAILED', message: 'clone failed', willRetry: false },
+      finished: {},
+      failed: { step: 'clone', code: 'PROXMOX.TASK_FAILED', message: 'clone failed', willRetry: false },
     });
     expect(json(failed.blocks)).toContain('✗ clone — PROXMOX.TASK_FAILED: clone failed');
   });
@@ -66,17 +95,29 @@ describe('progressMessage', () => {
 
 describe('outcome messages', () => {
   it('summarises a provision: VMID, node, IP, runner id, tags, duration', () => {
-    const message = summaryMessage(run({ status: 'succeeded', startedAt: 1_000, finishedAt: 63_000, outputs: { vmid: 9001, node: 'pve1', ip: '10.0.0.5', runnerId: 77 } }));
-    for (const fact of ['9001', 'pve1', '10.0.0.5', '#77', 'docker, linux', '1 min 2 s']) expect(json(message.blocks)).toContain(fact);
+    const message = summaryMessage(
+      run({
+        status: 'succeeded',
+        startedAt: 1_000,
+        finishedAt: 63_000,
+        outputs: { vmid: 9001, node: 'pve1', ip: '10.0.0.5', runnerId: 77 },
+      }),
+    );
+    for (const fact of ['9001', 'pve1', '10.0.0.5', '#77', 'docker, linux', '1 min 2 s'])
+      expect(json(message.blocks)).toContain(fact);
   });
 
   it('names the failed step, the error, what was left behind, and offers Retry and Deprovision', () => {
-    const message = failureMessage(run({
-      status: 'failed', outputs: { vmid: 9001, node: 'pve1' },
-      error: { code: 'SSH.UNREACHABLE', message: 'no answer on 10.0.0.5:22', step: 'wait-ssh' },
-    }));
+    const message = failureMessage(
+      run({
+        status: 'failed',
+        outputs: { vmid: 9001, node: 'pve1' },
+        error: { code: 'SSH.UNREACHABLE', message: 'no answer on 10.0.0.5:22', step: 'wait-ssh' },
+      }),
+    );
     const body = json(message.blocks);
-    for (const fact of ['wait-ssh', 'SSH.UNREACHABLE', 'no answer on 10.0.0.5:22', 'VM 9001 on pve1']) expect(body).toContain(fact);
+    for (const fact of ['wait-ssh', 'SSH.UNREACHABLE', 'no answer on 10.0.0.5:22', 'VM 9001 on pve1'])
+      expect(body).toContain(fact);
     expect(buttonsOf(message)).toEqual([
       expect.objectContaining({ action_id: ACTION_IDS.retry, value: 'r1' }),
       expect.objectContaining({ action_id: ACTION_IDS.deprovision, value: 'gitlab-runner-02' }),
@@ -86,7 +127,13 @@ describe('outcome messages', () => {
 
 describe('summaryMessage of a deprovision', () => {
   it('lists every VM and GitLab runner it removed', () => {
-    const done = run({ kind: 'deprovision', status: 'succeeded', outputs: { removedVmids: [1003, 1007], removedRunnerIds: [12, 15] } });
-    expect(json(summaryMessage(done).blocks)).toContain('*Removed*\\nVM 1003, VM 1007, GitLab runner #12, GitLab runner #15');
+    const done = run({
+      kind: 'deprovision',
+      status: 'succeeded',
+      outputs: { removedVmids: [1003, 1007], removedRunnerIds: [12, 15] },
+    });
+    expect(json(summaryMessage(done).blocks)).toContain(
+      '*Removed*\\nVM 1003, VM 1007, GitLab runner #12, GitLab runner #15',
+    );
   });
 });

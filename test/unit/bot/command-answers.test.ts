@@ -12,18 +12,64 @@ import type { RunRecord } from '../../../src/core/run.ts';
 
 const NOW = Date.parse('2025-01-01T12:00:00Z');
 const spec = {
-  name: 'gitlab-runner-02', profile: 'build', cores: 4, memoryMiB: 8192, diskGiB: 40, tags: ['docker', 'build'], concurrency: 2, privileged: true,
-  defaultImage: 'alpine:3.20', allowedImages: ['alpine:*'], allowedServices: ['docker:dind'], allowedPullPolicies: ['if-not-present'], volumes: ['/cache'],
+  name: 'gitlab-runner-02',
+  profile: 'build',
+  cores: 4,
+  memoryMiB: 8192,
+  diskGiB: 40,
+  tags: ['docker', 'build'],
+  concurrency: 2,
+  privileged: true,
+  defaultImage: 'alpine:3.20',
+  allowedImages: ['alpine:*'],
+  allowedServices: ['docker:dind'],
+  allowedPullPolicies: ['if-not-present'],
+  volumes: ['/cache'],
 };
 const run: RunRecord = {
-  id: 'r_1', kind: 'provision', runner: 'gitlab-runner-02', spec, plan: planFor('provision'), requester: { userId: 'U0ALICE001', via: 'slack' },
-  status: 'failed', checkpoint: 3, outputs: {}, createdAt: NOW, updatedAt: NOW,
+  id: 'r_1',
+  kind: 'provision',
+  runner: 'gitlab-runner-02',
+  spec,
+  plan: planFor('provision'),
+  requester: { userId: 'U0ALICE001', via: 'slack' },
+  status: 'failed',
+  checkpoint: 3,
+  outputs: {},
+  createdAt: NOW,
+  updatedAt: NOW,
 };
 const view = (over: Partial<RunnerView> = {}): RunnerView => ({
   name: 'gitlab-runner-02',
-  entry: { name: 'gitlab-runner-02', vmid: 120, node: 'pve1', ip: '10.0.0.12', profile: 'build', runnerId: 7, tags: ['docker'], provisionedAt: NOW },
-  vm: { vmid: 120, node: 'pve1', name: 'gitlab-runner-02', tags: ['gitlab-runner', 'runnerbot'], status: 'running', template: false },
-  gitlab: { id: 7, description: 'gitlab-runner-02', tagList: ['docker'], paused: false, locked: true, runUntagged: false, status: 'online', online: true, contactedAt: '2025-01-01T11:55:00Z' },
+  entry: {
+    name: 'gitlab-runner-02',
+    vmid: 120,
+    node: 'pve1',
+    ip: '10.0.0.12',
+    profile: 'build',
+    runnerId: 7,
+    tags: ['docker'],
+    provisionedAt: NOW,
+  },
+  vm: {
+    vmid: 120,
+    node: 'pve1',
+    name: 'gitlab-runner-02',
+    tags: ['gitlab-runner', 'runnerbot'],
+    status: 'running',
+    template: false,
+  },
+  gitlab: {
+    id: 7,
+    description: 'gitlab-runner-02',
+    tagList: ['docker'],
+    paused: false,
+    locked: true,
+    runUntagged: false,
+    status: 'online',
+    online: true,
+    contactedAt: '2025-01-01T11:55:00Z',
+  },
   lastRun: run,
   ...over,
 });
@@ -32,7 +78,9 @@ describe('usage and refusals', () => {
   it('names the wrong part and shows the usage in a code block', () => {
     const parsed = parseCommandText('provision');
     if (parsed.ok) throw new Error('expected a usage error');
-    expect(usageReply(parsed.error).text).toBe(':warning: `provision` needs a runner name\n```Usage: /runner provision NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]\n  create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile\'s```');
+    expect(usageReply(parsed.error).text).toBe(
+      ":warning: `provision` needs a runner name\n```Usage: /runner provision NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]\n  create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile's```",
+    );
   });
 
   it('marks authorization refusals differently from other problems', () => {
@@ -41,12 +89,19 @@ describe('usage and refusals', () => {
   });
 
   it('says whether a request is queued or waits for approval, and where to follow it', () => {
-    expect(requestedReply(run, false, 'C0OPS00001').text).toBe('Provision `gitlab-runner-02` is queued (run `r_1`). Follow it in <#C0OPS00001>.');
-    expect(requestedReply({ ...run, kind: 'deprovision' }, true, undefined).text).toBe('Deprovision `gitlab-runner-02` is waiting for a second person to approve it (run `r_1`).');
+    expect(requestedReply(run, false, 'C0OPS00001').text).toBe(
+      'Provision `gitlab-runner-02` is queued (run `r_1`). Follow it in <#C0OPS00001>.',
+    );
+    expect(requestedReply({ ...run, kind: 'deprovision' }, true, undefined).text).toBe(
+      'Deprovision `gitlab-runner-02` is waiting for a second person to approve it (run `r_1`).',
+    );
   });
 
   it('removes secrets from text and blocks before they leave', () => {
-    const reply = safeReply({ text: 'token xoxb-123', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'xoxb-123' } }] }, (t) => t.split('xoxb-123').join('***'));
+    const reply = safeReply(
+      { text: 'token xoxb-123', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'xoxb-123' } }] },
+      (t) => t.split('xoxb-123').join('***'),
+    );
     expect(JSON.stringify(reply)).not.toContain('xoxb-123');
   });
 });
@@ -66,7 +121,9 @@ describe('dry run', () => {
 
 describe('list and status', () => {
   it('joins VM, GitLab state with last contact, and the last run on one line', () => {
-    expect(runnerLine(view(), NOW)).toBe('*gitlab-runner-02* · VM 120 on pve1, running, 10.0.0.12 · GitLab runner #7 online, last contact 5 min ago · last run ❌ provision failed (`r_1`)');
+    expect(runnerLine(view(), NOW)).toBe(
+      '*gitlab-runner-02* · VM 120 on pve1, running, 10.0.0.12 · GitLab runner #7 online, last contact 5 min ago · last run ❌ provision failed (`r_1`)',
+    );
   });
 
   it('says which service did not answer instead of guessing', () => {
@@ -78,24 +135,50 @@ describe('list and status', () => {
 
   it('status of an unknown runner says so', () => {
     const none = view({ entry: null, vm: null, gitlab: null, lastRun: null });
-    expect(statusReply({ runners: [none], problems: [] }, 'gitlab-runner-02', NOW).text).toBe('runnerbot knows no runner called `gitlab-runner-02`.');
+    expect(statusReply({ runners: [none], problems: [] }, 'gitlab-runner-02', NOW).text).toBe(
+      'runnerbot knows no runner called `gitlab-runner-02`.',
+    );
   });
 });
 
 describe('audit', () => {
   it('prints when, who and what, newest first as given', () => {
-    const row = { at: NOW, type: 'approval' as const, runId: 'r_1', runner: 'gitlab-runner-02', actor: 'U0BOB00001', detail: { decision: 'approved', withdrawn: false } };
-    expect(auditLine(row)).toBe('`2025-01-01 12:00:00Z` <@U0BOB00001> approval gitlab-runner-02 (r_1) decision=approved withdrawn=false');
+    const row = {
+      at: NOW,
+      type: 'approval' as const,
+      runId: 'r_1',
+      runner: 'gitlab-runner-02',
+      actor: 'U0BOB00001',
+      detail: { decision: 'approved', withdrawn: false },
+    };
+    expect(auditLine(row)).toBe(
+      '`2025-01-01 12:00:00Z` <@U0BOB00001> approval gitlab-runner-02 (r_1) decision=approved withdrawn=false',
+    );
     expect(auditReply([], 'x').text).toBe('No audit entries for `x`.');
   });
 });
 
 describe('Retry', () => {
   it('asks for the same provision again, overrides included', () => {
-    expect(retryCommand(run)).toEqual({ kind: 'provision', name: 'gitlab-runner-02', profile: 'build', cores: 4, memoryMiB: 8192, diskGiB: 40, tags: ['docker', 'build'], dryRun: false });
+    expect(retryCommand(run)).toEqual({
+      kind: 'provision',
+      name: 'gitlab-runner-02',
+      profile: 'build',
+      cores: 4,
+      memoryMiB: 8192,
+      diskGiB: 40,
+      tags: ['docker', 'build'],
+      dryRun: false,
+    });
   });
 
   it('asks for a rebuild again with a reason pointing at the failed run', () => {
-    expect(retryCommand({ ...run, kind: 'reprovision', reason: 'disk full' })).toEqual({ kind: 'reprovision', name: 'gitlab-runner-02', profile: 'build', reason: 'retry of run r_1: disk full', dryRun: false });
+    expect(retryCommand({ ...run, kind: 'reprovision', reason: 'disk full' })).toEqual({
+      kind: 'reprovision',
+      name: 'gitlab-runner-02',
+      profile: 'build',
+      reason: 'retry of run r_1: disk full',
+      dryRun: false,
+    });
   });
 });

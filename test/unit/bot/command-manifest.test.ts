@@ -6,9 +6,17 @@ import { SUBCOMMANDS } from '../../../src/core/command.ts';
 import { SLASH_COMMAND } from '../../../src/bot/listeners/command.ts';
 
 interface Manifest {
-  features: { slash_commands: { command: string; usage_hint: string; description: string }[]; app_home: { home_tab_enabled: boolean }; bot_user: { display_name: string } };
+  features: {
+    slash_commands: { command: string; usage_hint: string; description: string }[];
+    app_home: { home_tab_enabled: boolean };
+    bot_user: { display_name: string };
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { socket_mode_enabled: boolean; interactivity: { is_enabled: boolean }; event_subscriptions: { bot_events: string[] } };
+  settings: {
+    socket_mode_enabled: boolean;
+    interactivity: { is_enabled: boolean };
+    event_subscriptions: { bot_events: string[] };
+  };
 }
 
 const manifest = parse(readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8')) as Manifest;
@@ -22,7 +30,15 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the bot scopes of DESIGN §6', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['channels:history', 'chat:write', 'chat:write.public', 'commands', 'groups:history', 'usergroups:read', 'users:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'channels:history',
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'groups:history',
+      'usergroups:read',
+      'users:read',
+    ]);
   });
 
   it('turns on Socket Mode, interactivity, the App Home tab and app_home_opened', () => {

@@ -5,17 +5,43 @@ import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 
 const run = (patch: Partial<RunRecord>): RunRecord => ({
-  id: 'r1', kind: 'deprovision', runner: 'gitlab-runner-02', plan: planFor('deprovision'), status: 'awaiting_approval', checkpoint: 0, outputs: {},
-  requester: { userId: 'U0ALICE001', via: 'slack' }, channel: 'C1', createdAt: 1_000, updatedAt: 1_000,
-  spec: { name: 'gitlab-runner-02', profile: 'default', cores: 4, memoryMiB: 8192, diskGiB: 64, tags: [], concurrency: 2, privileged: false, defaultImage: 'alpine', allowedImages: [], allowedServices: [], allowedPullPolicies: [], volumes: [] },
+  id: 'r1',
+  kind: 'deprovision',
+  runner: 'gitlab-runner-02',
+  plan: planFor('deprovision'),
+  status: 'awaiting_approval',
+  checkpoint: 0,
+  outputs: {},
+  requester: { userId: 'U0ALICE001', via: 'slack' },
+  channel: 'C1',
+  createdAt: 1_000,
+  updatedAt: 1_000,
+  spec: {
+    name: 'gitlab-runner-02',
+    profile: 'default',
+    cores: 4,
+    memoryMiB: 8192,
+    diskGiB: 64,
+    tags: [],
+    concurrency: 2,
+    privileged: false,
+    defaultImage: 'alpine',
+    allowedImages: [],
+    allowedServices: [],
+    allowedPullPolicies: [],
+    volumes: [],
+  },
   ...patch,
 });
-const text = (r: RunRecord, decision?: Parameters<typeof rootMessage>[1]) => JSON.stringify(rootMessage(r, decision).blocks);
+const text = (r: RunRecord, decision?: Parameters<typeof rootMessage>[1]) =>
+  JSON.stringify(rootMessage(r, decision).blocks);
 
 describe('rootMessage of a destructive run', () => {
   it('says what will be destroyed while it waits and once approved', () => {
     expect(text(run({}))).toContain('will be *destroyed*');
-    expect(text(run({ status: 'running' }), { decision: 'approved', by: 'U0BOB00001' })).toContain('will be *destroyed*');
+    expect(text(run({ status: 'running' }), { decision: 'approved', by: 'U0BOB00001' })).toContain(
+      'will be *destroyed*',
+    );
   });
   it.each([
     ['denied', { decision: 'denied', by: 'U0BOB00001' }],

@@ -13,7 +13,16 @@ function fleetOf(entries: FleetEntry[]): Fleet {
   };
 }
 
-const runner: FleetEntry = { name: 'gitlab-runner-01', vmid: 120, node: 'pve1', ip: '10.0.0.5', profile: 'default', runnerId: 7, tags: [], provisionedAt: 0 };
+const runner: FleetEntry = {
+  name: 'gitlab-runner-01',
+  vmid: 120,
+  node: 'pve1',
+  ip: '10.0.0.5',
+  profile: 'default',
+  runnerId: 7,
+  tags: [],
+  provisionedAt: 0,
+};
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));

@@ -6,7 +6,9 @@ import { MANIFEST_BOT_SCOPES } from '../../../src/composition/doctor/slack-check
 
 describe('runnerbot doctor: Slack scopes', () => {
   it('match the manifest', () => {
-    const manifest = parse(readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
+    const manifest = parse(readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+    };
     expect([...MANIFEST_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 });

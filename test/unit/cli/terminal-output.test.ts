@@ -5,11 +5,15 @@ import { ago, table } from '../../../src/composition/text-table.ts';
 
 describe('table', () => {
   it('aligns every column on the widest cell, without trailing blanks', () => {
-    expect(table(['NAME', 'STATE'], [['gitlab-runner-01', 'running'], ['r2', 'stopped']])).toEqual([
-      'NAME              STATE',
-      'gitlab-runner-01  running',
-      'r2                stopped',
-    ]);
+    expect(
+      table(
+        ['NAME', 'STATE'],
+        [
+          ['gitlab-runner-01', 'running'],
+          ['r2', 'stopped'],
+        ],
+      ),
+    ).toEqual(['NAME              STATE', 'gitlab-runner-01  running', 'r2                stopped']);
   });
 });
 
@@ -27,17 +31,29 @@ describe('ago', () => {
 });
 
 describe('confirmDestruction', () => {
-  const io = (isTTY: boolean, answer = '') => ({ isTTY, asked: [] as string[], async ask(q: string) { this.asked.push(q); return answer; } });
+  const io = (isTTY: boolean, answer = '') => ({
+    isTTY,
+    asked: [] as string[],
+    async ask(q: string) {
+      this.asked.push(q);
+      return answer;
+    },
+  });
   it('passes at once with --yes, asking nothing', async () => {
     const tty = io(true);
     await confirmDestruction('deprovision', 'gitlab-runner-01', true, tty);
     expect(tty.asked).toEqual([]);
   });
   it('refuses without --yes on a non-terminal, saying how to confirm', async () => {
-    await expect(confirmDestruction('deprovision', 'gitlab-runner-01', false, io(false))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('Pass --yes') });
+    await expect(confirmDestruction('deprovision', 'gitlab-runner-01', false, io(false))).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('Pass --yes'),
+    });
   });
   it('asks on a terminal and goes on only when the name is typed', async () => {
     await confirmDestruction('reprovision', 'gitlab-runner-01', false, io(true, ' gitlab-runner-01\n'));
-    await expect(confirmDestruction('reprovision', 'gitlab-runner-01', false, io(true, 'y'))).rejects.toMatchObject({ message: expect.stringContaining('not confirmed') });
+    await expect(confirmDestruction('reprovision', 'gitlab-runner-01', false, io(true, 'y'))).rejects.toMatchObject({
+      message: expect.stringContaining('not confirmed'),
+    });
   });
 });

@@ -9,19 +9,28 @@ import { loadConfig } from '../../../src/config.ts';
 const EXAMPLE = readFileSync(new URL('../../../runnerbot.example.yaml', import.meta.url), 'utf8');
 const SECRETS = { SLACK_BOT_TOKEN: 'xoxb-1-b', SLACK_APP_TOKEN: 'xapp-1-a', ALERTS_TOKEN: 'alerts-token' };
 
-type Editable = { provision: Record<string, string>; runners: Record<string, string>; alerts: { routes: { matchers: string[] }[] } };
+type Editable = {
+  provision: Record<string, string>;
+  runners: Record<string, string>;
+  alerts: { routes: { matchers: string[] }[] };
+};
 
 function check(edit: (config: Editable) => void) {
   const config = parse(EXAMPLE) as Editable;
   edit(config);
   const text = stringify(config);
-  return loadConfig(SECRETS, (path) => {
-    if (path === './runnerbot.yaml') return text;
-    throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-  }, { role: 'bot' });
+  return loadConfig(
+    SECRETS,
+    (path) => {
+      if (path === './runnerbot.yaml') return text;
+      throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    },
+    { role: 'bot' },
+  );
 }
 
-const problemsOf = (result: ReturnType<typeof check>) => (result.ok ? [] : result.error.map((p) => `${p.path ?? ''}: ${p.message}`));
+const problemsOf = (result: ReturnType<typeof check>) =>
+  result.ok ? [] : result.error.map((p) => `${p.path ?? ''}: ${p.message}`);
 
 describe('config check on hostile values', () => {
   it('accepts the example', () => {
@@ -29,17 +38,53 @@ describe('config check on hostile values', () => {
   });
 
   it.each([
-    ['provision.nodeExporterPackage', (c: Editable) => (c.provision.nodeExporterPackage = '-oDpkg::Pre-Invoke::=touch /pwned'), 'a Debian package name'],
-    ['provision.nodeExporterPackage', (c: Editable) => (c.provision.nodeExporterPackage = 'node-exporter curl'), 'a Debian package name'],
-    ['provision.aptMirror', (c: Editable) => (c.provision.aptMirror = 'http://deb.example/debian\ndeb http://evil.example/ x main'), 'an http(s) URL'],
+    [
+      'provision.nodeExporterPackage',
+      (c: Editable) => (c.provision.nodeExporterPackage = '-oDpkg::Pre-Invoke::=touch /pwned'),
+      'a Debian package name',
+    ],
+    [
+      'provision.nodeExporterPackage',
+      (c: Editable) => (c.provision.nodeExporterPackage = 'node-exporter curl'),
+      'a Debian package name',
+    ],
+    [
+      'provision.aptMirror',
+      (c: Editable) => (c.provision.aptMirror = 'http://deb.example/debian\ndeb http://evil.example/ x main'),
+      'an http(s) URL',
+    ],
     ['provision.aptMirror', (c: Editable) => (c.provision.aptMirror = 'file:///etc'), 'an http(s) URL'],
-    ['provision.dockerAptRepo', (c: Editable) => (c.provision.dockerAptRepo = 'https://download.docker.com/linux/debian [trusted=yes]'), 'an http(s) URL'],
+    [
+      'provision.dockerAptRepo',
+      (c: Editable) => (c.provision.dockerAptRepo = 'https://download.docker.com/linux/debian [trusted=yes]'),
+      'an http(s) URL',
+    ],
     ['provision.cadvisorImage', (c: Editable) => (c.provision.cadvisorImage = 'gcr.io/x; reboot'), 'a container image'],
-    ['runners.namePattern', (c: Editable) => (c.runners.namePattern = '^gitlab-runner-(['), 'is not a valid regular expression'],
-    ['runners.namePattern', (c: Editable) => (c.runners.namePattern = '^(?=gitlab)'), 'is not a valid regular expression'],
-    ['alerts.routes.0.matchers.0', (c: Editable) => (c.alerts.routes[0]!.matchers = ['instance=~"(?<=x)y"']), 'has an invalid regular expression'],
-    ['alerts.routes.0.matchers.0', (c: Editable) => (c.alerts.routes[0]!.matchers = ['instance=~"a{1001}"']), 'has an invalid regular expression'],
-    ['alerts.routes.0.matchers.0', (c: Editable) => (c.alerts.routes[0]!.matchers = ['instance=~"(a)\\\\1"']), 'has an invalid regular expression'],
+    [
+      'runners.namePattern',
+      (c: Editable) => (c.runners.namePattern = '^gitlab-runner-(['),
+      'is not a valid regular expression',
+    ],
+    [
+      'runners.namePattern',
+      (c: Editable) => (c.runners.namePattern = '^(?=gitlab)'),
+      'is not a valid regular expression',
+    ],
+    [
+      'alerts.routes.0.matchers.0',
+      (c: Editable) => (c.alerts.routes[0]!.matchers = ['instance=~"(?<=x)y"']),
+      'has an invalid regular expression',
+    ],
+    [
+      'alerts.routes.0.matchers.0',
+      (c: Editable) => (c.alerts.routes[0]!.matchers = ['instance=~"a{1001}"']),
+      'has an invalid regular expression',
+    ],
+    [
+      'alerts.routes.0.matchers.0',
+      (c: Editable) => (c.alerts.routes[0]!.matchers = ['instance=~"(a)\\\\1"']),
+      'has an invalid regular expression',
+    ],
   ])('refuses %s, naming it and what was expected', (path, edit, expected) => {
     const problems = problemsOf(check(edit));
     expect(problems).toHaveLength(1);
@@ -48,6 +93,8 @@ describe('config check on hostile values', () => {
   });
 
   it('accepts RE2 syntax JavaScript lacks, as Alertmanager does', () => {
-    expect(problemsOf(check((c) => (c.alerts.routes[0]!.matchers = ['instance=~"(?i)\\\\Qa.b\\\\E[[:digit:]]+"'])))).toEqual([]);
+    expect(
+      problemsOf(check((c) => (c.alerts.routes[0]!.matchers = ['instance=~"(?i)\\\\Qa.b\\\\E[[:digit:]]+"']))),
+    ).toEqual([]);
   });
 });

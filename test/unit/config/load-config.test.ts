@@ -4,7 +4,8 @@ import { formatProblem, loadConfig, type ConfigProblem } from '../../../src/conf
 import { toProvisionSettings } from '../../../src/composition/provision-settings.ts';
 
 const EXAMPLE = readFileSync(new URL('../../../runnerbot.example.yaml', import.meta.url), 'utf8');
-const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n';
+const PRIVATE_KEY =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n';
 const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample runnerbot';
 
 /** An in-memory file system: path -> contents; anything else is ENOENT, as readFileSync would say. */
@@ -17,7 +18,12 @@ function files(contents: Record<string, string>) {
 }
 
 const exampleFs = (yaml = EXAMPLE, extra: Record<string, string> = {}) =>
-  files({ './runnerbot.yaml': yaml, '/etc/runnerbot/ssh/id_ed25519': PRIVATE_KEY, '/etc/runnerbot/ssh/id_ed25519.pub': PUBLIC_KEY, ...extra });
+  files({
+    './runnerbot.yaml': yaml,
+    '/etc/runnerbot/ssh/id_ed25519': PRIVATE_KEY,
+    '/etc/runnerbot/ssh/id_ed25519.pub': PUBLIC_KEY,
+    ...extra,
+  });
 
 const ALL_SECRETS = {
   SLACK_BOT_TOKEN: 'xoxb-1111-bot-secret',
@@ -46,7 +52,9 @@ describe('loadConfig', () => {
   });
 
   it('reports three mistakes as exactly three messages with path, line and expectation', () => {
-    const yaml = EXAMPLE.replace('    max: 5999', '    max: abc').replace('  bridge: vmbr0', '  brigde: vmbr0').replace('  mode: socket', '  mode: sockets');
+    const yaml = EXAMPLE.replace('    max: 5999', '    max: abc')
+      .replace('  bridge: vmbr0', '  brigde: vmbr0')
+      .replace('  mode: socket', '  mode: sockets');
     const found = problems(loadConfig({}, exampleFs(yaml))).map((p) => formatProblem('runnerbot.yaml', p));
     const lineOf = (text: string) => yaml.split('\n').findIndex((l) => l.includes(text)) + 1;
     expect(found).toEqual([
@@ -65,7 +73,10 @@ describe('loadConfig', () => {
   });
 
   it('refuses a secret in the file, says where it belongs, and never repeats it', () => {
-    const yaml = EXAMPLE.replace('  pool: gitlab-runners', '  pool: gitlab-runners\n  tokenSecret: 6f1b3c2a-in-the-file').replace(
+    const yaml = EXAMPLE.replace(
+      '  pool: gitlab-runners',
+      '  pool: gitlab-runners\n  tokenSecret: 6f1b3c2a-in-the-file',
+    ).replace(
       '  url: https://gitlab.example.com',
       '  url: https://gitlab.example.com\n  registration: glrt-leaked-token',
     );
@@ -80,12 +91,19 @@ describe('loadConfig', () => {
     const yaml = EXAMPLE.replace('  url: redis://127.0.0.1:6379', '  url: redis://:redis-pw-in-file@127.0.0.1:6379');
     const found = problems(loadConfig({}, exampleFs(yaml)));
     expect(found).toEqual([
-      { path: 'redis.url', line: yaml.split('\n').findIndex((l) => l.includes('redis-pw-in-file')) + 1, message: 'secrets do not belong in the config file: this URL carries a password; set the whole URL in REDIS_URL instead' },
+      {
+        path: 'redis.url',
+        line: yaml.split('\n').findIndex((l) => l.includes('redis-pw-in-file')) + 1,
+        message:
+          'secrets do not belong in the config file: this URL carries a password; set the whole URL in REDIS_URL instead',
+      },
     ]);
   });
 
   it('names each secret the role needs and that is missing', () => {
-    const bot = problems(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-x' }, exampleFs(), { role: 'bot' })).map((p) => p.message);
+    const bot = problems(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-x' }, exampleFs(), { role: 'bot' })).map(
+      (p) => p.message,
+    );
     expect(bot).toEqual([
       'SLACK_APP_TOKEN (or SLACK_APP_TOKEN_FILE) is not set; runnerbot bot needs it',
       'ALERTS_TOKEN (or ALERTS_TOKEN_FILE, or ALERTS_BASIC_AUTH) is not set; runnerbot bot needs it to accept POST /alerts',
@@ -107,17 +125,23 @@ describe('loadConfig', () => {
 
   it('reads NAME_FILE, and refuses NAME and NAME_FILE together', () => {
     const env = { ...ALL_SECRETS, GITLAB_TOKEN: undefined, GITLAB_TOKEN_FILE: '/run/secrets/gitlab' };
-    const result = loadConfig(env, exampleFs(EXAMPLE, { '/run/secrets/gitlab': 'glpat-from-a-file\n' }), { role: 'all' });
+    const result = loadConfig(env, exampleFs(EXAMPLE, { '/run/secrets/gitlab': 'glpat-from-a-file\n' }), {
+      role: 'all',
+    });
     expect(result.ok && result.value.secrets.gitlabToken).toBe('glpat-from-a-file');
     const both = { ...ALL_SECRETS, GITLAB_TOKEN_FILE: '/run/secrets/gitlab' };
-    expect(problems(loadConfig(both, exampleFs(EXAMPLE, { '/run/secrets/gitlab': 'x' }), { role: 'all' })).map((p) => p.message)).toEqual([
-      'GITLAB_TOKEN and GITLAB_TOKEN_FILE are both set; keep one',
-    ]);
+    expect(
+      problems(loadConfig(both, exampleFs(EXAMPLE, { '/run/secrets/gitlab': 'x' }), { role: 'all' })).map(
+        (p) => p.message,
+      ),
+    ).toEqual(['GITLAB_TOKEN and GITLAB_TOKEN_FILE are both set; keep one']);
   });
 
   it('lets the environment override the port, Redis URL and log level, and blames the variable when it is wrong', () => {
     const result = loadConfig({ PORT: '8080', REDIS_URL: 'redis://redis:6379', LOG_LEVEL: 'debug' }, exampleFs());
-    expect(result.ok && [result.value.config.http.port, result.value.config.redis.url, result.value.config.log.level]).toEqual([8080, 'redis://redis:6379', 'debug']);
+    expect(
+      result.ok && [result.value.config.http.port, result.value.config.redis.url, result.value.config.log.level],
+    ).toEqual([8080, 'redis://redis:6379', 'debug']);
     expect(problems(loadConfig({ PORT: 'eighty' }, exampleFs())).map((p) => formatProblem('f', p))).toEqual([
       'PORT: expected a number, got "eighty" (overrides http.port)',
     ]);
@@ -125,7 +149,9 @@ describe('loadConfig', () => {
 
   it('reads the file named by RUNNERBOT_CONFIG and says so when it is missing', () => {
     expect(loadConfig({ RUNNERBOT_CONFIG: '/etc/rb.yaml' }, files({ '/etc/rb.yaml': EXAMPLE })).ok).toBe(true);
-    expect(problems(loadConfig({ RUNNERBOT_CONFIG: '/nope.yaml' }, files({})))[0]!.message).toMatch(/^cannot read the config file \/nope.yaml \(ENOENT\)/);
+    expect(problems(loadConfig({ RUNNERBOT_CONFIG: '/nope.yaml' }, files({})))[0]!.message).toMatch(
+      /^cannot read the config file \/nope.yaml \(ENOENT\)/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parseReplication } from '../../../src/redis-facts.ts';
 
 const INFO = [
-  '# Replication', 'role:master', 'connected_slaves:2',
+  '# Replication',
+  'role:master',
+  'connected_slaves:2',
   'slave0:ip=10.0.0.2,port=6379,state=online,offset=5000,lag=0',
   'slave1:ip=10.0.0.3,port=6379,state=wait_bgsave,offset=0,lag=7',
-  'master_failover_state:no-failover', 'master_replid:8e2c', 'master_repl_offset:5120', '',
+  'master_failover_state:no-failover',
+  'master_replid:8e2c',
+  'master_repl_offset:5120',
+  '',
 ].join('\r\n');
 
 describe('parseReplication', () => {

@@ -39,17 +39,29 @@ describe('parseMatcher', () => {
     ['a="b', 'has an opening quote that is never closed'],
     ['a="b\\"', 'has an opening quote that is never closed'],
   ])('refuses %s', (text, why) => {
-    expect(parseMatcher(text)).toEqual({ ok: false, error: { code: 'CONFIG.INVALID', message: `matcher \`${text}\` ${why}` } });
+    expect(parseMatcher(text)).toEqual({
+      ok: false,
+      error: { code: 'CONFIG.INVALID', message: `matcher \`${text}\` ${why}` },
+    });
   });
 
-  it.each(['a=~"(?=b)"', 'a=~"(b)\\1"', 'a=~"b{1001}"'])('refuses %s, which RE2 (and so Alertmanager) rejects', (text) => {
-    expect(parseMatcher(text)).toMatchObject({ ok: false, error: { message: expect.stringContaining('has an invalid regular expression') } });
-  });
+  it.each(['a=~"(?=b)"', 'a=~"(b)\\1"', 'a=~"b{1001}"'])(
+    'refuses %s, which RE2 (and so Alertmanager) rejects',
+    (text) => {
+      expect(parseMatcher(text)).toMatchObject({
+        ok: false,
+        error: { message: expect.stringContaining('has an invalid regular expression') },
+      });
+    },
+  );
 
   it('refuses a regex that does not compile, saying why', () => {
     expect(parseMatcher('a=~"(b"')).toMatchObject({
       ok: false,
-      error: { code: 'CONFIG.INVALID', message: expect.stringMatching(/^matcher `a=~"\(b"` has an invalid regular expression: /) },
+      error: {
+        code: 'CONFIG.INVALID',
+        message: expect.stringMatching(/^matcher `a=~"\(b"` has an invalid regular expression: /),
+      },
     });
   });
 });
@@ -86,9 +98,27 @@ describe('matches', () => {
 
 describe('parseMatchers', () => {
   it.each([
-    ['{alertname="A", x=~"b.*"}', [['alertname', '=', 'A'], ['x', '=~', 'b.*']]],
-    ['alertname="A",severity!="info"', [['alertname', '=', 'A'], ['severity', '!=', 'info']]],
-    ['q="a,b", r="c\\",d"', [['q', '=', 'a,b'], ['r', '=', 'c",d']]],
+    [
+      '{alertname="A", x=~"b.*"}',
+      [
+        ['alertname', '=', 'A'],
+        ['x', '=~', 'b.*'],
+      ],
+    ],
+    [
+      'alertname="A",severity!="info"',
+      [
+        ['alertname', '=', 'A'],
+        ['severity', '!=', 'info'],
+      ],
+    ],
+    [
+      'q="a,b", r="c\\",d"',
+      [
+        ['q', '=', 'a,b'],
+        ['r', '=', 'c",d'],
+      ],
+    ],
     ['{}', []],
     ['a="1",', [['a', '=', '1']]],
   ])('%s', (text, expected) => {
@@ -99,7 +129,10 @@ describe('parseMatchers', () => {
   it('names the bad one', () => {
     expect(parseMatchers('a="1", b')).toEqual({
       ok: false,
-      error: { code: 'CONFIG.INVALID', message: 'matcher ` b` is not a matcher; write name="value", name!="value", name=~"regex" or name!~"regex"' },
+      error: {
+        code: 'CONFIG.INVALID',
+        message: 'matcher ` b` is not a matcher; write name="value", name!="value", name=~"regex" or name!~"regex"',
+      },
     });
   });
 });

@@ -14,12 +14,28 @@ const group = (...alerts: Record<string, string>[]): AlertGroup => ({ alerts: al
 describe('routeAlertGroup', () => {
   it.each<[string, AlertGroup, string[]]>([
     ['the first matching route wins', group({ alertname: 'Watchdog', severity: 'critical' }), ['CNULL']],
-    ['continue goes on to the next match', group({ alertname: 'RunnerDown', severity: 'critical' }), ['CONCALL', 'CRUNNERS']],
-    ['and stops at the first without continue', group({ alertname: 'RunnerDown', severity: 'critical', team: 'ci' }), ['CONCALL', 'CCI']],
+    [
+      'continue goes on to the next match',
+      group({ alertname: 'RunnerDown', severity: 'critical' }),
+      ['CONCALL', 'CRUNNERS'],
+    ],
+    [
+      'and stops at the first without continue',
+      group({ alertname: 'RunnerDown', severity: 'critical', team: 'ci' }),
+      ['CONCALL', 'CCI'],
+    ],
     ['every matcher of a route must match', group({ alertname: 'RunnerDown', severity: 'info' }), ['CDEFAULT']],
     ['no route matches -> the default', group({ alertname: 'Other' }), ['CDEFAULT']],
-    ['one matching alert among several is enough', group({ alertname: 'RunnerDown', severity: 'warning' }, { alertname: 'RunnerDown', severity: 'critical' }), ['CONCALL', 'CRUNNERS']],
-    ['an alert must match all matchers by itself', group({ alertname: 'RunnerDown', severity: 'info' }, { alertname: 'Disk', severity: 'warning' }), ['CDEFAULT']],
+    [
+      'one matching alert among several is enough',
+      group({ alertname: 'RunnerDown', severity: 'warning' }, { alertname: 'RunnerDown', severity: 'critical' }),
+      ['CONCALL', 'CRUNNERS'],
+    ],
+    [
+      'an alert must match all matchers by itself',
+      group({ alertname: 'RunnerDown', severity: 'info' }, { alertname: 'Disk', severity: 'warning' }),
+      ['CDEFAULT'],
+    ],
   ])('%s', (_, input, expected) => {
     expect(routeAlertGroup(input, routes, 'CDEFAULT')).toEqual(expected);
   });
@@ -34,7 +50,9 @@ describe('routeAlertGroup', () => {
   });
 
   it('a route without matchers catches everything', () => {
-    expect(routeAlertGroup(group({ anything: 'x' }), [{ matchers: [], channel: 'CALL' }], 'CDEFAULT')).toEqual(['CALL']);
+    expect(routeAlertGroup(group({ anything: 'x' }), [{ matchers: [], channel: 'CALL' }], 'CDEFAULT')).toEqual([
+      'CALL',
+    ]);
   });
 
   it('without a default channel an unmatched group goes nowhere', () => {
@@ -43,14 +61,19 @@ describe('routeAlertGroup', () => {
   });
 
   it('judges a group without alerts by its common and group labels', () => {
-    expect(routeAlertGroup({ groupLabels: { alertname: 'RunnerDown' }, commonLabels: { severity: 'critical' }, alerts: [] }, routes, 'CDEFAULT')).toEqual([
-      'CONCALL',
-      'CRUNNERS',
-    ]);
+    expect(
+      routeAlertGroup(
+        { groupLabels: { alertname: 'RunnerDown' }, commonLabels: { severity: 'critical' }, alerts: [] },
+        routes,
+        'CDEFAULT',
+      ),
+    ).toEqual(['CONCALL', 'CRUNNERS']);
   });
 
   it('reads common labels into each alert, as Alertmanager sends both', () => {
-    expect(routeAlertGroup({ commonLabels: { team: 'ci' }, alerts: [{ labels: { alertname: 'X' } }] }, routes)).toEqual(['CCI']);
+    expect(routeAlertGroup({ commonLabels: { team: 'ci' }, alerts: [{ labels: { alertname: 'X' } }] }, routes)).toEqual(
+      ['CCI'],
+    );
   });
 
   it('takes routes compiled once, with the same result', () => {
@@ -62,7 +85,10 @@ describe('routeAlertGroup', () => {
 
   it('throws CONFIG.INVALID for a matcher that does not parse', () => {
     expect(() => routeAlertGroup(group({}), [{ matchers: ['nope'], channel: 'C1' }])).toThrow(
-      expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining('alerts.routes[0].matchers[0]: matcher `nope`') }),
+      expect.objectContaining({
+        code: 'CONFIG.INVALID',
+        message: expect.stringContaining('alerts.routes[0].matchers[0]: matcher `nope`'),
+      }),
     );
   });
 });
@@ -70,13 +96,26 @@ describe('routeAlertGroup', () => {
 describe('compileRoutes', () => {
   it('fills in continue and parses each matcher', () => {
     const result = compileRoutes([{ matchers: ['a="1"'], channel: 'C1' }]);
-    expect(result).toMatchObject({ ok: true, value: [{ channel: 'C1', continue: false, matchers: [{ name: 'a', op: '=', value: '1' }] }] });
+    expect(result).toMatchObject({
+      ok: true,
+      value: [{ channel: 'C1', continue: false, matchers: [{ name: 'a', op: '=', value: '1' }] }],
+    });
   });
 
   it('names the bad matcher by its path in the configuration', () => {
-    expect(compileRoutes([{ matchers: ['a="1"'], channel: 'C1' }, { matchers: ['b="2"', 'c=~"("'], channel: 'C2' }])).toMatchObject({
+    expect(
+      compileRoutes([
+        { matchers: ['a="1"'], channel: 'C1' },
+        { matchers: ['b="2"', 'c=~"("'], channel: 'C2' },
+      ]),
+    ).toMatchObject({
       ok: false,
-      error: { code: 'CONFIG.INVALID', message: expect.stringMatching(/^alerts\.routes\[1\]\.matchers\[1\]: matcher `c=~"\("` has an invalid regular expression: /) },
+      error: {
+        code: 'CONFIG.INVALID',
+        message: expect.stringMatching(
+          /^alerts\.routes\[1\]\.matchers\[1\]: matcher `c=~"\("` has an invalid regular expression: /,
+        ),
+      },
     });
   });
 });

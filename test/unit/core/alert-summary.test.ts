@@ -21,8 +21,17 @@ describe('summarizeGroup', () => {
       truncatedAlerts: 2,
       alerts: [
         alert('firing', { alertname: 'RunnerDown', severity: 'warning', instance: 'gitlab-runner-02:9100' }),
-        alert('firing', { alertname: 'RunnerHighDiskUsage', severity: 'critical', instance: 'gitlab-runner-03.ci.example.com:9100' }),
-        alert('resolved', { alertname: 'RunnerDown', severity: 'info', runner: 'gitlab-runner-04', instance: '10.0.0.4:9100' }),
+        alert('firing', {
+          alertname: 'RunnerHighDiskUsage',
+          severity: 'critical',
+          instance: 'gitlab-runner-03.ci.example.com:9100',
+        }),
+        alert('resolved', {
+          alertname: 'RunnerDown',
+          severity: 'info',
+          runner: 'gitlab-runner-04',
+          instance: '10.0.0.4:9100',
+        }),
         alert('firing', { alertname: 'RunnerDown', severity: 'warning', instance: 'gitlab-runner-02:9252' }),
       ],
     });
@@ -40,7 +49,10 @@ describe('summarizeGroup', () => {
   it('a resolved critical alert does not make a firing warning critical', () => {
     const summary = summarizeGroup({
       status: 'firing',
-      alerts: [alert('resolved', { alertname: 'A', severity: 'critical' }), alert('firing', { alertname: 'A', severity: 'warning' })],
+      alerts: [
+        alert('resolved', { alertname: 'A', severity: 'critical' }),
+        alert('firing', { alertname: 'A', severity: 'warning' }),
+      ],
     });
     expect(summary.severity).toBe('warning');
   });
@@ -48,7 +60,10 @@ describe('summarizeGroup', () => {
   it('when all are resolved, reports the worst severity among them', () => {
     const summary = summarizeGroup({
       status: 'resolved',
-      alerts: [alert('resolved', { alertname: 'A', severity: 'info' }), alert('resolved', { alertname: 'A', severity: 'error' })],
+      alerts: [
+        alert('resolved', { alertname: 'A', severity: 'info' }),
+        alert('resolved', { alertname: 'A', severity: 'error' }),
+      ],
     });
     expect(summary).toMatchObject({ status: 'resolved', firing: 0, resolved: 2, truncated: 0, severity: 'error' });
   });
@@ -60,12 +75,18 @@ describe('summarizeGroup', () => {
     [['custom', 'other'], 'custom'],
     [['Warning', 'INFO'], 'Warning'],
   ])('ranks %j -> %s', (severities, expected) => {
-    const summary = summarizeGroup({ status: 'firing', alerts: severities.map((severity) => alert('firing', { severity })) });
+    const summary = summarizeGroup({
+      status: 'firing',
+      alerts: severities.map((severity) => alert('firing', { severity })),
+    });
     expect(summary.severity).toBe(expected);
   });
 
   it('leaves out what no alert carries', () => {
-    const summary = summarizeGroup({ status: 'firing', alerts: [alert('firing', { job: 'x', instance: '10.1.2.3:9100' })] });
+    const summary = summarizeGroup({
+      status: 'firing',
+      alerts: [alert('firing', { job: 'x', instance: '10.1.2.3:9100' })],
+    });
     expect(summary).toEqual({ status: 'firing', firing: 1, resolved: 0, truncated: 0, alertnames: [], runners: [] });
   });
 
@@ -96,7 +117,12 @@ describe('alertGroupKey', () => {
     const key = alertGroupKey({ receiver: 'runnerbot', groupKey });
     expect(key).toMatch(/^[0-9a-f]{32}$/);
     expect(alertGroupKey({ receiver: 'runnerbot', groupKey })).toBe(key);
-    expect(key).toBe(createHash('sha256').update(JSON.stringify(['runnerbot', groupKey])).digest('hex').slice(0, 32));
+    expect(key).toBe(
+      createHash('sha256')
+        .update(JSON.stringify(['runnerbot', groupKey]))
+        .digest('hex')
+        .slice(0, 32),
+    );
   });
 
   it('differs by receiver and by group, with no ambiguity where the two meet', () => {

@@ -45,7 +45,10 @@ describe('who may request', () => {
   it('anyone else is told who may', () => {
     expect(canRequest('U0EVE', ['S0OTHER'], operators)).toEqual({
       ok: false,
-      error: { code: 'AUTH.FORBIDDEN', message: 'only members of <!subteam^S0ONCALL> or <@U0CAROL> can ask runnerbot for changes' },
+      error: {
+        code: 'AUTH.FORBIDDEN',
+        message: 'only members of <!subteam^S0ONCALL> or <@U0CAROL> can ask runnerbot for changes',
+      },
     });
   });
 
@@ -82,7 +85,10 @@ describe('decideApproval', () => {
   });
 
   it('an approver (by user id) approves', () => {
-    expect(decide({ actor: { userId: 'U0BOSS', groups: [] } })).toEqual({ ok: true, value: { decision: 'approved', by: 'U0BOSS', withdrawn: false } });
+    expect(decide({ actor: { userId: 'U0BOSS', groups: [] } })).toEqual({
+      ok: true,
+      value: { decision: 'approved', by: 'U0BOSS', withdrawn: false },
+    });
   });
 
   it('the requester can never approve, even as an approver', () => {
@@ -97,18 +103,27 @@ describe('decideApproval', () => {
     ['provision', 'you asked for this new runner, so someone else must approve it'],
     [undefined, 'you asked for this change, so someone else must approve it'],
   ] as const)('words the self-approval refusal for %s', (kind, message) => {
-    expect(decide({ actor: { userId: 'U0ALICE', groups: [] }, approval: { kind } })).toMatchObject({ ok: false, error: { code: 'APPROVAL.SELF', message } });
+    expect(decide({ actor: { userId: 'U0ALICE', groups: [] }, approval: { kind } })).toMatchObject({
+      ok: false,
+      error: { code: 'APPROVAL.SELF', message },
+    });
   });
 
   it('a non-approver is told who can approve', () => {
     expect(decide({ actor: { userId: 'U0EVE', groups: ['S0OTHER'] } })).toEqual({
       ok: false,
-      error: { code: 'APPROVAL.NOT_APPROVER', message: 'only members of <!subteam^S0APPROVERS> or <@U0BOSS> can approve' },
+      error: {
+        code: 'APPROVAL.NOT_APPROVER',
+        message: 'only members of <!subteam^S0APPROVERS> or <@U0BOSS> can approve',
+      },
     });
   });
 
   it('any approver may deny', () => {
-    expect(decide({ decision: 'deny' })).toEqual({ ok: true, value: { decision: 'denied', by: 'U0BOB', withdrawn: false } });
+    expect(decide({ decision: 'deny' })).toEqual({
+      ok: true,
+      value: { decision: 'denied', by: 'U0BOB', withdrawn: false },
+    });
   });
 
   it('the requester may withdraw their own request', () => {
@@ -121,7 +136,10 @@ describe('decideApproval', () => {
   it('a bystander may not deny', () => {
     expect(decide({ decision: 'deny', actor: { userId: 'U0EVE', groups: [] } })).toEqual({
       ok: false,
-      error: { code: 'APPROVAL.NOT_APPROVER', message: 'only members of <!subteam^S0APPROVERS> or <@U0BOSS> or the requester can deny this request' },
+      error: {
+        code: 'APPROVAL.NOT_APPROVER',
+        message: 'only members of <!subteam^S0APPROVERS> or <@U0BOSS> or the requester can deny this request',
+      },
     });
   });
 
@@ -129,7 +147,10 @@ describe('decideApproval', () => {
     expect(decide({ now: pending.expiresAt - 1 }).ok).toBe(true);
     expect(decide({ now: pending.expiresAt })).toEqual({
       ok: false,
-      error: { code: 'APPROVAL.EXPIRED', message: 'this request expired just now and nothing was changed; ask again if it is still needed' },
+      error: {
+        code: 'APPROVAL.EXPIRED',
+        message: 'this request expired just now and nothing was changed; ask again if it is still needed',
+      },
     });
   });
 
@@ -139,12 +160,18 @@ describe('decideApproval', () => {
   ])('an expired request (%i ms late) is refused, approve or deny', (late, when) => {
     const message = `this request expired ${when} and nothing was changed; ask again if it is still needed`;
     for (const decision of ['approve', 'deny'] as const) {
-      expect(decide({ now: pending.expiresAt + late, decision })).toEqual({ ok: false, error: { code: 'APPROVAL.EXPIRED', message } });
+      expect(decide({ now: pending.expiresAt + late, decision })).toEqual({
+        ok: false,
+        error: { code: 'APPROVAL.EXPIRED', message },
+      });
     }
   });
 
   it('a request already marked expired is refused even before its time', () => {
-    expect(decide({ approval: { status: 'expired' } })).toMatchObject({ ok: false, error: { code: 'APPROVAL.EXPIRED' } });
+    expect(decide({ approval: { status: 'expired' } })).toMatchObject({
+      ok: false,
+      error: { code: 'APPROVAL.EXPIRED' },
+    });
   });
 
   it.each([
@@ -153,13 +180,20 @@ describe('decideApproval', () => {
     ['approved', undefined, 'this request was already approved'],
   ] as const)('an %s request cannot be decided again', (status, decidedBy, message) => {
     for (const decision of ['approve', 'deny'] as const) {
-      expect(decide({ decision, approval: { status, decidedBy } })).toEqual({ ok: false, error: { code: 'APPROVAL.DECIDED', message } });
+      expect(decide({ decision, approval: { status, decidedBy } })).toEqual({
+        ok: false,
+        error: { code: 'APPROVAL.DECIDED', message },
+      });
     }
   });
 
   it('checks the decision before the expiry, and both before who clicks', () => {
     const late = pending.expiresAt + MINUTE;
-    expect(decide({ now: late, approval: { status: 'approved' } })).toMatchObject({ error: { code: 'APPROVAL.DECIDED' } });
-    expect(decide({ now: late, actor: { userId: 'U0ALICE', groups: [] } })).toMatchObject({ error: { code: 'APPROVAL.EXPIRED' } });
+    expect(decide({ now: late, approval: { status: 'approved' } })).toMatchObject({
+      error: { code: 'APPROVAL.DECIDED' },
+    });
+    expect(decide({ now: late, actor: { userId: 'U0ALICE', groups: [] } })).toMatchObject({
+      error: { code: 'APPROVAL.EXPIRED' },
+    });
   });
 });

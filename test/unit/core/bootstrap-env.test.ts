@@ -11,7 +11,10 @@ function sourced(file: string, keys: string[]): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'runnerbot-env-'));
   try {
     writeFileSync(join(dir, 'bootstrap.env'), file);
-    const out = execFileSync('/bin/sh', ['-c', 'set -a; . "$1"; env -0', 'sh', join(dir, 'bootstrap.env')], { encoding: 'utf8', env: {} });
+    const out = execFileSync('/bin/sh', ['-c', 'set -a; . "$1"; env -0', 'sh', join(dir, 'bootstrap.env')], {
+      encoding: 'utf8',
+      env: {},
+    });
     const vars = out.split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]);
     return Object.fromEntries(vars.filter(([k]) => keys.includes(k!)));
   } finally {
@@ -36,14 +39,20 @@ describe('renderBootstrapEnv', () => {
 
   it('keeps a value with a quote, a newline and `$(…)` as one value', () => {
     const image = "it's\nnew `id` $(reboot)";
-    expect(sourced(renderBootstrapEnv(provisionSettings({ cadvisorImage: image })), ['CADVISOR_IMAGE'])).toEqual({ CADVISOR_IMAGE: image });
+    expect(sourced(renderBootstrapEnv(provisionSettings({ cadvisorImage: image })), ['CADVISOR_IMAGE'])).toEqual({
+      CADVISOR_IMAGE: image,
+    });
   });
 });
 
 describe('apt key locations', () => {
   it('follow the layout of Docker and GitLab repositories (and their mirrors)', () => {
-    expect(dockerKeyUrl('https://download.docker.com/linux/debian')).toBe('https://download.docker.com/linux/debian/gpg');
-    expect(runnerKeyUrl('https://packages.gitlab.com/runner/gitlab-runner/debian/')).toBe('https://packages.gitlab.com/runner/gitlab-runner/gpgkey');
+    expect(dockerKeyUrl('https://download.docker.com/linux/debian')).toBe(
+      'https://download.docker.com/linux/debian/gpg',
+    );
+    expect(runnerKeyUrl('https://packages.gitlab.com/runner/gitlab-runner/debian/')).toBe(
+      'https://packages.gitlab.com/runner/gitlab-runner/gpgkey',
+    );
     expect(runnerKeyUrl('http://mirror.local/gitlab-runner/debian')).toBe('http://mirror.local/gitlab-runner/gpgkey');
   });
 });

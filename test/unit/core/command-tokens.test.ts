@@ -48,6 +48,9 @@ describe('tokenizeText', () => {
   });
 
   it('marks a quote that is never closed', () => {
-    expect(tokenizeText('a "b c')).toMatchObject([{ value: 'a', unclosed: false }, { value: 'b c', unclosed: true }]);
+    expect(tokenizeText('a "b c')).toMatchObject([
+      { value: 'a', unclosed: false },
+      { value: 'b c', unclosed: true },
+    ]);
   });
 });

@@ -25,23 +25,54 @@ describe('parseCommandText: what users type', () => {
     ['Provision gitlab-runner-02', { kind: 'provision', name: NAME, dryRun: false }],
     [
       'provision gitlab-runner-02 --profile build --cores 4 --memory 8192 --disk 64 --tags docker,linux --node pve2 --dry-run',
-      { kind: 'provision', name: NAME, profile: 'build', cores: 4, memoryMiB: 8192, diskGiB: 64, tags: ['docker', 'linux'], node: 'pve2', dryRun: true },
+      {
+        kind: 'provision',
+        name: NAME,
+        profile: 'build',
+        cores: 4,
+        memoryMiB: 8192,
+        diskGiB: 64,
+        tags: ['docker', 'linux'],
+        node: 'pve2',
+        dryRun: true,
+      },
     ],
     ['provision --dry-run gitlab-runner-02', { kind: 'provision', name: NAME, dryRun: true }],
-    ['provision gitlab-runner-02 --profile=build --cores=2', { kind: 'provision', name: NAME, profile: 'build', cores: 2, dryRun: false }],
+    [
+      'provision gitlab-runner-02 --profile=build --cores=2',
+      { kind: 'provision', name: NAME, profile: 'build', cores: 2, dryRun: false },
+    ],
     // em-dash and en-dash from autocorrect, smart quotes, non-breaking spaces
-    ['provision gitlab-runner-02 —profile build –cores 2', { kind: 'provision', name: NAME, profile: 'build', cores: 2, dryRun: false }],
+    [
+      'provision gitlab-runner-02 —profile build –cores 2',
+      { kind: 'provision', name: NAME, profile: 'build', cores: 2, dryRun: false },
+    ],
     ['provision gitlab-runner-02 —dry-run', { kind: 'provision', name: NAME, dryRun: true }],
-    ['provision “gitlab-runner-02” --profile ‘build’', { kind: 'provision', name: NAME, profile: 'build', dryRun: false }],
+    [
+      'provision “gitlab-runner-02” --profile ‘build’',
+      { kind: 'provision', name: NAME, profile: 'build', dryRun: false },
+    ],
     ['provision\u00a0gitlab-runner-02\t--cores\u00a02', { kind: 'provision', name: NAME, cores: 2, dryRun: false }],
-    ['provision gitlab-runner-02 --tags "docker, linux,,gpu"', { kind: 'provision', name: NAME, tags: ['docker', 'linux', 'gpu'], dryRun: false }],
+    [
+      'provision gitlab-runner-02 --tags "docker, linux,,gpu"',
+      { kind: 'provision', name: NAME, tags: ['docker', 'linux', 'gpu'], dryRun: false },
+    ],
     // memory and disk with units
-    ['provision gitlab-runner-02 --memory 8G --disk 1T', { kind: 'provision', name: NAME, memoryMiB: 8192, diskGiB: 1024, dryRun: false }],
-    ['provision gitlab-runner-02 --memory 4096MiB --disk 80GiB', { kind: 'provision', name: NAME, memoryMiB: 4096, diskGiB: 80, dryRun: false }],
+    [
+      'provision gitlab-runner-02 --memory 8G --disk 1T',
+      { kind: 'provision', name: NAME, memoryMiB: 8192, diskGiB: 1024, dryRun: false },
+    ],
+    [
+      'provision gitlab-runner-02 --memory 4096MiB --disk 80GiB',
+      { kind: 'provision', name: NAME, memoryMiB: 4096, diskGiB: 80, dryRun: false },
+    ],
     ['provision gitlab-runner-02 --memory 16gb', { kind: 'provision', name: NAME, memoryMiB: 16384, dryRun: false }],
     ['deprovision gitlab-runner-02', { kind: 'deprovision', name: NAME, dryRun: false }],
     ['deprovision gitlab-runner-02 --dry-run', { kind: 'deprovision', name: NAME, dryRun: true }],
-    ['reprovision gitlab-runner-02 --profile large', { kind: 'reprovision', name: NAME, profile: 'large', dryRun: false }],
+    [
+      'reprovision gitlab-runner-02 --profile large',
+      { kind: 'reprovision', name: NAME, profile: 'large', dryRun: false },
+    ],
   ])('%j', (text, expected) => {
     expect(parseCommandText(text)).toEqual({ ok: true, value: expected });
   });
@@ -49,22 +80,40 @@ describe('parseCommandText: what users type', () => {
 
 describe('parseCommandText: --reason', () => {
   it.each<[string, Command]>([
-    ['deprovision gitlab-runner-02 --reason disk is failing', { kind: 'deprovision', name: NAME, reason: 'disk is failing', dryRun: false }],
+    [
+      'deprovision gitlab-runner-02 --reason disk is failing',
+      { kind: 'deprovision', name: NAME, reason: 'disk is failing', dryRun: false },
+    ],
     // the rest of the line, as typed: apostrophes, quotes, dashes and options included
     [
-      "deprovision gitlab-runner-02 --reason it won’t boot — see \"INC-42\" --dry-run",
+      'deprovision gitlab-runner-02 --reason it won’t boot — see "INC-42" --dry-run',
       { kind: 'deprovision', name: NAME, reason: 'it won\'t boot — see "INC-42" --dry-run', dryRun: false },
     ],
     [
       'reprovision gitlab-runner-02 --reason “disk full” --profile big --dry-run',
       { kind: 'reprovision', name: NAME, reason: 'disk full', profile: 'big', dryRun: true },
     ],
-    ["reprovision gitlab-runner-02 --reason 'disk full'", { kind: 'reprovision', name: NAME, reason: 'disk full', dryRun: false }],
-    ['reprovision gitlab-runner-02 --reason=disk is full', { kind: 'reprovision', name: NAME, reason: 'disk is full', dryRun: false }],
-    ['reprovision gitlab-runner-02 --reason="disk is full" --dry-run', { kind: 'reprovision', name: NAME, reason: 'disk is full', dryRun: true }],
+    [
+      "reprovision gitlab-runner-02 --reason 'disk full'",
+      { kind: 'reprovision', name: NAME, reason: 'disk full', dryRun: false },
+    ],
+    [
+      'reprovision gitlab-runner-02 --reason=disk is full',
+      { kind: 'reprovision', name: NAME, reason: 'disk is full', dryRun: false },
+    ],
+    [
+      'reprovision gitlab-runner-02 --reason="disk is full" --dry-run',
+      { kind: 'reprovision', name: NAME, reason: 'disk is full', dryRun: true },
+    ],
     // Slack escapes &, < and > in command text
-    ['deprovision gitlab-runner-02 --reason load &gt; 90% &amp; rising', { kind: 'deprovision', name: NAME, reason: 'load > 90% & rising', dryRun: false }],
-    ['deprovision gitlab-runner-02 --reason "unclosed text', { kind: 'deprovision', name: NAME, reason: 'unclosed text', dryRun: false }],
+    [
+      'deprovision gitlab-runner-02 --reason load &gt; 90% &amp; rising',
+      { kind: 'deprovision', name: NAME, reason: 'load > 90% & rising', dryRun: false },
+    ],
+    [
+      'deprovision gitlab-runner-02 --reason "unclosed text',
+      { kind: 'deprovision', name: NAME, reason: 'unclosed text', dryRun: false },
+    ],
   ])('%j', (text, expected) => {
     expect(parseCommandText(text)).toEqual({ ok: true, value: expected });
   });
@@ -75,9 +124,18 @@ describe('parseCommandText: mistakes name the wrong part', () => {
     ['provision gitlab-runner-02 --cores four', '`--cores` expects a whole number, got `four`'],
     ['provision gitlab-runner-02 --cores 2.5', '`--cores` expects a whole number, got `2.5`'],
     ['provision gitlab-runner-02 --cores -4', '`--cores` expects a whole number, got `-4`'],
-    ['provision gitlab-runner-02 --cores 99999999999999999999', '`--cores` expects a whole number, got `99999999999999999999`'],
-    ['provision gitlab-runner-02 --memory lots', '`--memory` expects MiB as a whole number (or with a unit, like 8G), got `lots`'],
-    ['provision gitlab-runner-02 --disk 50M', '`--disk` expects GiB as a whole number (or with a unit, like 1T), got `50M`'],
+    [
+      'provision gitlab-runner-02 --cores 99999999999999999999',
+      '`--cores` expects a whole number, got `99999999999999999999`',
+    ],
+    [
+      'provision gitlab-runner-02 --memory lots',
+      '`--memory` expects MiB as a whole number (or with a unit, like 8G), got `lots`',
+    ],
+    [
+      'provision gitlab-runner-02 --disk 50M',
+      '`--disk` expects GiB as a whole number (or with a unit, like 1T), got `50M`',
+    ],
     ['provision gitlab-runner-02 --tags ,', '`--tags` expects comma-separated tags (like docker,linux), got `,`'],
     ['provision gitlab-runner-02 --profile', '`--profile` expects a profile name'],
     ['provision gitlab-runner-02 --profile --dry-run', '`--profile` expects a profile name'],
@@ -85,7 +143,10 @@ describe('parseCommandText: mistakes name the wrong part', () => {
     ['provision gitlab-runner-02 --prfile build', 'unknown option `--prfile`; did you mean `--profile`?'],
     ['provision gitlab-runner-02 --dryrun', 'unknown option `--dryrun`; did you mean `--dry-run`?'],
     ['provision gitlab-runner-02 -p build', 'unknown option `-p`; did you mean `--profile`?'],
-    ['provision gitlab-runner-02 --force', 'unknown option `--force`; `provision` takes --profile, --cores, --memory, --disk, --tags, --node, --dry-run'],
+    [
+      'provision gitlab-runner-02 --force',
+      'unknown option `--force`; `provision` takes --profile, --cores, --memory, --disk, --tags, --node, --dry-run',
+    ],
     ['list --all', 'unknown option `--all`: `list` takes no options'],
     ['deprovision gitlab-runner-02 --cores 2', '`--cores` does not apply to `deprovision`'],
     ['provision gitlab-runner-02 --reason why', '`--reason` does not apply to `provision`'],
@@ -126,7 +187,9 @@ describe('parseCommandText: mistakes name the wrong part', () => {
 
   it('keeps echoed input short and inert', () => {
     const result = parseCommandText(`provision gitlab-runner-02 --cores <!channel>${'9'.repeat(60)}`);
-    expect(!result.ok && result.error.message).toBe(`\`--cores\` expects a whole number, got \`‹!channel›${'9'.repeat(30)}…\``);
+    expect(!result.ok && result.error.message).toBe(
+      `\`--cores\` expects a whole number, got \`‹!channel›${'9'.repeat(30)}…\``,
+    );
   });
 });
 
@@ -142,8 +205,14 @@ describe('parseCommandText: unknown subcommands', () => {
     ['create gitlab-runner-02', 'unknown command `create`; did you mean `provision`?'],
     ['ls', 'unknown command `ls`; did you mean `list`?'],
     ['resize build=3', 'unknown command `resize`; did you mean `scale`?'],
-    ['frobnicate', 'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help'],
-    ['gitlab-runner-02', 'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help'],
+    [
+      'frobnicate',
+      'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help',
+    ],
+    [
+      'gitlab-runner-02',
+      'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help',
+    ],
     ['help provison', 'unknown command `provison`; did you mean `provision`?'],
   ])('%j -> %s', (text, message) => {
     expect(parseCommandText(text)).toEqual({ ok: false, error: { code: 'COMMAND.UNKNOWN', message, usage: USAGE } });
@@ -158,7 +227,10 @@ describe('parseCommandText: scale', () => {
     ['scale build=3 --dry-run', '`--dry-run` does not apply to `scale`'],
   ])('%j -> %s', (text, message) => {
     const parsed = parseCommandText(text, { namePattern: '^gitlab-runner-[a-z0-9-]+$' });
-    expect(parsed.ok ? null : { code: parsed.error.code, message: parsed.error.message }).toEqual({ code: 'COMMAND.USAGE', message });
+    expect(parsed.ok ? null : { code: parsed.error.code, message: parsed.error.message }).toEqual({
+      code: 'COMMAND.USAGE',
+      message,
+    });
   });
 });
 
@@ -166,7 +238,10 @@ describe('parseCommandText with the name policy', () => {
   const options = { namePattern: '^gitlab-runner-[a-z0-9-]+$' };
 
   it('accepts a good name', () => {
-    expect(parseCommandText('status gitlab-runner-02', options)).toEqual({ ok: true, value: { kind: 'status', name: NAME } });
+    expect(parseCommandText('status gitlab-runner-02', options)).toEqual({
+      ok: true,
+      value: { kind: 'status', name: NAME },
+    });
   });
 
   it.each([
@@ -188,16 +263,28 @@ describe('parseCommandText with the name policy', () => {
   });
 
   it('reports a broken pattern as a configuration error', () => {
-    expect(parseCommandText('status gitlab-runner-02', { namePattern: '(' })).toMatchObject({ ok: false, error: { code: 'CONFIG.INVALID' } });
+    expect(parseCommandText('status gitlab-runner-02', { namePattern: '(' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG.INVALID' },
+    });
   });
 });
 
 describe('parseCommandArgv: the CLI', () => {
   it.each<[string[], Command]>([
     [[], { kind: 'help' }],
-    [['provision', NAME, '--profile', 'build', '--dry-run'], { kind: 'provision', name: NAME, profile: 'build', dryRun: true }],
-    [['deprovision', NAME, '--reason', 'disk full', '--dry-run'], { kind: 'deprovision', name: NAME, reason: 'disk full', dryRun: true }],
-    [['reprovision', NAME, '--reason=it\'s "broken"'], { kind: 'reprovision', name: NAME, reason: 'it\'s "broken"', dryRun: false }],
+    [
+      ['provision', NAME, '--profile', 'build', '--dry-run'],
+      { kind: 'provision', name: NAME, profile: 'build', dryRun: true },
+    ],
+    [
+      ['deprovision', NAME, '--reason', 'disk full', '--dry-run'],
+      { kind: 'deprovision', name: NAME, reason: 'disk full', dryRun: true },
+    ],
+    [
+      ['reprovision', NAME, '--reason=it\'s "broken"'],
+      { kind: 'reprovision', name: NAME, reason: 'it\'s "broken"', dryRun: false },
+    ],
     [['provision', NAME, '--tags', 'a&b'], { kind: 'provision', name: NAME, tags: ['a&b'], dryRun: false }],
     [['provision', NAME, '—cores', '2'], { kind: 'provision', name: NAME, cores: 2, dryRun: false }],
     [['list'], { kind: 'list' }],
@@ -245,12 +332,15 @@ describe('USAGE', () => {
 describe('hostile command text', () => {
   it('refuses text past MAX_COMMAND_CHARS before parsing it, saying how long it was', () => {
     expect(parseCommandText(`${'a'.repeat(1_000_000)} x`)).toMatchObject({
-      ok: false, error: { code: 'COMMAND.USAGE', message: 'the command is 1000002 characters long; at most 2000 are accepted' },
+      ok: false,
+      error: { code: 'COMMAND.USAGE', message: 'the command is 1000002 characters long; at most 2000 are accepted' },
     });
   });
 
   it.each(['constructor', '__proto__', 'hasOwnProperty'])('suggests no prototype property for %s', (word) => {
     const result = parseCommandText(word);
-    expect(!result.ok && result.error.message).toBe(`unknown command \`${word}\`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help`);
+    expect(!result.ok && result.error.message).toBe(
+      `unknown command \`${word}\`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help`,
+    );
   });
 });

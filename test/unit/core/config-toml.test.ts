@@ -20,7 +20,12 @@ const spec: RunnerSpec = {
 const OBTAINED = Date.parse('2026-12-01T23:40:05.123Z');
 const credentials = { runnerId: 42, tokenObtainedAt: OBTAINED, tokenExpiresAt: null };
 const render = (overrides: Partial<RunnerSpec> = {}) =>
-  renderConfigToml({ spec: { ...spec, ...overrides }, gitlabUrl: 'https://gitlab.example.com', token: 'glrt-abc', ...credentials });
+  renderConfigToml({
+    spec: { ...spec, ...overrides },
+    gitlabUrl: 'https://gitlab.example.com',
+    token: 'glrt-abc',
+    ...credentials,
+  });
 
 /** The value of `key = …` (first match), decoded: TOML basic strings and arrays are valid JSON. */
 function value(toml: string, key: string): unknown {
@@ -88,19 +93,42 @@ describe('tomlString', () => {
 
 describe('the runner credentials, as gitlab-runner register writes them', () => {
   it('writes id, token, token_obtained_at and token_expires_at in that order, times as TOML date-times', () => {
-    const toml = renderConfigToml({ spec, gitlabUrl: 'https://gitlab.example.com', token: 'glrt-abc', runnerId: 42, tokenObtainedAt: OBTAINED, tokenExpiresAt: '2027-03-02T10:00:00.000Z' });
+    const toml = renderConfigToml({
+      spec,
+      gitlabUrl: 'https://gitlab.example.com',
+      token: 'glrt-abc',
+      runnerId: 42,
+      tokenObtainedAt: OBTAINED,
+      tokenExpiresAt: '2027-03-02T10:00:00.000Z',
+    });
     const block = toml.slice(toml.indexOf('  url ='), toml.indexOf('  executor'));
-    expect(block).toBe(['  url = "https://gitlab.example.com"', '  id = 42', '  token = "glrt-abc"', '  token_obtained_at = 2026-12-01T23:40:05Z', '  token_expires_at = 2027-03-02T10:00:00Z', ''].join('\n'));
+    expect(block).toBe(
+      [
+        '  url = "https://gitlab.example.com"',
+        '  id = 42',
+        '  token = "glrt-abc"',
+        '  token_obtained_at = 2026-12-01T23:40:05Z',
+        '  token_expires_at = 2027-03-02T10:00:00Z',
+        '',
+      ].join('\n'),
+    );
   });
 
-  it('writes Go\'s zero time when the token never expires, so gitlab-runner does not try to rotate it', () => {
+  it("writes Go's zero time when the token never expires, so gitlab-runner does not try to rotate it", () => {
     expect(render()).toContain('  token_expires_at = 0001-01-01T00:00:00Z\n');
   });
 });
 
 describe('withoutToken', () => {
   it('makes two files that differ only in the token equal', () => {
-    const other = renderConfigToml({ spec, gitlabUrl: 'https://gitlab.example.com', token: 'glrt-zzz', runnerId: 42, tokenObtainedAt: OBTAINED + 60_000, tokenExpiresAt: '2027-01-01T00:00:00.000Z' });
+    const other = renderConfigToml({
+      spec,
+      gitlabUrl: 'https://gitlab.example.com',
+      token: 'glrt-zzz',
+      runnerId: 42,
+      tokenObtainedAt: OBTAINED + 60_000,
+      tokenExpiresAt: '2027-01-01T00:00:00.000Z',
+    });
     expect(withoutToken(render())).toBe(withoutToken(other));
     expect(withoutToken(render())).not.toContain('glrt-');
   });

@@ -22,7 +22,8 @@ const profiles: Record<string, Profile> = {
 const NAME = 'gitlab-runner-02';
 const nodes = { nodes: ['pve1', 'pve2'] };
 
-const resolve = (request: Partial<SpecRequest>, limits = nodes) => resolveSpec(profiles, 'default', { name: NAME, ...request }, limits);
+const resolve = (request: Partial<SpecRequest>, limits = nodes) =>
+  resolveSpec(profiles, 'default', { name: NAME, ...request }, limits);
 const messageOf = (request: Partial<SpecRequest>): string | undefined => {
   const result = resolve(request);
   return result.ok ? undefined : result.error.message;
@@ -34,14 +35,33 @@ describe('resolveSpec', () => {
   });
 
   it('uses the named profile', () => {
-    expect(resolve({ profile: 'build' })).toEqual({ ok: true, value: { ...profiles.build, name: NAME, profile: 'build' } });
+    expect(resolve({ profile: 'build' })).toEqual({
+      ok: true,
+      value: { ...profiles.build, name: NAME, profile: 'build' },
+    });
   });
 
-  it('applies every override, adding tags to the profile\'s without duplicates', () => {
-    const result = resolve({ profile: 'build', cores: 16, memoryMiB: 32768, diskGiB: 200, tags: ['gpu', 'docker'], node: 'pve2' });
+  it("applies every override, adding tags to the profile's without duplicates", () => {
+    const result = resolve({
+      profile: 'build',
+      cores: 16,
+      memoryMiB: 32768,
+      diskGiB: 200,
+      tags: ['gpu', 'docker'],
+      node: 'pve2',
+    });
     expect(result).toEqual({
       ok: true,
-      value: { ...profiles.build, name: NAME, profile: 'build', cores: 16, memoryMiB: 32768, diskGiB: 200, tags: ['docker', 'build', 'gpu'], node: 'pve2' },
+      value: {
+        ...profiles.build,
+        name: NAME,
+        profile: 'build',
+        cores: 16,
+        memoryMiB: 32768,
+        diskGiB: 200,
+        tags: ['docker', 'build', 'gpu'],
+        node: 'pve2',
+      },
     });
   });
 
@@ -74,12 +94,30 @@ describe('resolveSpec refusals', () => {
     [{ diskGiB: 4 }, '`--disk` must be a whole number from 8 to 4096 GiB, got 4'],
     [{ diskGiB: 5000 }, '`--disk` must be a whole number from 8 to 4096 GiB, got 5000'],
     [{ diskGiB: 20 }, "`--disk` 20 GiB is smaller than profile `default`'s 40 GiB; a disk can only grow"],
-    [{ profile: 'build', diskGiB: 64 }, "`--disk` 64 GiB is smaller than profile `build`'s 100 GiB; a disk can only grow"],
-    [{ tags: ['Docker'] }, "`--tags`: `Docker` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)"],
-    [{ tags: ['-x'] }, "`--tags`: `-x` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)"],
-    [{ tags: ['a b'] }, "`--tags`: `a b` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)"],
-    [{ tags: ['$(id)'] }, "`--tags`: `$(id)` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)"],
-    [{ tags: ['a'.repeat(64)] }, `\`--tags\`: \`${'a'.repeat(40)}…\` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)`],
+    [
+      { profile: 'build', diskGiB: 64 },
+      "`--disk` 64 GiB is smaller than profile `build`'s 100 GiB; a disk can only grow",
+    ],
+    [
+      { tags: ['Docker'] },
+      "`--tags`: `Docker` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)",
+    ],
+    [
+      { tags: ['-x'] },
+      "`--tags`: `-x` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)",
+    ],
+    [
+      { tags: ['a b'] },
+      "`--tags`: `a b` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)",
+    ],
+    [
+      { tags: ['$(id)'] },
+      "`--tags`: `$(id)` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)",
+    ],
+    [
+      { tags: ['a'.repeat(64)] },
+      `\`--tags\`: \`${'a'.repeat(40)}…\` is not a tag; use lower-case letters, digits, '.', '_' and '-' (at most 63 characters)`,
+    ],
     [{ node: 'pve9' }, '`--node`: `pve9` is not a configured Proxmox node; configured: pve1, pve2'],
   ])('%j -> %s', (request, message) => {
     expect(resolve(request)).toEqual({ ok: false, error: { code: 'SPEC.INVALID', message } });
@@ -111,7 +149,10 @@ describe('resolveSpec refusals', () => {
   it('says when the configured default profile is missing', () => {
     expect(resolveSpec(profiles, 'standard', { name: NAME })).toEqual({
       ok: false,
-      error: { code: 'PROFILE.UNKNOWN', message: 'the default profile `standard` is not configured; known profiles: build, default' },
+      error: {
+        code: 'PROFILE.UNKNOWN',
+        message: 'the default profile `standard` is not configured; known profiles: build, default',
+      },
     });
   });
 });

@@ -61,7 +61,10 @@ describe('validateRunnerName', () => {
   it('reports a broken pattern as a configuration error', () => {
     expect(validateRunnerName('gitlab-runner-02', '^gitlab-(runner')).toMatchObject({
       ok: false,
-      error: { code: 'CONFIG.INVALID', message: expect.stringMatching(/^runners\.namePattern `\^gitlab-\(runner` is not a valid regular expression: /) },
+      error: {
+        code: 'CONFIG.INVALID',
+        message: expect.stringMatching(/^runners\.namePattern `\^gitlab-\(runner` is not a valid regular expression: /),
+      },
     });
   });
 });

@@ -9,9 +9,18 @@ function entry(name: string, ip: string, vmid = 120): FleetEntry {
 describe('runnerTargetGroups', () => {
   it('gives each runner a node_exporter, cAdvisor and gitlab-runner target group with its labels', () => {
     expect(runnerTargetGroups([entry('gitlab-runner-01', '10.0.0.5')])).toEqual([
-      { targets: ['10.0.0.5:9100'], labels: { job: 'node', runner: 'gitlab-runner-01', node: 'pve1', vmid: '120', profile: 'default' } },
-      { targets: ['10.0.0.5:8080'], labels: { job: 'cadvisor', runner: 'gitlab-runner-01', node: 'pve1', vmid: '120', profile: 'default' } },
-      { targets: ['10.0.0.5:9252'], labels: { job: 'gitlab-runner', runner: 'gitlab-runner-01', node: 'pve1', vmid: '120', profile: 'default' } },
+      {
+        targets: ['10.0.0.5:9100'],
+        labels: { job: 'node', runner: 'gitlab-runner-01', node: 'pve1', vmid: '120', profile: 'default' },
+      },
+      {
+        targets: ['10.0.0.5:8080'],
+        labels: { job: 'cadvisor', runner: 'gitlab-runner-01', node: 'pve1', vmid: '120', profile: 'default' },
+      },
+      {
+        targets: ['10.0.0.5:9252'],
+        labels: { job: 'gitlab-runner', runner: 'gitlab-runner-01', node: 'pve1', vmid: '120', profile: 'default' },
+      },
     ]);
   });
 
@@ -20,7 +29,11 @@ describe('runnerTargetGroups', () => {
   });
 
   it('orders runners by name and leaves out runners that have no address yet', () => {
-    const groups = runnerTargetGroups([entry('gitlab-runner-b', '10.0.0.6', 121), entry('gitlab-runner-c', ''), entry('gitlab-runner-a', '10.0.0.5')]);
+    const groups = runnerTargetGroups([
+      entry('gitlab-runner-b', '10.0.0.6', 121),
+      entry('gitlab-runner-c', ''),
+      entry('gitlab-runner-a', '10.0.0.5'),
+    ]);
     expect(groups.map((g) => `${g.labels.runner} ${g.targets[0]}`)).toEqual([
       'gitlab-runner-a 10.0.0.5:9100',
       'gitlab-runner-a 10.0.0.5:8080',

@@ -20,7 +20,7 @@ const nasty = [
   '"double" \\backslash\\',
   'a;b&c|d>e<f',
   '*?[a-z]~',
-  "registry.example.com/ci/$(reboot):\"x y\"",
+  'registry.example.com/ci/$(reboot):"x y"',
   "'; rm -rf / #",
   'tab\there',
   'ünïcødé ☃',
@@ -32,7 +32,7 @@ describe('shellQuote', () => {
     expect(shellQuote('')).toBe("''");
   });
 
-  it("closes, escapes and reopens a single quote", () => {
+  it('closes, escapes and reopens a single quote', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
 

@@ -8,7 +8,11 @@ const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAexample\nlinetwo\n
 
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger({ level: 'info', secrets: [SLACK, PROXMOX, WITH_QUOTE], destination: { write: (line: string) => lines.push(line) } });
+  const logger = createLogger({
+    level: 'info',
+    secrets: [SLACK, PROXMOX, WITH_QUOTE],
+    destination: { write: (line: string) => lines.push(line) },
+  });
   return { logger, lines, text: () => lines.join('') };
 }
 
@@ -23,7 +27,17 @@ describe('createLogger', () => {
 
   it('redacts sensitive keys at any depth, keeping tokenId', () => {
     const { logger, lines } = capture();
-    logger.info({ request: { headers: { Authorization: 'opaque-1', 'PRIVATE-TOKEN': 'opaque-2' }, body: [{ password: 'opaque-3', runnerToken: 'opaque-4' }] }, proxmox: { tokenId: 'rb@pve!rb' }, privateKey: 'opaque-5' }, 'call');
+    logger.info(
+      {
+        request: {
+          headers: { Authorization: 'opaque-1', 'PRIVATE-TOKEN': 'opaque-2' },
+          body: [{ password: 'opaque-3', runnerToken: 'opaque-4' }],
+        },
+        proxmox: { tokenId: 'rb@pve!rb' },
+        privateKey: 'opaque-5',
+      },
+      'call',
+    );
     const line = JSON.parse(lines[0]!);
     expect(line.request.headers).toEqual({ Authorization: '***', 'PRIVATE-TOKEN': '***' });
     expect(line.request.body).toEqual([{ password: '***', runnerToken: '***' }]);
@@ -45,10 +59,27 @@ describe('createLogger', () => {
 
   it('scrubs token shapes it was not told about: GitLab, Slack, PVEAPIToken, PEM keys, URL passwords', () => {
     const { logger, text } = capture();
-    logger.info({ out: 'registered glrt-t1_abcDEF123 as runner 7', header: 'PVEAPIToken=rb@pve!rb=aaaa-bbbb', app: 'xapp-1-A0-99', user: 'xoxp-1-2-3' }, 'x');
+    logger.info(
+      {
+        out: 'registered glrt-t1_abcDEF123 as runner 7',
+        header: 'PVEAPIToken=rb@pve!rb=aaaa-bbbb',
+        app: 'xapp-1-A0-99',
+        user: 'xoxp-1-2-3',
+      },
+      'x',
+    );
     logger.info({ key: { pem: PEM }, url: 'redis://:s3cretpw@redis:6379/0' }, 'y');
     const out = text();
-    for (const leaked of ['t1_abcDEF123', 'aaaa-bbbb', 'xapp-1-A0-99', 'xoxp-1-2-3', 'MIIEowIBAAKCAQEAexample', 'linetwo', 's3cretpw']) expect(out).not.toContain(leaked);
+    for (const leaked of [
+      't1_abcDEF123',
+      'aaaa-bbbb',
+      'xapp-1-A0-99',
+      'xoxp-1-2-3',
+      'MIIEowIBAAKCAQEAexample',
+      'linetwo',
+      's3cretpw',
+    ])
+      expect(out).not.toContain(leaked);
     expect(out).toContain('PVEAPIToken=rb@pve!rb=***');
     expect(out).toContain('redis://:***@redis:6379/0');
   });
@@ -57,7 +88,9 @@ describe('createLogger', () => {
 describe('scrubSecrets', () => {
   it('masks configured values and token shapes in plain text and leaves the rest', () => {
     const text = `token ${SLACK}, key\n${PEM}\nrunner glrt-abc123, Authorization: Bearer eyJhbGciOi.x.y done`;
-    expect(scrubSecrets(text, [SLACK])).toBe('token ***, key\n-----BEGIN RSA PRIVATE KEY-----***\nrunner ***, Authorization: Bearer *** done');
+    expect(scrubSecrets(text, [SLACK])).toBe(
+      'token ***, key\n-----BEGIN RSA PRIVATE KEY-----***\nrunner ***, Authorization: Bearer *** done',
+    );
   });
 
   it('does not mask very short values that would garble every line', () => {

@@ -33,7 +33,20 @@ export async function startRedisServer(): Promise<OwnRedisServer> {
   let child: ChildProcess | null = null;
 
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--save', ''];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--dir',
+      dir,
+      '--save',
+      '',
+    ];
     child = spawn('redis-server', [...args, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
     await waitForPing(url);
   };

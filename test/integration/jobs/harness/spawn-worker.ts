@@ -31,7 +31,9 @@ export function writeWorkerConfig(dir: string, name: string, config: WorkerProce
 
 /** Starts `worker-process.ts` with the given config file; resolves once the worker is ready. */
 export async function startWorkerProcess(configPath: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, configPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const events: WorkerEvent[] = [];
   const listeners = new Set<() => void>();
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -53,7 +55,9 @@ export async function startWorkerProcess(configPath: string): Promise<WorkerProc
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`worker ${child.pid} printed no matching event; saw: ${events.map((e) => e.event).join(', ')}`));
+        reject(
+          new Error(`worker ${child.pid} printed no matching event; saw: ${events.map((e) => e.event).join(', ')}`),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -64,6 +68,9 @@ export async function startWorkerProcess(configPath: string): Promise<WorkerProc
     });
 
   const worker: WorkerProcess = { pid: child.pid!, events, waitFor, kill: (signal) => child.kill(signal), exited };
-  await Promise.race([waitFor((e) => e.event === 'ready'), exited.then(() => Promise.reject(new Error('worker process exited before it was ready')))]);
+  await Promise.race([
+    waitFor((e) => e.event === 'ready'),
+    exited.then(() => Promise.reject(new Error('worker process exited before it was ready'))),
+  ]);
   return worker;
 }

@@ -29,7 +29,11 @@ export const createProcessor: ProcessorFactory = ({ redis, prefix, options, emit
       emit('step-started', { runId, step, fencingToken: lock.fencingToken });
       if (!(await redis.hexists(effectCountsKey(prefix, runId), step))) {
         await sleep(stepMs);
-        await redis.multi().hincrby(effectCountsKey(prefix, runId), step, 1).hset(appliedByKey(prefix, runId), step, process.pid).exec();
+        await redis
+          .multi()
+          .hincrby(effectCountsKey(prefix, runId), step, 1)
+          .hset(appliedByKey(prefix, runId), step, process.pid)
+          .exec();
       }
       run = await runs.update(runId, { checkpoint: run.checkpoint + 1 });
       emit('step-finished', { runId, step });
@@ -48,6 +52,12 @@ export function queuedRun(id: string, runner: string, plan: StepName[], now = Da
     requester: { userId: 'U0TEST', via: 'cli' },
     createdAt: now,
     updatedAt: now,
-    spec: { profile: 'default', tags: ['docker'], concurrency: 2, defaultImage: 'alpine:3', allowedPullPolicies: ['if-not-present'] },
+    spec: {
+      profile: 'default',
+      tags: ['docker'],
+      concurrency: 2,
+      defaultImage: 'alpine:3',
+      allowedPullPolicies: ['if-not-present'],
+    },
   });
 }

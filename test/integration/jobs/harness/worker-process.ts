@@ -14,7 +14,9 @@ const emit = (event: string, fields: Record<string, unknown> = {}) =>
 const log = (level: string) => (fields: object, message: string) => emit('log', { level, message, ...fields });
 
 const redis = createStoreRedis({ url: config.redisUrl });
-const { createProcessor } = (await import(pathToFileURL(config.processorModule).href)) as { createProcessor: ProcessorFactory };
+const { createProcessor } = (await import(pathToFileURL(config.processorModule).href)) as {
+  createProcessor: ProcessorFactory;
+};
 const processor = await createProcessor({ redis, prefix: config.prefix, options: config.processorOptions ?? {}, emit });
 
 const worker = startRunWorker({

@@ -36,7 +36,10 @@ export async function requestProvision(world: World, name: string): Promise<RunR
     ids: systemIds,
     policy: toRequestPolicy(config),
   };
-  const requested = await requestJob(deps, { command: parsed.value as ChangeCommand, requester: { userId: 'cli:resilience', via: 'cli' } });
+  const requested = await requestJob(deps, {
+    command: parsed.value as ChangeCommand,
+    requester: { userId: 'cli:resilience', via: 'cli' },
+  });
   if (!requested.ok) throw new Error(`${requested.error.code}: ${requested.error.message}`);
   return requested.value.run;
 }
@@ -65,14 +68,34 @@ export async function runToEnd(world: World, run: RunRecord, options: DriveOptio
   const retried: string[] = [];
   const lock = await acquireRunnerLock(world.redis, world.prefix, run.runner, LOCK_TTL_MS);
   if (!lock) throw new Error(`the lock on ${run.runner} is held`);
-  const deps = { runs: world.stores.runs, steps: STEPS, stepDeps: options.stepDeps ?? world.stepDeps, notifier: recorder(events, options.onEvent), audit: world.stores.audit, clock: systemClock };
+  const deps = {
+    runs: world.stores.runs,
+    steps: STEPS,
+    stepDeps: options.stepDeps ?? world.stepDeps,
+    notifier: recorder(events, options.onEvent),
+    audit: world.stores.audit,
+    clock: systemClock,
+  };
   try {
-    const retry = { attempts: worker.attempts, delayMs: (attempt: number) => retryDelay(attempt, { baseMs: worker.backoffMs, maxMs: worker.maxBackoffMs }) };
+    const retry = {
+      attempts: worker.attempts,
+      delayMs: (attempt: number) => retryDelay(attempt, { baseMs: worker.backoffMs, maxMs: worker.maxBackoffMs }),
+    };
     const onRetry = (error: RunnerbotError) => void retried.push(`${error.code}: ${error.message}`);
-    const outcome = await runInProcess(deps, { runId: run.id, lock, signal: new AbortController().signal, onRetry }, retry);
+    const outcome = await runInProcess(
+      deps,
+      { runId: run.id, lock, signal: new AbortController().signal, onRetry },
+      retry,
+    );
     if (outcome.kind === 'finished') return { run: outcome.run, attempts: outcome.attempts, retried, events };
     if (outcome.kind === 'interrupted') throw new Error('runToEnd is never interrupted');
-    return { run: (await world.stores.runs.get(run.id))!, attempts: outcome.attempts, error: outcome.error, retried, events };
+    return {
+      run: (await world.stores.runs.get(run.id))!,
+      attempts: outcome.attempts,
+      error: outcome.error,
+      retried,
+      events,
+    };
   } finally {
     await lock.release();
   }
@@ -96,7 +119,12 @@ export interface DeadWorker {
  * A worker that dies right after `step` is saved: it runs no further line (its runJob hangs in
  * the step-finished report), its SSH connections drop and its lock expires in Redis.
  */
-export async function dieAfter(world: World, run: RunRecord, step: StepName, options: { finalAttempt?: boolean } = {}): Promise<DeadWorker> {
+export async function dieAfter(
+  world: World,
+  run: RunRecord,
+  step: StepName,
+  options: { finalAttempt?: boolean } = {},
+): Promise<DeadWorker> {
   const lock = await acquireRunnerLock(world.redis, world.prefix, run.runner, LOCK_TTL_MS);
   if (!lock) throw new Error(`the lock on ${run.runner} is held`);
   const connections = trackedShell(world.stepDeps.remote);
@@ -109,13 +137,26 @@ export async function dieAfter(world: World, run: RunRecord, step: StepName, opt
     died();
     await revival;
   });
-  const deps = { runs: world.stores.runs, steps: STEPS, stepDeps: { ...world.stepDeps, remote: connections.shell }, notifier, audit: world.stores.audit, clock: systemClock };
-  const ended = runJob(deps, { runId: run.id, lock, signal: new AbortController().signal, finalAttempt: options.finalAttempt ?? false }).then(
+  const deps = {
+    runs: world.stores.runs,
+    steps: STEPS,
+    stepDeps: { ...world.stepDeps, remote: connections.shell },
+    notifier,
+    audit: world.stores.audit,
+    clock: systemClock,
+  };
+  const ended = runJob(deps, {
+    runId: run.id,
+    lock,
+    signal: new AbortController().signal,
+    finalAttempt: options.finalAttempt ?? false,
+  }).then(
     (r) => r,
     (e: unknown) => e as RunnerbotError,
   );
   const early = await Promise.race([death.then(() => null), ended]);
-  if (early) throw new Error(`the run ended before ${step} was saved: ${'status' in early ? early.status : early.message}`);
+  if (early)
+    throw new Error(`the run ended before ${step} was saved: ${'status' in early ? early.status : early.message}`);
   await connections.dropAll();
   await world.redis.del(redisKeys(world.prefix).runnerLock(run.runner));
   return {

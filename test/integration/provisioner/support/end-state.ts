@@ -25,7 +25,10 @@ export interface EndState {
 async function claimedBy(world: World, runId: string): Promise<number[]> {
   const keys = await world.redis.keys(`${world.prefix}:vmid:*`);
   const owners = keys.length ? await world.redis.mget(...keys) : [];
-  return keys.filter((_, i) => owners[i] === runId).map((k) => Number(k.split(':').at(-1))).sort((a, b) => a - b);
+  return keys
+    .filter((_, i) => owners[i] === runId)
+    .map((k) => Number(k.split(':').at(-1)))
+    .sort((a, b) => a - b);
 }
 
 /** Runs `gitlab-runner verify` on the VM over runnerbot's own SSH adapter. */
@@ -59,10 +62,15 @@ export async function endState(world: World, run: RunRecord): Promise<EndState> 
     status: final.status,
     vms: vms.length,
     machines: world.farm.list().filter((m) => m.name === name).length,
-    clones: world.proxmox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/clone') && r.params.name === name && r.status === 200).length,
+    clones: world.proxmox.requests.filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/clone') && r.params.name === name && r.status === 200,
+    ).length,
     vmidsClaimed: await claimedBy(world, run.id),
     runners: runners.length,
-    runnersCreated: world.gitlab.requests().filter((r) => r.operationId === 'postApiV4UserRunners' && r.status === 201 && r.body?.description === name).length,
+    runnersCreated: world.gitlab
+      .requests()
+      .filter((r) => r.operationId === 'postApiV4UserRunners' && r.status === 201 && r.body?.description === name)
+      .length,
     announced: fleet !== null && fleet.vmid === vm?.vmid && fleet.runnerId === runner?.id && fleet.ip === vm?.ip,
     tokenVerified,
     runnerOnline: runner?.contactedAt !== null && runner !== undefined,

@@ -35,7 +35,10 @@ type Methods<T> = { [K in keyof T]: T[K] };
 function timed<T extends object>(port: T, meter: WaitMeter): Methods<T> {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(port)) {
-    wrapped[name] = typeof value === 'function' ? (...args: unknown[]) => meter.time(() => (value as (...a: unknown[]) => Promise<unknown>).apply(port, args)) : value;
+    wrapped[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => meter.time(() => (value as (...a: unknown[]) => Promise<unknown>).apply(port, args))
+        : value;
   }
   return wrapped as Methods<T>;
 }
@@ -53,7 +56,10 @@ export function timedStepDeps(deps: StepDeps, meter: WaitMeter): StepDeps {
     ...deps,
     hypervisor: timed(deps.hypervisor, meter),
     registry: timed(deps.registry, meter),
-    remote: { ...remote, connect: async (host, timeoutMs, signal) => timedSession(await remote.connect(host, timeoutMs, signal), meter) },
+    remote: {
+      ...remote,
+      connect: async (host, timeoutMs, signal) => timedSession(await remote.connect(host, timeoutMs, signal), meter),
+    },
     clock: { now: () => deps.clock.now(), sleep: (ms, signal) => meter.time(() => deps.clock.sleep(ms, signal)) },
   };
 }

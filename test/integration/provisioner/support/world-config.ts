@@ -50,16 +50,46 @@ export async function writeWorldConfig(dir: string, at: WorldEndpoints, s: World
   Object.assign(config, {
     redis: at.redis,
     proxmox: {
-      ...config.proxmox, url: `${at.proxmoxUrl}/api2/json`, caFile: join(dir, 'proxmox-ca.pem'), tokenId: at.proxmoxToken.id,
-      nodes: [LAYOUT.node], templateVmid: LAYOUT.template.vmid, templateNode: LAYOUT.node, pool: LAYOUT.pool, vmidRange: LAYOUT.vmidRange, storage: undefined,
+      ...config.proxmox,
+      url: `${at.proxmoxUrl}/api2/json`,
+      caFile: join(dir, 'proxmox-ca.pem'),
+      tokenId: at.proxmoxToken.id,
+      nodes: [LAYOUT.node],
+      templateVmid: LAYOUT.template.vmid,
+      templateNode: LAYOUT.node,
+      pool: LAYOUT.pool,
+      vmidRange: LAYOUT.vmidRange,
+      storage: undefined,
     },
     gitlab: { url: at.gitlabUrl, runnerType: 'instance_type' },
-    ssh: { ...config.ssh, keyPath, publicKeyPath: `${keyPath}.pub`, port: at.sshPort, knownHostsFile: join(dir, 'known_hosts') },
-    provision: {
-      ...config.provision, managementNetworks: ['127.0.0.0/8'], prometheusNetworks: ['127.0.0.0/8'], pollMs: s.pollMs ?? 25,
-      timeouts: { taskSeconds: seconds, lockSeconds: seconds, agentSeconds: seconds, sshSeconds: seconds, cloudInitSeconds: seconds, phaseSeconds: seconds, drainJobsSeconds: seconds },
+    ssh: {
+      ...config.ssh,
+      keyPath,
+      publicKeyPath: `${keyPath}.pub`,
+      port: at.sshPort,
+      knownHostsFile: join(dir, 'known_hosts'),
     },
-    worker: { ...config.worker, attempts: s.attempts ?? 8, backoffMs: s.backoffMs ?? 100, maxBackoffMs: s.maxBackoffMs ?? 1000 },
+    provision: {
+      ...config.provision,
+      managementNetworks: ['127.0.0.0/8'],
+      prometheusNetworks: ['127.0.0.0/8'],
+      pollMs: s.pollMs ?? 25,
+      timeouts: {
+        taskSeconds: seconds,
+        lockSeconds: seconds,
+        agentSeconds: seconds,
+        sshSeconds: seconds,
+        cloudInitSeconds: seconds,
+        phaseSeconds: seconds,
+        drainJobsSeconds: seconds,
+      },
+    },
+    worker: {
+      ...config.worker,
+      attempts: s.attempts ?? 8,
+      backoffMs: s.backoffMs ?? 100,
+      maxBackoffMs: s.maxBackoffMs ?? 1000,
+    },
   });
   const file = join(dir, 'runnerbot.yaml');
   await writeFile(file, stringify(config));
@@ -73,6 +103,9 @@ export async function writeWorldConfig(dir: string, at: WorldEndpoints, s: World
     GITLAB_TOKEN_FILE: await secretFile('gitlab-token', at.gitlabToken),
   };
   const loaded = loadConfig(env, readText, { role: 'worker' });
-  if (!loaded.ok) throw new Error(`the world's runnerbot.yaml is invalid:\n${loaded.error.map((p) => formatProblem(file, p)).join('\n')}`);
+  if (!loaded.ok)
+    throw new Error(
+      `the world's runnerbot.yaml is invalid:\n${loaded.error.map((p) => formatProblem(file, p)).join('\n')}`,
+    );
   return loaded.value;
 }

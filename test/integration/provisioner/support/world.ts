@@ -10,8 +10,18 @@ import type { StepDeps } from '../../../../src/app/steps/step.ts';
 import { buildStepDeps } from '../../../../src/composition/provisioning.ts';
 import { buildStores, type Stores } from '../../../../src/composition/stores.ts';
 import type { LoadedConfig } from '../../../../src/config.ts';
-import { startGitlabSim, type GitlabSim, type GitlabSimOptions, type SimAccessToken } from '../../../../sim/gitlab/index.ts';
-import { startProxmoxSim, type ProxmoxSim, type ProxmoxSimOptions, type SimToken } from '../../../../sim/proxmox/index.ts';
+import {
+  startGitlabSim,
+  type GitlabSim,
+  type GitlabSimOptions,
+  type SimAccessToken,
+} from '../../../../sim/gitlab/index.ts';
+import {
+  startProxmoxSim,
+  type ProxmoxSim,
+  type ProxmoxSimOptions,
+  type SimToken,
+} from '../../../../sim/proxmox/index.ts';
 import { createVmFarm, type VmFarm } from '../../../../sim/vm/index.ts';
 import { lateSshd, type LateSshdHost } from './late-sshd.ts';
 import { LAYOUT, writeWorldConfig, type WorldSettings } from './world-config.ts';
@@ -52,7 +62,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-resilience-'));
   const farm = await createVmFarm();
   const vmHost = lateSshd(farm);
-  const tokens = options.proxmox?.tokens ?? [{ id: 'runnerbot@pve!runnerbot', secret: randomUUID(), privileges: 'all' as const }];
+  const tokens = options.proxmox?.tokens ?? [
+    { id: 'runnerbot@pve!runnerbot', secret: randomUUID(), privileges: 'all' as const },
+  ];
   const [proxmox, gitlab] = await Promise.all([
     startProxmoxSim({
       ...options.proxmox,
@@ -66,29 +78,54 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   ]);
   const redisUrl = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `rbt-resilience-${randomBytes(5).toString('hex')}`;
-  const loaded = await writeWorldConfig(dir, {
-    proxmoxUrl: proxmox.url,
-    proxmoxCaPem: proxmox.caPem,
-    proxmoxToken: proxmox.token,
-    gitlabUrl: gitlab.url,
-    gitlabToken: gitlab.token,
-    sshPort: farm.sshPort,
-    redis: { url: redisUrl, prefix },
-  }, options);
+  const loaded = await writeWorldConfig(
+    dir,
+    {
+      proxmoxUrl: proxmox.url,
+      proxmoxCaPem: proxmox.caPem,
+      proxmoxToken: proxmox.token,
+      gitlabUrl: gitlab.url,
+      gitlabToken: gitlab.token,
+      sshPort: farm.sshPort,
+      redis: { url: redisUrl, prefix },
+    },
+    options,
+  );
   const redis = new Redis(redisUrl);
   const stores = buildStores(redis, loaded);
 
   const stepDepsWith = (variant: DepsVariant): StepDeps => {
     const { config, secrets } = loaded;
-    return buildStepDeps({
-      ...loaded,
-      config: { ...config, proxmox: { ...config.proxmox, tokenId: variant.proxmoxToken?.id ?? config.proxmox.tokenId, templateVmid: variant.templateVmid ?? config.proxmox.templateVmid } },
-      secrets: { ...secrets, proxmoxTokenSecret: variant.proxmoxToken?.secret ?? secrets.proxmoxTokenSecret, gitlabToken: variant.gitlabToken?.token ?? secrets.gitlabToken },
-    }, stores);
+    return buildStepDeps(
+      {
+        ...loaded,
+        config: {
+          ...config,
+          proxmox: {
+            ...config.proxmox,
+            tokenId: variant.proxmoxToken?.id ?? config.proxmox.tokenId,
+            templateVmid: variant.templateVmid ?? config.proxmox.templateVmid,
+          },
+        },
+        secrets: {
+          ...secrets,
+          proxmoxTokenSecret: variant.proxmoxToken?.secret ?? secrets.proxmoxTokenSecret,
+          gitlabToken: variant.gitlabToken?.token ?? secrets.gitlabToken,
+        },
+      },
+      stores,
+    );
   };
 
   return {
-    proxmox, gitlab, farm, vmHost, redis, prefix, loaded, stores,
+    proxmox,
+    gitlab,
+    farm,
+    vmHost,
+    redis,
+    prefix,
+    loaded,
+    stores,
     stepDeps: buildStepDeps(loaded, stores),
     stepDepsWith,
     async close() {

@@ -7,7 +7,7 @@ import type { StepName } from '../core/plan.ts';
 import type { RunRecord } from '../core/run.ts';
 import type { JobMemory, StepDeps, StepRegistry } from './steps/step.ts';
 import { runPlan, type PlanHooks } from './steps/run-plan.ts';
-import { cleanUpAfterFailure } from './clean-up.ts';
+import { closeFailedRun } from './close-failed-run.ts';
 
 export type { StepRegistry };
 
@@ -116,19 +116,7 @@ async function handleFailure(
     throw error;
   }
 
-  const cleaned = await cleanUpAfterFailure(deps, run, memory, input.signal);
-  const failed = await deps.runs.finish(run.id, 'failed', {
-    error: { ...shown, step },
-    finishedAt: deps.clock.now(),
-    ...(cleaned ? { outputs: cleaned.outputs } : {}),
-  });
-  await deps.audit.append({
-    type: 'job-end',
-    runId: run.id,
-    runner: run.runner,
-    detail: { kind: run.kind, outcome: 'failed', step, code: error.code },
-  });
-  await deps.notifier.notify({ type: 'run-finished', run: failed });
+  await closeFailedRun(deps, run, shown, memory, input.signal);
   throw new RunnerbotError(error.code, error.message, { transient: false, cause: error });
 }
 

@@ -6,6 +6,7 @@ import { STEPS } from '../../../src/app/steps/index.ts';
 import type { Step, StepDeps, StepRegistry } from '../../../src/app/steps/step.ts';
 import { planFor, type StepName } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
+import { runRecord } from '../../support/run-record.ts';
 import { ManualClock, MemoryAudit, MemoryRunStore, RecordingNotifier } from '../../support/memory-ports.ts';
 
 function removingSteps(removed: string[]): StepRegistry {
@@ -25,33 +26,13 @@ function setup(status: RunRecord['status']) {
   const runs = new MemoryRunStore();
   const clock = new ManualClock();
   const plan = planFor('provision');
-  const run: RunRecord = {
+  const run = runRecord({
     id: 'r1',
-    kind: 'provision',
-    runner: 'gitlab-runner-02',
-    plan,
     requester: { userId: 'U1', via: 'slack' },
     status,
     checkpoint: plan.indexOf('configure'),
     outputs: { vmid: 9001, node: 'pve1' },
-    createdAt: 0,
-    updatedAt: 0,
-    spec: {
-      name: 'gitlab-runner-02',
-      profile: 'build',
-      cores: 2,
-      memoryMiB: 2048,
-      diskGiB: 20,
-      tags: [],
-      concurrency: 1,
-      privileged: false,
-      defaultImage: 'alpine',
-      allowedImages: [],
-      allowedServices: [],
-      allowedPullPolicies: [],
-      volumes: [],
-    },
-  };
+  });
   runs.runs.set(run.id, run);
   const removed: string[] = [];
   const deps = {

@@ -38,7 +38,7 @@ const restarts: Promise<unknown>[] = [];
 async function killWorkers(world: JobsWorld, budget: number, done: () => boolean): Promise<void> {
   let spent = 0;
   while (!done() && spent < budget) {
-    await sleep(between(800, 2_500));
+    await sleep(between(500, 1_500));
     const live = world.liveWorkers();
     const victim = live[Math.floor(Math.random() * live.length)];
     if (done() || !victim) continue;

@@ -49,14 +49,8 @@ export interface RequestOutcome {
 
 export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): Promise<Result<RequestOutcome>> {
   const { command, requester } = input;
-  if (!isTrusted(requester)) {
-    const allowed = canRequest(
-      requester.userId,
-      await deps.directory.groupsOf(requester.userId),
-      deps.policy.operators,
-    );
-    if (!allowed.ok) return allowed;
-  }
+  const allowed = await authorize(deps, requester);
+  if (!allowed.ok) return allowed;
   const existing = await deps.fleet.get(command.name);
   const resolved = resolveRequest(deps.policy, command, existing);
   if (!resolved.ok) return resolved;
@@ -123,6 +117,15 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
  * operator asked for, and only ever adds or rebuilds runners.
  */
 export const isTrusted = (requester: Requester): boolean => requester.via === 'cli' || requester.via === 'pool';
+
+/** Whether `requester` may ask for changes: an operator by user id or user group, or a trusted requester. */
+export async function authorize(
+  deps: Pick<RequestJobDeps, 'directory' | 'policy'>,
+  requester: Requester,
+): Promise<Result<void>> {
+  if (isTrusted(requester)) return ok(undefined);
+  return canRequest(requester.userId, await deps.directory.groupsOf(requester.userId), deps.policy.operators);
+}
 
 /** GitLab's last contact with the runner; nothing when GitLab cannot say (it never blocks a request). */
 async function lastContactOf(

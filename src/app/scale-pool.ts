@@ -1,7 +1,6 @@
 // `scale PROFILE=N`: records how many runners the pool should hold. Growing is left to the
 // reconciler; shrinking asks for the removal of the surplus (oldest first) as ordinary
 // deprovisions, so each retirement drains its jobs and, from Slack, waits for a second person.
-import { canRequest } from '../core/approval.ts';
 import { err, ok, type Result } from '../core/errors.ts';
 import type { PoolStore } from '../core/pool-ports.ts';
 import { memberIndex, memberName, planPool, type PoolMember } from '../core/pool.ts';
@@ -9,7 +8,7 @@ import type { Requester } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import { readPoolState } from './pool-snapshot.ts';
 import type { PoolSettings } from './reconcile-pools.ts';
-import { isTrusted, requestJob, type RequestJobDeps } from './request-job.ts';
+import { authorize, requestJob, type RequestJobDeps } from './request-job.ts';
 
 export interface ScalePoolDeps extends RequestJobDeps {
   pools: PoolStore;
@@ -35,14 +34,8 @@ export interface ScaleOutcome {
 
 export async function scalePool(deps: ScalePoolDeps, input: ScalePoolInput): Promise<Result<ScaleOutcome>> {
   const { profile, count, requester } = input;
-  if (!isTrusted(requester)) {
-    const allowed = canRequest(
-      requester.userId,
-      await deps.directory.groupsOf(requester.userId),
-      deps.policy.operators,
-    );
-    if (!allowed.ok) return allowed;
-  }
+  const allowed = await authorize(deps, requester);
+  if (!allowed.ok) return allowed;
   if (!Object.hasOwn(deps.policy.profiles, profile)) {
     return err({
       code: 'PROFILE.UNKNOWN',

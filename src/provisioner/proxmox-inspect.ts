@@ -1,8 +1,6 @@
 // Read-only questions `runnerbot doctor` asks Proxmox VE beyond what provisioning needs: the
 // token's effective privileges on a path, a node's bridges, and the pools it can see.
-import proxmoxApi from 'proxmox-api';
-import type { ProxmoxEngineOptions } from 'proxmox-api';
-import { fetchTrusting } from './proxmox/https-fetch.ts';
+import { proxmoxClient } from './proxmox/client.ts';
 import { parseFailure, toRunnerbotError } from './proxmox/errors.ts';
 import type { ProxmoxOptions } from './proxmox.ts';
 
@@ -14,16 +12,7 @@ export interface ProxmoxInspector {
 }
 
 export function createProxmoxInspector(options: ProxmoxOptions): ProxmoxInspector {
-  const url = new URL(options.url);
-  const api = proxmoxApi({
-    host: url.hostname,
-    port: Number(url.port || 8006),
-    schema: url.protocol === 'http:' ? 'http' : 'https',
-    tokenID: options.tokenId,
-    tokenSecret: options.tokenSecret,
-    queryTimeout: options.requestTimeoutMs ?? 30_000,
-    fetch: fetchTrusting(options) as unknown as ProxmoxEngineOptions['fetch'],
-  });
+  const api = proxmoxClient(options);
   const call = async <T>(action: string, request: () => Promise<T>): Promise<T> => {
     try {
       return await request();

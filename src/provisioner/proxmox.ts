@@ -1,7 +1,6 @@
 // The Hypervisor port on Proxmox VE, through the `proxmox-api` client. TLS trust is per client
 // (see proxmox/https-fetch.ts); failures become coded errors (see proxmox/errors.ts).
-import proxmoxApi from 'proxmox-api';
-import type { Proxmox, ProxmoxEngineOptions } from 'proxmox-api';
+import type { Proxmox } from 'proxmox-api';
 import { permanent, transient } from '../core/errors.ts';
 import { pollDelay } from '../core/poll-backoff.ts';
 import type {
@@ -14,7 +13,7 @@ import type {
   VmSettings,
   VmSummary,
 } from '../core/ports.ts';
-import { fetchTrusting } from './proxmox/https-fetch.ts';
+import { proxmoxClient } from './proxmox/client.ts';
 import { layoutFix, parseFailure, toRunnerbotError } from './proxmox/errors.ts';
 import type { PveFailure } from './proxmox/errors.ts';
 import { routableIpv4 } from './proxmox/guest-ip.ts';
@@ -50,17 +49,7 @@ const TASK_TRANSIENT = /can't lock file|got timeout|VM is locked/i;
 export const encodeSshKeys = (keys: string): string => encodeURIComponent(keys.trim());
 
 export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
-  const url = new URL(options.url);
-  const api = proxmoxApi({
-    host: url.hostname,
-    port: Number(url.port || 8006),
-    schema: url.protocol === 'http:' ? 'http' : 'https',
-    tokenID: options.tokenId,
-    tokenSecret: options.tokenSecret,
-    queryTimeout: options.requestTimeoutMs ?? 30_000,
-    // proxmox-api types its `fetch` option with its own copy of undici's types
-    fetch: fetchTrusting(options) as unknown as ProxmoxEngineOptions['fetch'],
-  });
+  const api = proxmoxClient(options);
   const pollMs = options.pollMs ?? 1000;
 
   async function call<T>(

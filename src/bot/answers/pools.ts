@@ -1,7 +1,7 @@
 // `/runner scale` and `/runner pools`: what was recorded, what will happen, and each pool's state.
 import type { PoolView } from '../../app/describe-pools.ts';
 import type { ScaleOutcome } from '../../app/scale-pool.ts';
-import { escapeMrkdwn } from '../mrkdwn.ts';
+import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import type { Reply } from './replies.ts';
 
 const since = (at: number, now: number): string => {
@@ -15,7 +15,7 @@ export function scaleReply(outcome: ScaleOutcome, awaitingApproval: boolean): Re
     `Pool *${outcome.profile}* now wants ${outcome.desired} runner${outcome.desired === 1 ? '' : 's'} (${was}).`,
   ];
   if (outcome.retiring.length > 0) {
-    const names = outcome.retiring.map((run) => `\`${run.runner}\``).join(', ');
+    const names = outcome.retiring.map((run) => code(run.runner)).join(', ');
     lines.push(
       awaitingApproval
         ? `Retiring ${names} waits for a second person's approval in the channel.`
@@ -36,7 +36,7 @@ function poolLine(view: PoolView, now: number): string {
   const doing = progress
     ? `${escapeMrkdwn(progress.note)} (checked ${since(progress.reconciledAt, now)})`
     : 'not reconciled yet';
-  return `${parts.join(' · ')}\n    ${doing}\n    sized by ${desire.setBy.startsWith('U') || desire.setBy.startsWith('W') ? `<@${desire.setBy}>` : `\`${desire.setBy}\``} ${since(desire.setAt, now)}`;
+  return `${parts.join(' · ')}\n    ${doing}\n    sized by ${/^[UW][A-Z0-9]+$/.test(desire.setBy) ? `<@${desire.setBy}>` : code(desire.setBy)} ${since(desire.setAt, now)}`;
 }
 
 export function poolsReply(views: PoolView[], now: number): Reply {

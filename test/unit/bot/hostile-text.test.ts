@@ -9,6 +9,7 @@ import { digestMessage } from '../../../src/bot/alerts/digest-message.ts';
 import { auditReply } from '../../../src/bot/answers/audit.ts';
 import { dryRunReply } from '../../../src/bot/answers/dry-run.ts';
 import { listReply, statusReply } from '../../../src/bot/answers/fleet.ts';
+import { poolsReply, scaleReply } from '../../../src/bot/answers/pools.ts';
 import { refusalReply, requestedReply, unexpectedReply, usageReply } from '../../../src/bot/answers/replies.ts';
 import {
   failureMessage,
@@ -166,6 +167,28 @@ function builders(hostile: string): [string, SlackMessage | { blocks: unknown[] 
       ),
     ],
     ['listReply', listReply(f, 0)],
+    [
+      'scaleReply',
+      scaleReply(
+        { profile: 'build', previous: 3, desired: 1, retiring: [{ ...r, runner: hostile }], refused: [hostile] },
+        true,
+      ),
+    ],
+    [
+      'poolsReply',
+      poolsReply(
+        [
+          {
+            desire: { profile: 'build', desired: 2, setBy: `cli:${hostile}`, setAt: 0 },
+            inPlace: [],
+            coming: [],
+            leaving: [],
+            progress: { profile: 'build', requested: {}, failures: 1, note: hostile, reconciledAt: 0 },
+          },
+        ],
+        0,
+      ),
+    ],
     ['statusReply', statusReply(f, hostile, 0)],
     ['statusReply (unknown)', statusReply({ runners: [], problems: [hostile] }, hostile, 0)],
     ['homeView', homeView(fleetBlocks(f, 0), 1)],

@@ -136,6 +136,8 @@ const registry: RunnerRegistry = {
   findRunnersByDescription: unused('registry'),
   setPaused: unused('registry'),
   runningJobs: unused('registry'),
+  listRunningJobs: unused('registry'),
+  setDescription: unused('registry'),
   deleteRunner: unused('registry'),
   resetToken: unused('registry'),
 };

@@ -5,6 +5,7 @@
 import { refreshDueAt, type UpstreamView, type UpstreamViewStore } from '../core/fleet-view.ts';
 import type { Clock, Fleet, FleetEntry, GitlabRunner, Hypervisor, RunStore, RunnerRegistry } from '../core/ports.ts';
 import { FINAL_STATUSES } from '../core/run.ts';
+import { isSuccessorName } from '../core/successor.ts';
 
 export interface UpstreamDeps {
   fleet: Fleet;
@@ -44,7 +45,10 @@ export async function readUpstream(deps: UpstreamDeps): Promise<UpstreamView> {
       .listVms()
       .catch((error: unknown) => void problems.push(`Proxmox did not answer: ${message(error)}`)),
   ]);
-  const managed = vms?.filter((vm) => !vm.template && MANAGED.every((tag) => vm.tags.includes(tag)));
+  // A rebuild's successor (NAME.next) shows as the run in flight for NAME, not as a runner of its own.
+  const managed = vms?.filter(
+    (vm) => !vm.template && !isSuccessorName(vm.name) && MANAGED.every((tag) => vm.tags.includes(tag)),
+  );
   const inFlight = recent.filter((r) => !FINAL_STATUSES.includes(r.status)).map((r) => r.runner);
   const names = [
     ...new Set([...entries.map((e) => e.name), ...(managed ?? []).map((vm) => vm.name), ...inFlight]),

@@ -76,6 +76,7 @@ function jobHooks(deps: RunJobDeps, input: RunJobInput): PlanHooks {
       if (input.signal.aborted) throw shuttingDown();
       await deps.notifier.notify({ type: 'step-started', run, step });
     },
+    note: (run, step, text) => deps.notifier.notify({ type: 'step-note', run, step, text }),
     async afterStep(run, step, applied, durationMs, warnings) {
       const warned = warnings.length ? { warnings: warnings.map((w) => w.replace(/\s*\n\s*/g, ' ')).join(' | ') } : {};
       await deps.audit.append({

@@ -76,14 +76,14 @@ export class SlackNotifier implements Notifier {
         return;
       }
       case 'step-started':
-        await this.options.redis.hdel(this.stateKey(run.id), 'failed');
+        await this.options.redis.hdel(this.stateKey(run.id), 'failed', 'note');
         await this.updateProgress(run);
         return;
       case 'step-finished':
         await this.save(
           run.id,
           { [`step:${event.step}`]: JSON.stringify({ durationMs: event.durationMs, applied: event.applied }) },
-          ['failed'],
+          ['failed', 'note'],
         );
         await this.updateProgress(run);
         if (event.warnings?.length)
@@ -93,6 +93,10 @@ export class SlackNotifier implements Notifier {
             threadKey: keys.root,
             ...warningsMessage(run, event.step, event.warnings),
           });
+        return;
+      case 'step-note':
+        await this.save(run.id, { note: JSON.stringify({ step: event.step, text: event.text }) });
+        await this.updateProgress(run);
         return;
       case 'step-failed':
         await this.save(run.id, {
@@ -131,7 +135,11 @@ export class SlackNotifier implements Notifier {
       if (field.startsWith('step:'))
         finished[field.slice('step:'.length) as keyof StepProgress['finished']] = JSON.parse(value);
     }
-    return { finished, ...(fields.failed ? { failed: JSON.parse(fields.failed) } : {}) };
+    return {
+      finished,
+      ...(fields.failed ? { failed: JSON.parse(fields.failed) } : {}),
+      ...(fields.note ? { note: JSON.parse(fields.note) } : {}),
+    };
   }
 
   private async save(runId: string, fields: Record<string, string>, remove: string[] = []): Promise<void> {

@@ -1,6 +1,7 @@
 // What `runnerbot provision|deprovision|reprovision` prints: one line per step, then the outcome.
 import type { Notifier, ProgressEvent } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
+import { failedRebuildNote } from '../core/successor.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
@@ -18,6 +19,7 @@ export function progressPrinter(out: (line: string) => void, scrub: (text: strin
         line(
           `✗ ${event.step.padEnd(22)} ${event.error.code}: ${event.error.message}${event.willRetry ? ' (will retry)' : ''}`,
         );
+      if (event.type === 'step-note') line(`  … ${event.text}`);
       if (event.type === 'run-finished') line(outcome(event.run));
     },
   };
@@ -40,6 +42,12 @@ export function outcome(run: RunRecord): string {
   ].filter(Boolean);
   if (run.status === 'succeeded')
     return `${run.kind} of ${run.runner} succeeded${took}: ${facts.join(', ')} (run ${run.id})`;
-  const left = vmid !== undefined || runnerId !== undefined ? `; left behind: ${facts.join(', ')}` : '';
+  const rebuildNote = failedRebuildNote(run);
+  const left =
+    rebuildNote !== null
+      ? `; ${rebuildNote}`
+      : vmid !== undefined || runnerId !== undefined
+        ? `; left behind: ${facts.join(', ')}`
+        : '';
   return `${run.kind} of ${run.runner} ${run.status} at ${run.error?.step ?? 'start'}: ${run.error?.code}: ${run.error?.message}${left} (run ${run.id})`;
 }

@@ -4,12 +4,15 @@ import { quoteInput } from './command-echo.ts';
 import type { Subcommand } from './command-usage.ts';
 import type { SpecRequest } from './resolve-spec.ts';
 
-export const FLAG_NAMES = ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'reason', 'dry-run'] as const;
+export const FLAG_NAMES = ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'reason', 'dry-run', 'in-place'] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
+/** The options that take no value: present or not. */
+export type SwitchFlag = 'dry-run' | 'in-place';
+export type ValueFlag = Exclude<FlagName, SwitchFlag>;
 
 export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
   provision: ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'dry-run'],
-  reprovision: ['profile', 'reason', 'dry-run'],
+  reprovision: ['profile', 'reason', 'in-place', 'dry-run'],
   deprovision: ['reason', 'dry-run'],
   scale: [],
   pools: [],
@@ -25,10 +28,11 @@ export const MAX_REASON_CHARS = 500;
 export interface ParsedFlags extends Omit<SpecRequest, 'name'> {
   reason?: string;
   dryRun: boolean;
+  inPlace?: boolean;
 }
 
 /** What a value-taking option expects, for "`--profile` expects a profile name". */
-export const EXPECTS: Record<Exclude<FlagName, 'dry-run'>, string> = {
+export const EXPECTS: Record<ValueFlag, string> = {
   profile: 'a profile name',
   cores: 'a whole number',
   memory: 'MiB as a whole number (or with a unit, like 8G)',
@@ -56,7 +60,7 @@ function readAmount(pattern: RegExp, bigUnit: string, bigMultiplier: number, val
 /** Reads one option's value into `flags`, or says what was wrong with it. */
 export function applyFlagValue(
   flags: ParsedFlags,
-  flag: Exclude<FlagName, 'dry-run'>,
+  flag: ValueFlag,
   value: string,
 ): Result<void, string> {
   const wrong = err(`\`--${flag}\` expects ${EXPECTS[flag]}, got ${quoteInput(value)}`);

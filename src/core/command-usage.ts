@@ -31,9 +31,9 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
     inTerminal: 'runs in this process, one line per step: break-glass, no Slack needed',
   },
   reprovision: {
-    args: 'NAME [--profile P] [--reason TEXT] [--dry-run]',
-    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--dry-run] [--yes]',
-    what: 'rebuild a runner from scratch under the same name',
+    args: 'NAME [--profile P] [--reason TEXT] [--in-place] [--dry-run]',
+    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--in-place] [--dry-run] [--yes]',
+    what: 'rebuild a runner from scratch under the same name: a successor is built and verified before the old one is drained and removed; --in-place removes the old one first (for clusters without room for both)',
     inSlack: 'a second person approves',
     inTerminal: 'asks first; --yes for scripts',
   },

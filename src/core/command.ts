@@ -4,7 +4,15 @@ import { err, ok, type Result, type RunnerbotErrorShape } from './errors.ts';
 import { quoteInput } from './command-echo.ts';
 import { tokenizeArgv, tokenizeText, type Token } from './command-tokens.ts';
 import { SUBCOMMANDS, usageOf, usageText, type Subcommand, type UsagePrefix } from './command-usage.ts';
-import { applyFlagValue, EXPECTS, FLAG_NAMES, FLAGS_OF, type FlagName, type ParsedFlags } from './command-flags.ts';
+import {
+  applyFlagValue,
+  EXPECTS,
+  FLAG_NAMES,
+  FLAGS_OF,
+  type FlagName,
+  type ParsedFlags,
+  type ValueFlag,
+} from './command-flags.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { parseScaleArgument } from './pool.ts';
 import { validateRunnerName } from './runner-name.ts';
@@ -31,7 +39,7 @@ export type Command =
       node?: string;
       dryRun: boolean;
     }
-  | { kind: 'reprovision'; name: string; reason?: string; profile?: string; dryRun: boolean }
+  | { kind: 'reprovision'; name: string; reason?: string; profile?: string; inPlace?: boolean; dryRun: boolean }
   | { kind: 'deprovision'; name: string; reason?: string; dryRun: boolean }
   | { kind: 'scale'; profile: string; count: number }
   | { kind: 'pools' }
@@ -169,7 +177,14 @@ function buildCommand(sub: Exclude<Subcommand, 'help' | 'scale'>, name: string |
         dryRun: f.dryRun,
       });
     case 'reprovision':
-      return some({ kind: sub, name: named, reason: f.reason, profile: f.profile, dryRun: f.dryRun });
+      return some({
+        kind: sub,
+        name: named,
+        reason: f.reason,
+        profile: f.profile,
+        inPlace: f.inPlace,
+        dryRun: f.dryRun,
+      });
     case 'deprovision':
       return some({ kind: sub, name: named, reason: f.reason, dryRun: f.dryRun });
     case 'status':
@@ -203,9 +218,10 @@ function readArguments(sub: Subcommand, tokens: Token[]): Result<Arguments | 'he
     if (!FLAGS_OF[sub].includes(flag)) return err(`\`--${flag}\` does not apply to \`${sub}\``);
     if (seen.has(flag)) return err(`\`--${flag}\` is given twice`);
     seen.add(flag);
-    if (flag === 'dry-run') {
-      if (inline !== undefined) return err('`--dry-run` takes no value');
-      flags.dryRun = true;
+    if (flag === 'dry-run' || flag === 'in-place') {
+      if (inline !== undefined) return err(`\`--${flag}\` takes no value`);
+      if (flag === 'dry-run') flags.dryRun = true;
+      else flags.inPlace = true;
       continue;
     }
     const taken = flag === 'reason' ? takeReason(token, inline, tokens, i) : takeValue(flag, inline, tokens, i);
@@ -236,7 +252,7 @@ function unknownOption(option: string, sub: Subcommand): string {
 type Taken = Result<{ value: string; next: number }, string>;
 
 /** The value of `--flag=value` or of the word after `--flag`. */
-function takeValue(flag: Exclude<FlagName, 'dry-run'>, inline: string | undefined, tokens: Token[], i: number): Taken {
+function takeValue(flag: ValueFlag, inline: string | undefined, tokens: Token[], i: number): Taken {
   if (inline !== undefined) return ok({ value: inline, next: i });
   const next = tokens[i + 1];
   if (!next || isOption(next)) return err(`\`--${flag}\` expects ${EXPECTS[flag]}`);

@@ -97,6 +97,8 @@ export interface Hypervisor {
   deleteVm(node: string, vmid: number): Promise<TaskRef | null>;
   /** The guest's first routable IPv4 (not lo, link-local or docker*), or null while the agent is not up. */
   guestIpv4(node: string, vmid: number): Promise<string | null>;
+  /** Sets the VM's name and description (a rebuild's successor taking its runner's name). */
+  renameVm(node: string, vmid: number, name: string, description: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- GitLab
@@ -129,10 +131,19 @@ export interface RunnerRegistry {
   setPaused(id: number, paused: boolean): Promise<void>;
   /** Number of jobs the runner is running now. */
   runningJobs(id: number): Promise<number>;
+  /** The jobs the runner is running now (id and name), for the thread while it drains. */
+  listRunningJobs(id: number): Promise<RunningJob[]>;
+  /** Sets the runner's description (a rebuild's successor taking its runner's name). */
+  setDescription(id: number, description: string): Promise<void>;
   /** Deletes the runner; resolves normally when it is already gone (404). */
   deleteRunner(id: number): Promise<void>;
   /** Issues a new token for an existing runner (used when a resumed run lost the first one). */
   resetToken(id: number): Promise<RunnerTokenGrant>;
+}
+
+export interface RunningJob {
+  id: number;
+  name: string;
 }
 
 /** A runner authentication token as GitLab issues it: `tokenExpiresAt` (ISO 8601) is null when the instance sets no expiry. */
@@ -173,6 +184,7 @@ export type ProgressEvent =
   | { type: 'run-started'; run: RunRecord }
   | { type: 'step-started'; run: RunRecord; step: StepName }
   | { type: 'step-finished'; run: RunRecord; step: StepName; applied: boolean; durationMs: number; warnings?: string[] }
+  | { type: 'step-note'; run: RunRecord; step: StepName; text: string }
   | {
       type: 'step-failed';
       run: RunRecord;

@@ -32,6 +32,10 @@ export interface RunOutputs {
   removedRunnerIds?: number[];
   /** Set while a GitLab runner create may still be completing (its answer never arrived). */
   runnerCreateStartedAt?: number;
+  /** A replace-then-retire rebuild's successor (NAME.next) until it takes the name: its own outputs. */
+  successor?: RunOutputs;
+  /** The jobs the old runner was still running, as last seen while it drained. */
+  drainingJobs?: { id: number; name: string }[];
   [key: string]: unknown;
 }
 

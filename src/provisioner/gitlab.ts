@@ -66,6 +66,12 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
       async () => toRunner((await api.Runners.show(id)) as unknown as RunnerDetails),
       () => null,
     );
+  const running = (id: number) =>
+    call(
+      manage(`list the jobs of runner ${id}`),
+      () => api.Runners.allJobs(id, { status: 'running' }),
+      () => [],
+    );
 
   return {
     async createRunner(req: CreateRunnerRequest) {
@@ -112,12 +118,20 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
     },
 
     async runningJobs(id) {
-      const jobs = await call(
-        manage(`list the jobs of runner ${id}`),
-        () => api.Runners.allJobs(id, { status: 'running' }),
-        () => [],
+      return (await running(id)).length;
+    },
+
+    async listRunningJobs(id) {
+      return (await running(id)).map((job) => ({ id: job.id, name: job.name }));
+    },
+
+    async setDescription(id, description) {
+      const done = await call(
+        manage(`rename runner ${id}`),
+        () => api.Runners.edit(id, { description }).then(() => true),
+        () => false,
       );
-      return jobs.length;
+      if (!done) throw permanent('RUNNER.NOT_FOUND', `GitLab runner ${id} does not exist`);
     },
 
     async deleteRunner(id) {

@@ -249,6 +249,10 @@ export function createProxmoxHypervisor(options: ProxmoxOptions): Hypervisor {
       return upid === null ? null : taskOn(node, upid);
     },
 
+    async renameVm(node, vmid, name, description) {
+      await call(`rename VM ${vmid}`, () => vm(node, vmid).config.$put({ name, description }));
+    },
+
     async guestIpv4(node, vmid) {
       const answer = await read(
         `ask the guest agent of VM ${vmid} for its addresses`,

@@ -4,8 +4,10 @@ import { VM_STEPS } from './vm-steps.ts';
 import { REMOTE_STEPS } from './remote-steps.ts';
 import { createRunner, deleteRunner, pauseRunner } from './runner-steps.ts';
 import { announce, clearRecords } from './fleet-steps.ts';
+import { adoptSuccessor } from './adopt-successor.ts';
+import { successorSteps } from './successor-steps.ts';
 
-export const STEPS = {
+const OWN_STEPS = {
   ...VM_STEPS,
   ...REMOTE_STEPS,
   'create-runner': createRunner,
@@ -13,4 +15,10 @@ export const STEPS = {
   'delete-runner': deleteRunner,
   announce,
   'clear-records': clearRecords,
+};
+
+export const STEPS = {
+  ...OWN_STEPS,
+  ...successorSteps(OWN_STEPS),
+  'adopt-successor': adoptSuccessor,
 } satisfies StepRegistry;

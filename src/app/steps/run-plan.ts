@@ -20,6 +20,8 @@ export interface PlanHooks {
   beforeStep?(run: RunRecord, step: StepName): Promise<void>;
   /** `warnings`: what a vendor warned about while the step succeeded (a Proxmox task's `WARN:` lines). */
   afterStep?(run: RunRecord, step: StepName, applied: boolean, durationMs: number, warnings: string[]): Promise<void>;
+  /** What a long step is waiting for, as it changes. */
+  note?(run: RunRecord, step: StepName, text: string): Promise<void>;
 }
 
 export interface PlanInput {
@@ -61,6 +63,7 @@ async function runStep(input: PlanInput, hooks: PlanHooks, run: RunRecord, name:
       ctx.run = await hooks.save(ctx.run, { outputs }, step);
     },
     warn: (lines) => void warnings.push(...lines),
+    note: async (text) => hooks.note?.(ctx.run, name, text),
   };
 
   const started = clock.now();

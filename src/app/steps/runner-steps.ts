@@ -6,7 +6,7 @@
 // run records that it sent one, and a retry looks for the runner that request may still make
 // before it creates another; duplicates that appear anyway are removed.
 import { hasCode } from '../../core/errors.ts';
-import type { GitlabRunner, RunnerRegistry } from '../../core/ports.ts';
+import type { GitlabRunner, RunnerRegistry, RunningJob } from '../../core/ports.ts';
 import type { Step, StepContext } from './step.ts';
 
 /** Whether GitLab reports the runner online (it has contacted GitLab recently). */
@@ -92,15 +92,29 @@ export const createRunner: Step = {
   },
 };
 
+/** Waits for the runner's jobs to end, up to the drain limit; the thread shows the jobs still running. */
 async function drainJobs(ctx: StepContext, runnerId: number): Promise<number> {
   const { clock, registry, settings } = ctx.deps;
   const deadline = clock.now() + settings.timeouts.drainJobsMs;
+  let shown = '';
   for (;;) {
-    const running = await registry.runningJobs(runnerId);
+    const running = await registry.listRunningJobs(runnerId);
     const left = deadline - clock.now();
-    if (running === 0 || left <= 0) return running;
+    if (running.length === 0 || left <= 0) return running.length;
+    const ids = running.map((j) => j.id).join(',');
+    if (ids !== shown) await ctx.note?.(drainNote(running, left));
+    shown = ids;
     await clock.sleep(Math.min(settings.pollMs, left), ctx.signal);
   }
+}
+
+const MAX_JOBS_NAMED = 10;
+
+function drainNote(jobs: RunningJob[], leftMs: number): string {
+  const named = jobs.slice(0, MAX_JOBS_NAMED).map((j) => `#${j.id} ${j.name}`);
+  const more = jobs.length > MAX_JOBS_NAMED ? ` and ${jobs.length - MAX_JOBS_NAMED} more` : '';
+  const count = `${jobs.length} job${jobs.length === 1 ? '' : 's'} still running`;
+  return `${count}: ${named.join(', ')}${more}; waiting up to ${Math.ceil(leftMs / 60_000)} min for them to end`;
 }
 
 export const pauseRunner: Step = {

@@ -45,6 +45,8 @@ export interface StepContext {
   save?(outputs: Partial<RunOutputs>): Promise<void>;
   /** Records warnings a vendor gave while the step succeeded (a Proxmox task's `WARN:` lines). */
   warn?(lines: string[]): void;
+  /** Tells the thread what a long step is waiting for (e.g. the jobs a draining runner still runs). */
+  note?(text: string): Promise<void>;
 }
 
 export type StepCheck = { done: true; outputs?: Partial<RunOutputs> } | { done: false };

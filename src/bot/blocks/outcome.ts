@@ -1,6 +1,7 @@
 // The last reply in a run's thread: the summary of what now exists, or the failure: the step,
 // its error, what was left behind, and Retry / Deprovision buttons.
 import type { RunRecord } from '../../core/run.ts';
+import { failedRebuildNote } from '../../core/successor.ts';
 import { ACTION_IDS } from './actions.ts';
 import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import { compact, factsSection, optional, type Fact } from './facts.ts';
@@ -54,6 +55,7 @@ export function failureMessage(run: RunRecord): SlackMessage {
   const error = run.error ?? { code: 'STEP.UNRECOVERABLE', message: 'no error was recorded' };
   const where = error.step ? ` at step ${code(error.step)}` : '';
   const headline = `❌ ${runTitle(run)} failed${where}.`;
+  const rebuildNote = failedRebuildNote(run);
   const buttons: SlackBlock = {
     type: 'actions',
     block_id: 'failure',
@@ -73,7 +75,7 @@ export function failureMessage(run: RunRecord): SlackMessage {
     blocks: compact([
       section(headline),
       section(`${code(error.code)}\n\`\`\`${escapeMrkdwn(error.message).replace(/```/g, "'''")}\`\`\``),
-      section(leftBehind(run)),
+      section(rebuildNote === null ? leftBehind(run) : escapeMrkdwn(rebuildNote)),
       factsSection([['Duration', took(run)]]),
       buttons,
     ]),

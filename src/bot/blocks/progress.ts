@@ -12,6 +12,8 @@ export interface StepProgress {
   finished: Partial<Record<StepName, { durationMs: number; applied: boolean }>>;
   /** The last failure reported, while it is the current step's. */
   failed?: { step: StepName; code: string; message: string; willRetry: boolean };
+  /** What the running step last said it waits for (e.g. the jobs a draining runner still runs). */
+  note?: { step: StepName; text: string };
 }
 
 function stepLine(run: RunRecord, progress: StepProgress, step: StepName, index: number): string {
@@ -26,7 +28,10 @@ function stepLine(run: RunRecord, progress: StepProgress, step: StepName, index:
     const { code, message, willRetry } = progress.failed;
     return `✗ ${step} — ${escapeMrkdwn(`${code}: ${message}`)}${willRetry ? ' (retrying)' : ''}`;
   }
-  if (index === run.checkpoint && run.status === 'running') return `… ${step}`;
+  if (index === run.checkpoint && run.status === 'running') {
+    const note = progress.note?.step === step ? ` — ${escapeMrkdwn(progress.note.text)}` : '';
+    return `… ${step}${note}`;
+  }
   return `◦ ${step}`;
 }
 

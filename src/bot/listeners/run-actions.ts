@@ -3,6 +3,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ChangeCommand } from '../../app/resolve-request.ts';
 import { quoteInput } from '../../core/command-echo.ts';
+import { replacesFirst } from '../../core/plan.ts';
 import type { RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from '../blocks/index.ts';
 import { refusalReply, type Reply } from '../answers/replies.ts';
@@ -28,7 +29,14 @@ export function retryCommand(run: RunRecord): ChangeCommand {
   }
   const reason = `retry of run ${run.id}${run.reason ? `: ${run.reason}` : ''}`;
   return run.kind === 'reprovision'
-    ? { kind: 'reprovision', name: run.runner, profile: run.spec.profile, reason, dryRun: false }
+    ? {
+        kind: 'reprovision',
+        name: run.runner,
+        profile: run.spec.profile,
+        reason,
+        ...(replacesFirst(run.plan) ? {} : { inPlace: true }),
+        dryRun: false,
+      }
     : { kind: 'deprovision', name: run.runner, reason, dryRun: false };
 }
 

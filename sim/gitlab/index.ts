@@ -50,6 +50,8 @@ export interface GitlabSim {
   addJob(runnerId: number, options?: { name?: string; status?: string }): SimJob;
   /** Moves a job to a final status (default success). */
   finishJob(runnerId: number, jobId: number, status?: string): void;
+  /** Whether GitLab shows the runner online now (it contacted GitLab within the online window). */
+  isOnline(runnerId: number): boolean;
   close(): Promise<void>;
 }
 
@@ -163,6 +165,10 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
       const job = runnerOrThrow(runnerId).jobs.find((j) => j.id === jobId);
       if (!job) throw new Error(`no job ${jobId} on runner ${runnerId}`);
       job.status = status;
+    },
+    isOnline: (runnerId) => {
+      const r = state.runners.get(runnerId);
+      return r !== undefined && state.online(r);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,7 +4,17 @@ import { quoteInput } from './command-echo.ts';
 import type { Subcommand } from './command-usage.ts';
 import type { SpecRequest } from './resolve-spec.ts';
 
-export const FLAG_NAMES = ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'reason', 'dry-run', 'in-place'] as const;
+export const FLAG_NAMES = [
+  'profile',
+  'cores',
+  'memory',
+  'disk',
+  'tags',
+  'node',
+  'reason',
+  'dry-run',
+  'in-place',
+] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 /** The options that take no value: present or not. */
 export type SwitchFlag = 'dry-run' | 'in-place';
@@ -58,11 +68,7 @@ function readAmount(pattern: RegExp, bigUnit: string, bigMultiplier: number, val
 }
 
 /** Reads one option's value into `flags`, or says what was wrong with it. */
-export function applyFlagValue(
-  flags: ParsedFlags,
-  flag: ValueFlag,
-  value: string,
-): Result<void, string> {
+export function applyFlagValue(flags: ParsedFlags, flag: ValueFlag, value: string): Result<void, string> {
   const wrong = err(`\`--${flag}\` expects ${EXPECTS[flag]}, got ${quoteInput(value)}`);
   switch (flag) {
     case 'profile':

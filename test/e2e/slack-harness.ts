@@ -35,7 +35,14 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function startService(options: { mode: 'socket' | 'http'; vmFarm?: boolean }): Promise<Service> {
+export interface ServiceOptions {
+  mode: 'socket' | 'http';
+  vmFarm?: boolean;
+  /** Changes runnerbot's configuration (the parsed YAML) before it starts. */
+  configure?: (config: Record<string, Record<string, unknown>>) => void;
+}
+
+export async function startService(options: ServiceOptions): Promise<Service> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-e2e-slack-'));
   const vmFarm = options.vmFarm ?? detectCapabilities().vmFarm.ok;
   const sims = await startSimulators({ vmFarm });
@@ -49,6 +56,11 @@ export async function startService(options: { mode: 'socket' | 'http'; vmFarm?: 
     httpPort: port,
     alertsToken: randomBytes(16).toString('hex'),
   });
+  if (options.configure) {
+    const config = parse(await readFile(written.file, 'utf8')) as Record<string, Record<string, unknown>>;
+    options.configure(config);
+    await writeFile(written.file, stringify(config));
+  }
   if (options.mode === 'http') {
     const config = parse(await readFile(written.file, 'utf8')) as { slack: Record<string, unknown> };
     config.slack.mode = 'http';

@@ -14,6 +14,7 @@ import { fail, formatResult, type CheckResult } from './check.ts';
 import { gitlabChecks } from './gitlab-checks.ts';
 import { alertmanagerCheck, redisCheck, sshChecks } from './local-checks.ts';
 import { proxmoxChecks } from './proxmox-checks.ts';
+import type { LargestProfile } from './rebuild-check.ts';
 import { slackChecks } from './slack-checks.ts';
 
 export const DOCTOR_USAGE = 'doctor';
@@ -21,6 +22,11 @@ export const DOCTOR_USAGE = 'doctor';
 const missing = (name: string, variable: string): CheckResult[] => [
   fail(name, `${variable} is not set`, `set ${variable} (or ${variable}_FILE) in the environment`),
 ];
+
+function largestProfile(config: LoadedConfig['config']): LargestProfile {
+  const [name, profile] = Object.entries(config.profiles).sort(([, a], [, b]) => b.memoryMiB - a.memoryMiB)[0]!;
+  return { name, memoryMiB: profile.memoryMiB };
+}
 
 async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.proxmoxTokenSecret) return missing('proxmox', 'PROXMOX_TOKEN_SECRET');
@@ -52,6 +58,7 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
     settings: toProvisionSettings(config, '').proxmox,
     tokenId: config.proxmox.tokenId,
     url: config.proxmox.url,
+    largestProfile: largestProfile(config),
   });
 }
 

@@ -6,6 +6,7 @@ import type { Hypervisor } from '../../core/ports.ts';
 import { bridgeAclPath, missingPrivileges, requiredPrivileges } from '../../core/pve-privileges.ts';
 import type { ProxmoxInspector } from '../../provisioner/proxmox-inspect.ts';
 import { attempt, fail, pass, type CheckResult } from './check.ts';
+import { rebuildRoomCheck, type LargestProfile } from './rebuild-check.ts';
 
 type ProxmoxSettings = ProvisionSettings['proxmox'];
 
@@ -18,6 +19,8 @@ interface Deps {
   settings: ProxmoxSettings;
   tokenId: string;
   url: string;
+  /** The profile with the most memory: a replace-then-retire rebuild needs room for one more of it. */
+  largestProfile: LargestProfile;
 }
 
 /** The storage and bridges the templates use, from their configs (for the privileges they need). */
@@ -159,6 +162,9 @@ export async function proxmoxChecks(d: Deps): Promise<CheckResult[]> {
       'proxmox templates',
       'check proxmox.templateVmid, proxmox.templateNode and proxmox.templates',
       () => layout(d),
+    )),
+    ...(await attempt('proxmox room for a rebuild', 'check proxmox.nodes and proxmox.vmidRange', () =>
+      rebuildRoomCheck(d.hypervisor, d.settings, d.largestProfile),
     )),
   ];
 }

@@ -2,13 +2,16 @@
 // provisions are asked for by a bot process that is itself SIGKILLed during the burst (and
 // restarted for what it had not asked yet); two real `runnerbot worker` processes are SIGKILLed
 // at random moments and restarted at once, K times in all, against a Proxmox simulator that
-// answers slowly; then every runner is deprovisioned under the same chaos. Prints one JSON line
-// and exits non-zero unless every provision left exactly one VM and one runner, every
+// answers slowly; then half of the runners are rebuilt (replace then retire: a successor, then
+// the old one removed, then the rename) and every runner is deprovisioned, under the same chaos.
+// Prints one JSON line and exits non-zero unless every provision and every rebuild left exactly
+// one VM and one runner per name (a new one for each rebuild, no successor left over), every
 // deprovision left none, nothing was orphaned, lost or duplicated, and all K kills happened.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { FINAL_STATUSES, type RunRecord } from '../../src/core/run.ts';
+import { isSuccessorName } from '../../src/core/successor.ts';
 import { fleetView } from '../e2e/support/fleet-check.ts';
 import { APPROVER, startJobsWorld, type JobsWorld } from '../e2e/support/jobs-world.ts';
 
@@ -93,8 +96,36 @@ async function farmSettled(world: JobsWorld): Promise<void> {
   for (const m of strays()) progress(`machine ${m.vmid} (${m.name}) runs without a Proxmox VM`);
 }
 
+/** Asks for and approves one change per name; the run ids of those asked. */
+async function approvedChanges(world: JobsWorld, kind: 'reprovision' | 'deprovision', of: string[]) {
+  const runIds: string[] = [];
+  for (const name of of) {
+    const requested = await world.request(kind, name);
+    if (!requested.ok) {
+      progress(`${kind} of ${name} refused: ${requested.error.code} ${requested.error.message}`);
+      continue;
+    }
+    const approved = await world.approve(requested.value.run.id, APPROVER);
+    if (!approved.ok) progress(`approval of ${name} refused: ${approved.error.code}`);
+    runIds.push(requested.value.run.id);
+  }
+  return runIds;
+}
+
+const notSucceeded = (runs: RunRecord[]) => runs.filter((run) => run.status !== 'succeeded');
+const describeRuns = (runs: RunRecord[]) =>
+  runs.map((r) => `${r.runner} ${r.status} ${r.error?.step ?? ''} ${r.error?.code ?? ''}`).join(', ') || 'none';
+
+/** The GitLab runner id of each name, to tell a rebuilt runner from the one it replaced. */
+const runnerIds = (world: JobsWorld) =>
+  new Map(fleetView(world.sims).runners.map((r) => [r.description, r.id] as const));
+
 function count(world: JobsWorld) {
   const { vms, runners } = fleetView(world.sims);
+  // A rebuild's successor (NAME.next) left behind is an orphan: the rebuild ended with two.
+  const successors = [...vms.map((vm) => vm.config.name ?? ''), ...runners.map((r) => r.description)].filter(
+    isSuccessorName,
+  ).length;
   const ours = (name: string | undefined): name is string => name !== undefined && names.includes(name);
   const vmNames = vms.map((vm) => vm.config.name).filter(ours);
   const runnerNames = runners.map((r) => r.description).filter(ours);
@@ -106,7 +137,7 @@ function count(world: JobsWorld) {
     vms: new Set(vmNames).size,
     runners: new Set(runnerNames).size,
     duplicates: extra(vmNames) + extra(runnerNames),
-    orphans: orphanVms + orphanRunners + machines,
+    orphans: orphanVms + orphanRunners + machines + successors,
   };
 }
 
@@ -122,7 +153,7 @@ async function main(): Promise<number> {
 
     progress(`asking for ${RUNS} provisions`);
     let provisioned = false;
-    const provisionKills = killWorkers(world, Math.ceil(KILLS * 0.6), () => provisioned);
+    const provisionKills = killWorkers(world, Math.ceil(KILLS * 0.4), () => provisioned);
     const asked = await burstOfProvisions(world);
     const provisions = await untilFinal(world, [...asked.values()], deadline);
     provisioned = true;
@@ -134,20 +165,26 @@ async function main(): Promise<number> {
       `provisioned: ${JSON.stringify(afterProvision)}; not succeeded: ${failedProvisions.map((r) => `${r.runner} ${r.status} ${r.error?.code ?? ''}`).join(', ') || 'none'}`,
     );
 
+    const rebuilt = names.filter((_, i) => i % 2 === 0);
+    progress(`rebuilding ${rebuilt.length}`);
+    const before = runnerIds(world);
+    let rebuildsDone = false;
+    const rebuildKills = killWorkers(world, Math.ceil(KILLS * 0.3), () => rebuildsDone);
+    const rebuildIds = await approvedChanges(world, 'reprovision', rebuilt);
+    const rebuilds = await untilFinal(world, rebuildIds, deadline);
+    rebuildsDone = true;
+    await rebuildKills;
+    await farmSettled(world);
+    const afterRebuild = count(world);
+    const after = runnerIds(world);
+    const unchanged = rebuilt.filter((name) => after.get(name) === before.get(name)).length;
+    const failedRebuilds = notSucceeded(rebuilds);
+    progress(`rebuilt: ${JSON.stringify(afterRebuild)}; not succeeded: ${describeRuns(failedRebuilds)}`);
+
     progress('deprovisioning all');
     let deprovisioned = false;
     const deprovisionKills = killWorkers(world, KILLS - kills, () => deprovisioned);
-    const removals: string[] = [];
-    for (const name of names) {
-      const requested = await world.request('deprovision', name);
-      if (!requested.ok) {
-        progress(`deprovision of ${name} refused: ${requested.error.code} ${requested.error.message}`);
-        continue;
-      }
-      const approved = await world.approve(requested.value.run.id, APPROVER);
-      if (!approved.ok) progress(`approval of ${name} refused: ${approved.error.code}`);
-      removals.push(requested.value.run.id);
-    }
+    const removals = await approvedChanges(world, 'deprovision', names);
     const deprovisions = await untilFinal(world, removals, deadline);
     deprovisioned = true;
     await deprovisionKills;
@@ -164,16 +201,30 @@ async function main(): Promise<number> {
       kills,
       vms: afterProvision.vms,
       runners: afterProvision.runners,
-      orphans: afterProvision.orphans + left.vms + left.runners + left.orphans,
-      lost: failedProvisions.length + failedRemovals.length + (names.length - removals.length),
-      duplicates: afterProvision.duplicates + left.duplicates,
+      rebuilds: rebuilt.length,
+      afterRebuild: { vms: afterRebuild.vms, runners: afterRebuild.runners, unchanged },
+      orphans: afterProvision.orphans + afterRebuild.orphans + left.vms + left.runners + left.orphans,
+      lost:
+        failedProvisions.length +
+        failedRebuilds.length +
+        failedRemovals.length +
+        (names.length - removals.length) +
+        (rebuilt.length - rebuildIds.length),
+      duplicates: afterProvision.duplicates + afterRebuild.duplicates + left.duplicates,
       botKills,
       leftAfterDeprovision: { vms: left.vms, runners: left.runners },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (kills < KILLS) progress(`only ${kills} of ${KILLS} kills happened before the runs ended`);
     const whole =
-      kills >= KILLS && result.vms === RUNS && result.runners === RUNS && left.vms === 0 && left.runners === 0;
+      kills >= KILLS &&
+      result.vms === RUNS &&
+      result.runners === RUNS &&
+      afterRebuild.vms === RUNS &&
+      afterRebuild.runners === RUNS &&
+      unchanged === 0 &&
+      left.vms === 0 &&
+      left.runners === 0;
     return whole && result.orphans === 0 && result.lost === 0 && result.duplicates === 0 ? 0 : 1;
   } finally {
     await Promise.allSettled(restarts);

@@ -15,7 +15,7 @@ function recordingSteps(
 ): StepRegistry {
   const done = new Set<string>();
   const steps = {} as Record<StepName, Step>;
-  for (const name of new Set([...planFor('reprovision')])) {
+  for (const name of new Set([...planFor('reprovision', { inPlace: true }), ...planFor('reprovision')])) {
     steps[name] = {
       name,
       ...(STEPS[name].clears ? { clears: STEPS[name].clears } : {}),

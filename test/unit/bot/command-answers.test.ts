@@ -173,12 +173,17 @@ describe('Retry', () => {
   });
 
   it('asks for a rebuild again with a reason pointing at the failed run', () => {
-    expect(retryCommand({ ...run, kind: 'reprovision', reason: 'disk full' })).toEqual({
+    expect(retryCommand({ ...run, kind: 'reprovision', plan: planFor('reprovision'), reason: 'disk full' })).toEqual({
       kind: 'reprovision',
       name: 'gitlab-runner-02',
       profile: 'build',
       reason: 'retry of run r_1: disk full',
       dryRun: false,
     });
+  });
+
+  it('asks for an in-place rebuild again when the failed one was in place', () => {
+    const inPlace = { ...run, kind: 'reprovision' as const, plan: planFor('reprovision', { inPlace: true }) };
+    expect(retryCommand(inPlace)).toMatchObject({ kind: 'reprovision', inPlace: true });
   });
 });

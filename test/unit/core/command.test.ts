@@ -105,6 +105,10 @@ describe('parseCommandText: --reason', () => {
       'reprovision gitlab-runner-02 --reason="disk is full" --dry-run',
       { kind: 'reprovision', name: NAME, reason: 'disk is full', dryRun: true },
     ],
+    [
+      'reprovision gitlab-runner-02 --in-place --reason "no room"',
+      { kind: 'reprovision', name: NAME, reason: 'no room', inPlace: true, dryRun: false },
+    ],
     // Slack escapes &, < and > in command text
     [
       'deprovision gitlab-runner-02 --reason load &gt; 90% &amp; rising',
@@ -153,6 +157,8 @@ describe('parseCommandText: mistakes name the wrong part', () => {
     ['status gitlab-runner-02 --dry-run', '`--dry-run` does not apply to `status`'],
     ['provision gitlab-runner-02 --cores 2 --cores 4', '`--cores` is given twice'],
     ['provision gitlab-runner-02 --dry-run=yes', '`--dry-run` takes no value'],
+    ['reprovision gitlab-runner-02 --in-place=yes', '`--in-place` takes no value'],
+    ['deprovision gitlab-runner-02 --in-place', '`--in-place` does not apply to `deprovision`'],
     ['provision', '`provision` needs a runner name'],
     ['provision --dry-run', '`provision` needs a runner name'],
     ['status', '`status` needs a runner name'],
@@ -317,7 +323,7 @@ describe('USAGE', () => {
   it('lists every subcommand with its options', () => {
     for (const line of [
       '/runner provision NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
-      '/runner reprovision NAME [--profile P] [--reason TEXT] [--dry-run]',
+      '/runner reprovision NAME [--profile P] [--reason TEXT] [--in-place] [--dry-run]',
       '/runner deprovision NAME [--reason TEXT] [--dry-run]',
       '/runner list',
       '/runner status NAME',

@@ -37,8 +37,8 @@ let botKills = 0;
 
 const restarts: Promise<unknown>[] = [];
 
-/** Two workers, each SIGKILLed at random moments and restarted at once, until `done` or `budget` kills. */
-async function killWorkers(world: JobsWorld, budget: number, done: () => boolean): Promise<void> {
+/** Two workers, each SIGKILLed at random moments and restarted at once, until `done` or `budget` kills; resolves with the kills. */
+async function killWorkers(world: JobsWorld, budget: number, done: () => boolean): Promise<number> {
   let spent = 0;
   while (!done() && spent < budget) {
     await sleep(between(500, 1_500));
@@ -51,6 +51,7 @@ async function killWorkers(world: JobsWorld, budget: number, done: () => boolean
     kills++;
     restarts.push(world.startWorker(`w${kills}`)); // not awaited: the next kill may come while it starts
   }
+  return spent;
 }
 
 /** Asks for every provision from a bot process killed mid-burst, restarted for the names it had not asked yet. */
@@ -173,7 +174,7 @@ async function main(): Promise<number> {
     const rebuildIds = await approvedChanges(world, 'reprovision', rebuilt);
     const rebuilds = await untilFinal(world, rebuildIds, deadline);
     rebuildsDone = true;
-    await rebuildKills;
+    const killedDuringRebuilds = await rebuildKills;
     await farmSettled(world);
     const afterRebuild = count(world);
     const after = runnerIds(world);
@@ -202,7 +203,7 @@ async function main(): Promise<number> {
       vms: afterProvision.vms,
       runners: afterProvision.runners,
       rebuilds: rebuilt.length,
-      afterRebuild: { vms: afterRebuild.vms, runners: afterRebuild.runners, unchanged },
+      afterRebuild: { vms: afterRebuild.vms, runners: afterRebuild.runners, unchanged, kills: killedDuringRebuilds },
       orphans: afterProvision.orphans + afterRebuild.orphans + left.vms + left.runners + left.orphans,
       lost:
         failedProvisions.length +

@@ -116,6 +116,9 @@ describe('runnerbot doctor on the shipped example layout', () => {
       '✗ proxmox template for pve2: template 9000 is on pve1 and storage local-lvm is not shared, so Proxmox cannot clone it to pve2\n    fix: make a template on pve2 and set proxmox.templates.pve2 to its VMID',
     );
     expect(result.stdout).toMatch(/^✓ proxmox privileges on \/sdn\/zones\/localnetwork\/vmbr0: SDN.Use$/m);
+    expect(result.stdout).toMatch(
+      /^✓ proxmox room for a rebuild: replace-then-retire is possible: pve\d has \d+ MiB free/m,
+    );
     expect(result.stdout).toMatch(/^✓ gitlab runners: the token created and deleted a probe instance_type runner/m);
     expect(result.stdout).toMatch(/^✓ slack scopes: /m);
     expect(result.stdout).toMatch(/^✓ redis: /m);

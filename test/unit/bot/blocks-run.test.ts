@@ -6,6 +6,7 @@ import {
   rootMessage,
   summaryMessage,
 } from '../../../src/bot/blocks/index.ts';
+import { planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import { runRecord } from '../../support/run-record.ts';
 
@@ -90,6 +91,44 @@ describe('progressMessage', () => {
       failed: { step: 'clone', code: 'PROXMOX.TASK_FAILED', message: 'clone failed', willRetry: false },
     });
     expect(json(failed.blocks)).toContain('✗ clone — PROXMOX.TASK_FAILED: clone failed');
+  });
+  it("shows what the running step waits for (a draining runner's jobs), escaped", () => {
+    const plan = planFor('reprovision');
+    const draining = run({ kind: 'reprovision', plan, status: 'running', checkpoint: plan.indexOf('pause-runner') });
+    const message = progressMessage(draining, {
+      finished: {},
+      note: { step: 'pause-runner', text: '1 job still running: #7 <!here> build' },
+    });
+    expect(json(message.blocks)).toContain('… pause-runner — 1 job still running: #7 &lt;!here&gt; build');
+  });
+});
+
+describe('a failed replace-then-retire rebuild', () => {
+  const plan = planFor('reprovision');
+  const failedAt = (step: (typeof plan)[number], outputs = {}) =>
+    failureMessage(
+      run({
+        kind: 'reprovision',
+        plan,
+        status: 'failed',
+        checkpoint: plan.indexOf(step),
+        outputs,
+        error: { step, code: 'REMOTE.PHASE_FAILED', message: 'apt failed' },
+      }),
+    );
+
+  it('says the old runner keeps serving, and what is left of the successor', () => {
+    const removed = json(failedAt('successor:bootstrap-docker').blocks);
+    expect(removed).toContain('gitlab-runner-02 keeps serving, untouched');
+    expect(removed).toContain('its successor was removed');
+    const kept = json(failedAt('successor:bootstrap-docker', { successor: { vmid: 5003, runnerId: 9 } }).blocks);
+    expect(kept).toContain('its successor gitlab-runner-02.next is left behind (VM 5003, GitLab runner #9)');
+  });
+
+  it('once the old runner was touched, says the successor stays and how to finish', () => {
+    const text = json(failedAt('delete-runner').blocks);
+    expect(text).toContain('The successor gitlab-runner-02.next was built and verified and stays');
+    expect(text).not.toContain('keeps serving');
   });
 });
 

@@ -1,6 +1,7 @@
 // The root message of a run's thread: its status emoji, what and who. While the run waits for a
 // second person it is the approval card (Approve with a confirm dialog, Deny); once decided, the
 // card is rewritten without buttons and says who decided.
+import { replacesFirst } from '../../core/plan.ts';
 import type { ApprovalDecision } from '../../core/ports.ts';
 import { FINAL_STATUSES, type RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from './actions.ts';
@@ -16,9 +17,16 @@ export interface DecisionNote {
 
 const WHAT_HAPPENS: Record<RunRecord['kind'], string> = {
   provision: 'A new runner VM will be created and registered in GitLab.',
-  reprovision: 'This runner VM and its GitLab runner will be *destroyed and rebuilt* from scratch.',
+  reprovision:
+    'This runner will be *destroyed and rebuilt*: a successor VM and GitLab runner are built and verified first, then this one is drained and removed, and the successor takes its name.',
   deprovision: 'This runner VM and its GitLab runner will be *destroyed*.',
 };
+
+const IN_PLACE =
+  'This runner VM and its GitLab runner will be *destroyed and rebuilt* in place: removed first, then built again; jobs for its tags wait meanwhile.';
+
+const whatHappens = (run: RunRecord): string =>
+  run.kind === 'reprovision' && !replacesFirst(run.plan) ? IN_PLACE : WHAT_HAPPENS[run.kind];
 
 function decisionText({ decision, by }: DecisionNote): string {
   if (decision === 'approved') return `👍 Approved by ${mention(by)}`;
@@ -41,7 +49,7 @@ function approvalButtons(run: RunRecord): SlackBlock {
         text: { type: 'plain_text', text: 'Approve' },
         confirm: {
           title: { type: 'plain_text', text: `${run.kind} ${run.runner}?`.slice(0, 100) },
-          text: { type: 'mrkdwn', text: WHAT_HAPPENS[run.kind] },
+          text: { type: 'mrkdwn', text: whatHappens(run) },
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
           style: 'danger',
@@ -67,7 +75,7 @@ export function rootMessage(run: RunRecord, decision?: DecisionNote): SlackMessa
   const gated = (run.status === 'awaiting_approval' || decision !== undefined) && !FINAL_STATUSES.includes(run.status);
   const blocks = compact<SlackBlock>([
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
-    gated && { type: 'section', text: { type: 'mrkdwn', text: WHAT_HAPPENS[run.kind] } },
+    gated && { type: 'section', text: { type: 'mrkdwn', text: whatHappens(run) } },
     factsSection(run.kind === 'provision' ? specFacts(run) : targetFacts(run)),
     Boolean(run.reason) && {
       type: 'section',

@@ -34,8 +34,6 @@ export interface RunOutputs {
   runnerCreateStartedAt?: number;
   /** A replace-then-retire rebuild's successor (NAME.next) until it takes the name: its own outputs. */
   successor?: RunOutputs;
-  /** The jobs the old runner was still running, as last seen while it drained. */
-  drainingJobs?: { id: number; name: string }[];
   [key: string]: unknown;
 }
 

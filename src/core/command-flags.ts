@@ -16,6 +16,7 @@ export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
   list: [],
   status: [],
   audit: [],
+  doctor: [],
   help: [],
 };
 

@@ -16,8 +16,11 @@ type Found = { ts?: string; blocks?: { block_id?: string }[] };
 
 export const postMarker = (opId: string): string => `outbox-${opId}`;
 
-/** One call a minute per method, and a second to spare for clocks that disagree. */
-export const LOOKUP_INTERVAL_MS = 61_000;
+/**
+ * One call a minute per method, with 5 s to spare: the slot is taken before the request travels,
+ * and Slack counts when each one arrives.
+ */
+export const LOOKUP_INTERVAL_MS = 65_000;
 /** Slack's page for an app outside the Marketplace. */
 const PAGE = 15;
 /** How far Slack's clock may be from ours, and how late after the attempt Slack may still post it. */

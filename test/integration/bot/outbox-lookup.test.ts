@@ -10,10 +10,13 @@ import { acceptedPosts, outboxDrained, startHarness, waitFor, type Harness } fro
 const CHANNELS = ['C0LOOK0001', 'C0LOOK0002', 'C0LOOK0003', 'C0LOOK0004'] as const;
 const [A, B, C, D] = CHANNELS;
 const MINUTE = 60_000;
+const sim = { channels: CHANNELS.map((id, i) => ({ id, name: `look-${i}` })) };
 
+// 10× the wall clock: a minute takes 6 s, and the 5 s the outbox keeps to spare between two looks
+// still cover a loaded machine's request latency.
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness({ sim: { channels: CHANNELS.map((id, i) => ({ id, name: `look-${i}` })) } });
+  h = await startHarness({ speed: 10, sim });
 });
 afterEach(() => h.close());
 
@@ -47,7 +50,7 @@ describe('finding a post whose answer was lost, within Slack’s history limits'
     h.sim.faults.set('POST /api/chat.postMessage', { lostAnswerRate: 1, times: 3 });
     for (const channel of [A, B, C]) await queueThread(channel);
     h.startDelivery();
-    await waitFor(() => [A, B, C].every((c) => acceptedPosts(h.sim, c).length === 1), 'the three roots to land');
+    await waitFor(() => [A, B, C].every((c) => acceptedPosts(h.sim, c).length >= 1), 'the three roots to land');
 
     // A channel with nothing unknown is not held up by the others' looks.
     await h.outbox.post({ key: 'free', channel: D!, text: 'meanwhile' });
@@ -56,8 +59,8 @@ describe('finding a post whose answer was lost, within Slack’s history limits'
 
     for (const channel of [A, B, C]) expectThreadOnce(channel!);
     const looks = calls(h.sim, 'conversations.history');
-    expect(looks.map((e) => e.args.channel).sort()).toEqual([A, B, C]);
     expect(looks.filter((e) => e.error)).toEqual([]);
+    expect(looks.map((e) => e.args.channel).sort()).toEqual([A, B, C]);
     expectPaced(h.sim, 'conversations.history');
     expect(acceptedPosts(h.sim, D!)[0]!.at).toBeLessThan(looks.at(-1)!.at);
     for (const look of looks) expect(Number(look.args.limit)).toBeLessThanOrEqual(15);
@@ -101,7 +104,7 @@ describe('finding a post whose answer was lost, within Slack’s history limits'
   it('pages back through a busy window, one page a minute, and posts again only when the attempt is not there', async () => {
     // A slower clock: the others' 20 messages must fall within the attempt's window.
     await h.close();
-    h = await startHarness({ speed: 5, sim: { channels: CHANNELS.map((id, i) => ({ id, name: `look-${i}` })) } });
+    h = await startHarness({ speed: 5, sim });
     h.sim.setRateLimits({ postMessagePerChannel: { perSecond: 1000, burst: 1000 } });
     const other = new WebClient(h.sim.botToken, { slackApiUrl: h.sim.apiUrl, retryConfig: { retries: 0 } });
     for (let i = 0; i < 20; i++) await other.chat.postMessage({ channel: B!, text: `chatter ${i}` });

@@ -53,7 +53,10 @@ describe('/runner doctor', () => {
     expect(text).toMatch(/^[✓✗] \*ssh key\*: \S+ /m);
     for (const failed of text.matchAll(/^✗ .*\n(.*)$/gm)) expect(failed[1]).toMatch(/^ {8}fix: \S/);
 
-    const everything = JSON.stringify(answers(APPROVER)) + JSON.stringify(result);
+    // Everything runnerbot sent Slack (Web API calls, response_url bodies, acks).
+    const everything = slack().receivedText();
+    expect(everything).toContain('runnerbot doctor: ');
+    expect(everything).not.toMatch(/glrt-|PRIVATE KEY/);
     const secrets = await configuredSecrets();
     expect(secrets.length).toBeGreaterThanOrEqual(7);
     for (const secret of secrets) expect(everything).not.toContain(secret);

@@ -11,6 +11,12 @@ export interface FaultRule {
   latencyMs?: number;
   /** Fraction of requests whose connection is destroyed without an answer. */
   dropRate?: number;
+  /**
+   * Fraction of requests that are carried out in full and whose answer is then lost (the
+   * connection destroyed): the client cannot tell whether it happened. Such a rule applies only
+   * after the request was handled (`answerLost`), never before it.
+   */
+  lostAnswerRate?: number;
   /** Only the next N matching requests are affected (then the rule is removed). */
   times?: number;
 }
@@ -36,7 +42,7 @@ export class Faults {
   /** Returns true when the fault answered (or dropped) the request and the handler must stop. */
   async apply(request: string, res: ServerResponse): Promise<boolean> {
     for (const [key, rule] of this.rules) {
-      if (!request.startsWith(key)) continue;
+      if (!request.startsWith(key) || rule.lostAnswerRate !== undefined) continue;
       if (rule.times !== undefined && --rule.times <= 0) this.rules.delete(key);
       if (rule.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
       if (rule.dropRate && this.random() < rule.dropRate) {
@@ -48,6 +54,16 @@ export class Faults {
         res.end(JSON.stringify(rule.body ?? { errors: 'injected fault' }));
         return true;
       }
+    }
+    return false;
+  }
+
+  /** After the request was handled: true when its answer must be lost (the caller destroys the connection). */
+  answerLost(request: string): boolean {
+    for (const [key, rule] of this.rules) {
+      if (!request.startsWith(key) || rule.lostAnswerRate === undefined) continue;
+      if (rule.times !== undefined && --rule.times <= 0) this.rules.delete(key);
+      if (this.random() < rule.lostAnswerRate) return true;
     }
     return false;
   }

@@ -5,6 +5,7 @@ import { Faults } from '../faults.ts';
 import { AppClient, type CommandResult, type Transport } from './app-client.ts';
 import type { DeliveryResult, HttpRequestRecord } from './delivery.ts';
 import {
+  DEFAULT_CONVERSATIONS_READ,
   DEFAULT_POST_MESSAGE,
   DEFAULT_SCOPES,
   DEFAULT_UPDATE,
@@ -63,6 +64,7 @@ function limiters(opts: false | RateLimitOptions | undefined, now: () => number)
   return {
     postMessagePerChannel: new RateLimiter(opts?.postMessagePerChannel ?? DEFAULT_POST_MESSAGE, now),
     update: new RateLimiter(opts?.update ?? DEFAULT_UPDATE, now),
+    conversationsRead: new RateLimiter(opts?.conversationsRead ?? DEFAULT_CONVERSATIONS_READ, now),
   };
 }
 

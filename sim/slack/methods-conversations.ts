@@ -1,11 +1,16 @@
-// conversations.info / history / replies over the workspace's channels, with cursor paging.
+// conversations.info / history / replies over the workspace's channels, with cursor paging. An
+// app not in the Marketplace gets at most 15 messages a call, whatever `limit` asks
+// (vendor-behaviour.md 7); its calls are limited in web-api.ts.
 import { fail, ok, type MethodHandler } from './api-context.ts';
 import { messageView } from './methods-chat.ts';
 import { stringArg, type Args } from './request.ts';
 import type { SimMessage } from './types.ts';
 
+/** The largest (and the default) page of history or replies for an app not in the Marketplace. */
+export const PAGE_LIMIT = 15;
+
 function page(messages: SimMessage[], args: Args): Record<string, unknown> {
-  const limit = Math.min(Math.max(Number(stringArg(args, 'limit') ?? 100) || 100, 1), 1000);
+  const limit = Math.min(Math.max(Number(stringArg(args, 'limit') ?? PAGE_LIMIT) || PAGE_LIMIT, 1), PAGE_LIMIT);
   const start = Number(Buffer.from(stringArg(args, 'cursor') ?? '', 'base64url').toString() || 0);
   const slice = messages.slice(start, start + limit);
   const more = start + limit < messages.length;

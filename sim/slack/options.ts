@@ -10,6 +10,11 @@ export interface RateLimitOptions {
   postMessagePerChannel?: BucketRule;
   /** chat.update across the workspace (Tier 3, 50+ per minute); default 50/min, burst 50. */
   update?: BucketRule;
+  /**
+   * conversations.history and conversations.replies, each on its own, for the whole app: an app not
+   * in the Marketplace may call each once a minute (vendor-behaviour.md 7). Default 1/min, burst 1.
+   */
+  conversationsRead?: BucketRule;
 }
 
 export interface RetryOptions {
@@ -64,5 +69,6 @@ export const DEFAULT_SCOPES = [
 
 export const DEFAULT_POST_MESSAGE: BucketRule = { perSecond: 1, burst: 1, graceMs: 50 };
 export const DEFAULT_UPDATE: BucketRule = { perSecond: 50 / 60, burst: 50 };
+export const DEFAULT_CONVERSATIONS_READ: BucketRule = { perSecond: 1 / 60, burst: 1 };
 
 export const secret = (prefix: string): string => `${prefix}${randomBytes(12).toString('hex')}`;

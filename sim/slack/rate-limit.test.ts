@@ -55,4 +55,52 @@ describe('Slack rate limits', () => {
     );
     expect(rateLimited(free)).toEqual([]);
   });
+
+  it('gives an app outside the Marketplace one history and one replies call a minute, 15 messages each', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clocked = await startSlackSim({
+      ...testWorkspace,
+      now: () => now,
+      rateLimits: { postMessagePerChannel: { perSecond: 1000, burst: 1000 } },
+    });
+    try {
+      const client = new WebClient(clocked.botToken, {
+        slackApiUrl: clocked.apiUrl,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+      });
+      const root = await client.chat.postMessage({ channel: OPS, text: 'root' });
+      for (let i = 0; i < 20; i++) {
+        now += 1000;
+        await client.chat.postMessage({ channel: OPS, text: `top ${i}` });
+        await client.chat.postMessage({ channel: OPS, text: `reply ${i}`, thread_ts: root.ts as string });
+      }
+      const first = await client.conversations.history({ channel: OPS, limit: 200 });
+      expect(first.messages).toHaveLength(15);
+      expect(first.messages?.[0]?.text).toBe('top 19');
+      expect(first.has_more).toBe(true);
+      // replies has an allowance of its own
+      const thread = await client.conversations.replies({ channel: OPS, ts: root.ts as string });
+      expect(thread.messages).toHaveLength(15);
+
+      const refused = await client.conversations.history({ channel: ALERTS }).catch((e: WebAPIRateLimitedError) => e);
+      expect(refused).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 60 });
+      now += 30_000;
+      const later = await client.conversations
+        .replies({ channel: OPS, ts: root.ts as string })
+        .catch((e: WebAPIRateLimitedError) => e);
+      expect(later).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 30 });
+
+      now += 30_000;
+      const next = await client.conversations.history({
+        channel: OPS,
+        limit: 200,
+        cursor: first.response_metadata?.next_cursor as string,
+      });
+      expect(next.messages?.map((m) => m.text)).toEqual(['top 4', 'top 3', 'top 2', 'top 1', 'top 0', 'root']);
+      expect(next.has_more).toBe(false);
+    } finally {
+      await clocked.close();
+    }
+  });
 });

@@ -71,6 +71,7 @@ async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Prom
     });
     const error = answer.body.ok ? undefined : String(answer.body.error);
     r.record({ kind: 'api', name: method, args: call.args, ...(error ? { error } : {}) });
+    if (r.faults.answerLost(`${req.method} ${path}`)) return void res.socket?.destroy();
     return json(res, answer.status ?? 200, answer.body, answer.headers);
   }
   if (path.startsWith('/response/') && req.method === 'POST') {

@@ -17,7 +17,10 @@ export interface TokenGrant {
 export interface WebApiLimits {
   postMessagePerChannel?: RateLimiter;
   update?: RateLimiter;
+  conversationsRead?: RateLimiter;
 }
+
+const CONVERSATIONS_READ = new Set(['conversations.history', 'conversations.replies']);
 
 const handlers: Record<string, MethodHandler> = { ...chatMethods, ...conversationMethods, ...directoryMethods };
 
@@ -40,7 +43,9 @@ function rateLimited(method: string, channel: string, limits: WebApiLimits): Api
       ? limits.postMessagePerChannel?.take(channel)
       : method === 'chat.update'
         ? limits.update?.take('workspace')
-        : undefined;
+        : CONVERSATIONS_READ.has(method)
+          ? limits.conversationsRead?.take(method)
+          : undefined;
   if (!take || take.ok) return undefined;
   return {
     status: 429,

@@ -2,6 +2,7 @@
 // status and audit, the delivery dedupe, and the scrubber for every text that leaves.
 import type { Logger } from 'pino';
 import type { RequestJobDeps } from '../app/request-job.ts';
+import type { DoctorCheck } from '../core/doctor.ts';
 import type { UpstreamView } from '../core/fleet-view.ts';
 import type { PoolStore } from '../core/pool-ports.ts';
 import type { AuditRow } from './answers/audit.ts';
@@ -14,6 +15,8 @@ export interface BotDeps extends RequestJobDeps {
   poolSettings: { namePrefix: string };
   /** The newest audit entries (optionally of one runner), newest first. */
   readAudit(query: { runner?: string; limit: number }): Promise<AuditRow[]>;
+  /** `runnerbot doctor`'s checks, run in this process (`/runner doctor`). */
+  doctor(): Promise<DoctorCheck[]>;
   /** `slack.channel`: where root messages, approval cards and threads go. */
   channel: string;
   dedupe: DeliveryDedupe;

@@ -42,11 +42,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   scale: shared('scale', async () => (await import('./pools.ts')).poolsCommand('scale')),
   pools: shared('pools', async () => (await import('./pools.ts')).poolsCommand('pools')),
   audit: shared('audit', async () => (await import('./run-audit.ts')).runAudit),
-  doctor: {
-    usage: 'doctor',
-    summary: 'check the configuration against Proxmox, GitLab, Slack, Redis, SSH and Alertmanager, one line per check',
-    load: async () => (await import('./doctor/doctor.ts')).doctorCommand,
-  },
+  doctor: shared('doctor', async () => (await import('./doctor/doctor.ts')).doctorCommand),
   config: {
     usage: 'config check [FILE] [--for bot|worker|all]',
     summary: 'print every problem in the configuration, or the effective configuration with secrets masked',

@@ -107,6 +107,7 @@ export function slackComponent({
           ? createRedisUpstreamViewStore(redis, prefix)
           : localViewStore(systemClock),
     }),
+    doctor: async () => (await (await import('./doctor/doctor.ts')).runDoctor(loaded)).results,
     readAudit: async ({ runner, limit }) =>
       (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
     channel: config.slack.channel,

@@ -29,6 +29,7 @@ export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
   list: [],
   status: [],
   audit: [],
+  doctor: [],
   help: [],
 };
 

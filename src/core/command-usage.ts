@@ -10,6 +10,7 @@ export const SUBCOMMANDS = [
   'list',
   'status',
   'audit',
+  'doctor',
   'help',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -63,6 +64,12 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
     what: 'keep N runners of a profile (gitlab-runner-PROFILE-01, …); removing runners needs a second person',
   },
   pools: { args: '', what: 'each pool: desired and actual runners, and what the reconciler is doing' },
+  doctor: {
+    args: '',
+    what: 'check the configuration against Proxmox, GitLab, Slack, Redis, SSH and Alertmanager, one line per check',
+    inSlack: 'approvers only; it runs where the bot runs',
+    inTerminal: 'exit 0 only when all pass',
+  },
   help: { args: '[COMMAND]', what: 'this text' },
 };
 

@@ -46,6 +46,7 @@ export type Command =
   | { kind: 'list' }
   | { kind: 'status'; name: string }
   | { kind: 'audit'; name?: string }
+  | { kind: 'doctor' }
   | { kind: 'help'; topic?: Subcommand };
 
 /** A refusal to show the user: `message` names the wrong part, `usage` says how it is written. */
@@ -91,6 +92,7 @@ const POSITIONALS: Record<Subcommand, { min: number; max: number; takes: string;
   status: { min: 1, max: 1, takes: 'one runner name' },
   audit: { min: 0, max: 1, takes: 'at most one runner name' },
   list: { min: 0, max: 0, takes: 'no arguments' },
+  doctor: { min: 0, max: 0, takes: 'no arguments' },
   help: { min: 0, max: 1, takes: 'at most one command name' },
 };
 
@@ -193,6 +195,7 @@ function buildCommand(sub: Exclude<Subcommand, 'help' | 'scale'>, name: string |
       return some({ kind: sub, name });
     case 'list':
     case 'pools':
+    case 'doctor':
       return { kind: sub };
   }
 }

@@ -1,11 +1,13 @@
 // The slow half of `/runner`, after the ack: authorize and request, or read and describe.
 import { describeFleet } from '../../app/describe-fleet.ts';
+import { diagnose } from '../../app/diagnose.ts';
 import { describePools } from '../../app/describe-pools.ts';
 import { scalePool } from '../../app/scale-pool.ts';
 import { requestJob } from '../../app/request-job.ts';
 import { resolveRequest, type ChangeCommand } from '../../app/resolve-request.ts';
 import type { Command } from '../../core/command.ts';
 import { auditReply } from '../answers/audit.ts';
+import { doctorReply } from '../answers/doctor.ts';
 import { dryRunReply } from '../answers/dry-run.ts';
 import { listReply, statusReply } from '../answers/fleet.ts';
 import { poolsReply, scaleReply } from '../answers/pools.ts';
@@ -52,6 +54,10 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
         await deps.readAudit({ ...(command.name ? { runner: command.name } : {}), limit: AUDIT_ROWS }),
         command.name,
       );
+    case 'doctor': {
+      const checks = await diagnose(deps, userId);
+      return checks.ok ? doctorReply(checks.value) : refusalReply(checks.error);
+    }
     case 'help':
       return helpReply(command.topic);
   }

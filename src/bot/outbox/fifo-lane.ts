@@ -4,8 +4,9 @@
 import { MESSAGE_TTL_SECONDS, editLane, type Lane } from './keys.ts';
 import { countCall, type DeliveryContext } from './context.ts';
 import type { StoredOp } from './ops.ts';
-import { FailedCall, METHOD_OF, send } from './senders.ts';
-import { MAX_ATTEMPTS, backoffMs, classifySlackError, type Failure } from './slack-errors.ts';
+import { LookupPending } from './find-posted.ts';
+import { METHOD_OF, send } from './senders.ts';
+import { FailedCall, MAX_ATTEMPTS, backoffMs, classifySlackError, type Failure } from './slack-errors.ts';
 
 const paceField = (op: StoredOp) => (op.type === 'respond' ? METHOD_OF.respond : `${METHOD_OF[op.type]}:${op.channel}`);
 
@@ -89,6 +90,14 @@ async function failed(ctx: DeliveryContext, lane: Lane, op: StoredOp, failure: F
   return retryAt;
 }
 
+/** An earlier attempt's outcome is still unknown: the op keeps its mark and the lane waits for the next look. */
+async function lookLater(ctx: DeliveryContext, op: StoredOp, pending: LookupPending): Promise<number> {
+  const { lookupCursor: _previous, ...rest } = op;
+  const stored = { ...rest, retryAt: pending.until, ...(pending.cursor ? { lookupCursor: pending.cursor } : {}) };
+  await ctx.redis.set(ctx.keys.op(op.id), JSON.stringify(stored));
+  return pending.until;
+}
+
 export async function deliverFifo(ctx: DeliveryContext, lane: Lane, maxOps: number): Promise<number> {
   const { redis, keys, clock } = ctx;
   for (let n = 0; n < maxOps; n++) {
@@ -108,6 +117,7 @@ export async function deliverFifo(ctx: DeliveryContext, lane: Lane, maxOps: numb
       countCall(ctx, METHOD_OF[op.type], 'ok');
       await succeeded(ctx, lane, op, ts);
     } catch (error) {
+      if (error instanceof LookupPending) return lookLater(ctx, op, error);
       const due = await failed(ctx, lane, op, error instanceof FailedCall ? error.failure : classifySlackError(error));
       if (due > clock.now()) return due;
     }

@@ -31,10 +31,10 @@ export interface RespondOp extends Content {
 export type Op = PostOp | EphemeralOp | RespondOp;
 
 /**
- * An op as stored: failed attempts so far, when to try again, and when a call whose outcome is
- * unknown (a timeout, a crash mid-call) was sent.
+ * An op as stored: failed attempts so far, when to try again, when a call whose outcome is
+ * unknown (a timeout, a crash mid-call) was sent, and where the look for it goes on (find-posted.ts).
  */
-export type StoredOp = Op & { id: string; attempts?: number; retryAt?: number; sentAt?: number };
+export type StoredOp = Op & { id: string; attempts?: number; retryAt?: number; sentAt?: number; lookupCursor?: string };
 
 /** An edit waiting in a channel's edit lane: the newest content, and how often the message may change. */
 export interface PendingEdit extends Content {

@@ -68,6 +68,14 @@ end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', ARGV[1])
 return math.ceil((1 - tokens) / rate)`);
 
+/** Takes a method's slot if it is free at ARGV[2] (0), holding it ARGV[3] ms; else returns when it frees. */
+const CLAIM_SLOT = luaScript(`
+local free = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local now = tonumber(ARGV[2])
+if free > now then return free end
+redis.call('HSET', KEYS[1], ARGV[1], tostring(now + tonumber(ARGV[3])))
+return 0`);
+
 export const scripts = {
   enqueue: (
     redis: Redis,
@@ -92,6 +100,8 @@ export const scripts = {
   renew: (redis: Redis, lease: string, token: string, ms: number) =>
     RENEW(redis, [lease], [token, ms]) as Promise<number>,
   release: (redis: Redis, lease: string, token: string) => RELEASE(redis, [lease], [token]),
+  claimSlot: (redis: Redis, pace: string, method: string, now: number, holdMs: number) =>
+    CLAIM_SLOT(redis, [pace], [method, Math.floor(now), holdMs]) as Promise<number>,
   takeToken: (redis: Redis, bucket: string, now: number, perMs: number, burst: number) =>
     TAKE_TOKEN(redis, [bucket], [now, perMs, burst]) as Promise<number>,
 };

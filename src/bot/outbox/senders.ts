@@ -4,13 +4,7 @@ import type { SlackBlock } from '../blocks/types.ts';
 import type { DeliveryContext } from './context.ts';
 import { findPosted, postMarker } from './find-posted.ts';
 import type { EphemeralOp, PostOp, RespondOp, StoredOp } from './ops.ts';
-import { classifyHttpStatus, type Failure } from './slack-errors.ts';
-
-export class FailedCall extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.kind === 'rate_limited' ? 'rate limited' : failure.reason);
-  }
-}
+import { FailedCall, classifyHttpStatus } from './slack-errors.ts';
 
 export const METHOD_OF: Record<StoredOp['type'], string> = {
   post: 'chat.postMessage',
@@ -36,8 +30,10 @@ async function sendPost(ctx: DeliveryContext, op: PostOp & StoredOp): Promise<st
     const found = await findPosted(ctx, { ...op, sentAt: op.sentAt }, threadTs);
     if (found) return found;
   }
-  // From here until the answer is stored, a crash leaves Slack's side unknown.
-  await ctx.redis.set(ctx.keys.op(op.id), JSON.stringify({ ...op, sentAt: ctx.clock.now() }));
+  // The earlier attempt is settled (not posted). From here until the answer is stored, a crash
+  // leaves Slack's side unknown.
+  const { lookupCursor: _settled, ...attempt } = op;
+  await ctx.redis.set(ctx.keys.op(op.id), JSON.stringify({ ...attempt, sentAt: ctx.clock.now() }));
   const content = ctx.scrub({ text: op.text, blocks: marked(op) });
   const answer = await ctx.web.chat.postMessage({
     channel: op.channel,

@@ -8,6 +8,13 @@ export type Failure =
   | { kind: 'transient'; reason: string; unknown: boolean }
   | { kind: 'permanent'; reason: string };
 
+/** A failure already classified (a response_url's status, a lookup before a post). */
+export class FailedCall extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.kind === 'rate_limited' ? 'rate limited' : failure.reason);
+  }
+}
+
 /** Platform errors that say "try again later" rather than "this message is wrong". */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
   'internal_error',

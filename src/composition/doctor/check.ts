@@ -1,12 +1,7 @@
 // One line of `runnerbot doctor`: a check that passed (✓) or failed (✗, with the fix).
+import type { DoctorCheck } from '../../core/doctor.ts';
 
-export interface CheckResult {
-  ok: boolean;
-  /** e.g. `proxmox: template on pve2` */
-  name: string;
-  detail: string;
-  fix?: string;
-}
+export type CheckResult = DoctorCheck;
 
 export const pass = (name: string, detail: string): CheckResult => ({ ok: true, name, detail });
 export const fail = (name: string, detail: string, fix: string): CheckResult => ({ ok: false, name, detail, fix });

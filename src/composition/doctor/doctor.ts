@@ -17,8 +17,6 @@ import { proxmoxChecks } from './proxmox-checks.ts';
 import type { LargestProfile } from './rebuild-check.ts';
 import { slackChecks } from './slack-checks.ts';
 
-export const DOCTOR_USAGE = 'doctor';
-
 const missing = (name: string, variable: string): CheckResult[] => [
   fail(name, `${variable} is not set`, `set ${variable} (or ${variable}_FILE) in the environment`),
 ];
@@ -104,8 +102,10 @@ async function redisPart({ config, secrets }: LoadedConfig): Promise<CheckResult
   }
 }
 
-/** Runs every check; returns the lines to print and whether all passed. */
-export async function runDoctor(loaded: LoadedConfig): Promise<{ lines: string[]; ok: boolean }> {
+/** Runs every check; returns each result, the lines to print and whether all passed. */
+export async function runDoctor(
+  loaded: LoadedConfig,
+): Promise<{ results: CheckResult[]; lines: string[]; ok: boolean }> {
   const { config } = loaded;
   const results = [
     ...(await proxmoxPart(loaded)),
@@ -121,17 +121,11 @@ export async function runDoctor(loaded: LoadedConfig): Promise<{ lines: string[]
   ];
   const failed = results.filter((r) => !r.ok).length;
   const summary = failed === 0 ? `all ${results.length} checks passed` : `${failed} of ${results.length} checks failed`;
-  return { lines: [...results.map(formatResult), summary], ok: failed === 0 };
+  return { results, lines: [...results.map(formatResult), summary], ok: failed === 0 };
 }
 
 export async function doctorCommand(argv: string[], env: Env): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(
-      `usage: runnerbot ${DOCTOR_USAGE}\nChecks the configuration against Proxmox, GitLab, Slack, Redis, the SSH files and Alertmanager; exit 0 only when all pass.`,
-    );
-    return 0;
-  }
-  if (argv.length > 0) throw new CliError(`usage: runnerbot ${DOCTOR_USAGE}`, 2);
+  if (argv.length > 0) throw new CliError('usage: runnerbot doctor (it takes no arguments)', 2);
   const loaded = loadOrRefuse(env, {});
   const scrub = scrubFor(loaded);
   const { lines, ok } = await runDoctor(loaded);

@@ -47,6 +47,7 @@ export async function startAlertBolt(options: {
     registry: { getRunner: notHere('getRunner') },
     upstream: notHere('upstream'),
     readAudit: notHere('readAudit'),
+    doctor: notHere('doctor'),
     pools: createRedisPoolStore(redis, prefix),
     poolSettings: { namePrefix: 'gitlab-runner' },
     dedupe: createDeliveryDedupe(redis, prefix),

@@ -207,6 +207,9 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
         clock,
         store: createRedisUpstreamViewStore(redis, prefix),
       }),
+      doctor: async () => [
+        { ok: false, name: 'listener harness', detail: 'no services here', fix: 'run the e2e test' },
+      ],
       readAudit: async ({ runner, limit }) =>
         (await readAudit(redis, prefix, runner ? { runner } : {})).reverse().slice(0, limit),
       channel: OPS,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { alertGroupMessage, resolvedReply } from '../../../src/bot/alerts/alert-message.ts';
 import { digestMessage } from '../../../src/bot/alerts/digest-message.ts';
 import { auditReply } from '../../../src/bot/answers/audit.ts';
+import { doctorReply } from '../../../src/bot/answers/doctor.ts';
 import { dryRunReply } from '../../../src/bot/answers/dry-run.ts';
 import { listReply, statusReply } from '../../../src/bot/answers/fleet.ts';
 import { poolsReply, scaleReply } from '../../../src/bot/answers/pools.ts';
@@ -188,6 +189,13 @@ function builders(hostile: string): [string, SlackMessage | { blocks: unknown[] 
         ],
         0,
       ),
+    ],
+    [
+      'doctorReply',
+      doctorReply([
+        { ok: true, name: hostile, detail: hostile },
+        { ok: false, name: hostile, detail: hostile, fix: hostile },
+      ]),
     ],
     ['statusReply', statusReply(f, hostile, 0)],
     ['statusReply (unknown)', statusReply({ runners: [], problems: [hostile] }, hostile, 0)],

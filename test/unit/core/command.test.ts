@@ -19,6 +19,7 @@ describe('parseCommandText: what users type', () => {
     ['pools', { kind: 'pools' }],
     ['status gitlab-runner-02', { kind: 'status', name: NAME }],
     ['audit', { kind: 'audit' }],
+    ['doctor', { kind: 'doctor' }],
     ['audit gitlab-runner-02', { kind: 'audit', name: NAME }],
     ['provision gitlab-runner-02', { kind: 'provision', name: NAME, dryRun: false }],
     // phones capitalise the first word
@@ -213,11 +214,11 @@ describe('parseCommandText: unknown subcommands', () => {
     ['resize build=3', 'unknown command `resize`; did you mean `scale`?'],
     [
       'frobnicate',
-      'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help',
+      'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit, doctor and help',
     ],
     [
       'gitlab-runner-02',
-      'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help',
+      'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit, doctor and help',
     ],
     ['help provison', 'unknown command `provison`; did you mean `provision`?'],
   ])('%j -> %s', (text, message) => {
@@ -328,6 +329,7 @@ describe('USAGE', () => {
       '/runner list',
       '/runner status NAME',
       '/runner audit [NAME]',
+      '/runner doctor',
       '/runner help [COMMAND]',
     ]) {
       expect(USAGE.split('\n')).toContain(line);
@@ -346,7 +348,7 @@ describe('hostile command text', () => {
   it.each(['constructor', '__proto__', 'hasOwnProperty'])('suggests no prototype property for %s', (word) => {
     const result = parseCommandText(word);
     expect(!result.ok && result.error.message).toBe(
-      `unknown command \`${word}\`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit and help`,
+      `unknown command \`${word}\`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit, doctor and help`,
     );
   });
 });

@@ -30,6 +30,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
       insecure: config.proxmox.insecure,
       pollMs: config.provision.pollMs,
       taskTimeoutMs: settings.timeouts.taskMs,
+      ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
     }),
     registry: createGitlabRegistry({
       url: config.gitlab.url,
@@ -37,6 +38,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
       runnerType: config.gitlab.runnerType,
       ...(config.gitlab.groupId ? { groupId: config.gitlab.groupId } : {}),
       ...(config.gitlab.projectId ? { projectId: config.gitlab.projectId } : {}),
+      ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
     }),
     remote: createSshShell({
       user: config.ssh.user,

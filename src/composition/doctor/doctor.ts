@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import type { Env, LoadedConfig } from '../../config.ts';
+import { fetchOption } from '../../outbound-proxy.ts';
 import { createGitlabRegistry } from '../../provisioner/gitlab.ts';
 import { createProxmoxInspector } from '../../provisioner/proxmox-inspect.ts';
 import { createProxmoxHypervisor, type ProxmoxOptions } from '../../provisioner/proxmox.ts';
@@ -22,7 +23,7 @@ const missing = (name: string, variable: string): CheckResult[] => [
   fail(name, `${variable} is not set`, `set ${variable} (or ${variable}_FILE) in the environment`),
 ];
 
-async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+async function proxmoxPart({ config, secrets, proxy }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.proxmoxTokenSecret) return missing('proxmox', 'PROXMOX_TOKEN_SECRET');
   let ca: string | undefined;
   if (config.proxmox.caFile) {
@@ -45,6 +46,7 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
     insecure: config.proxmox.insecure,
     requestTimeoutMs: 10_000,
     ...(ca ? { ca } : {}),
+    ...(proxy ? { proxy } : {}),
   };
   return proxmoxChecks({
     hypervisor: createProxmoxHypervisor(options),
@@ -55,7 +57,7 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
   });
 }
 
-async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+async function gitlabPart({ config, secrets, proxy }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.gitlabToken) return missing('gitlab', 'GITLAB_TOKEN');
   const g = config.gitlab;
   const registry = createGitlabRegistry({
@@ -65,6 +67,7 @@ async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResul
     requestTimeoutMs: 10_000,
     ...(g.groupId ? { groupId: g.groupId } : {}),
     ...(g.projectId ? { projectId: g.projectId } : {}),
+    ...(proxy ? { proxy } : {}),
   });
   const target =
     g.runnerType === 'group_type'
@@ -75,11 +78,12 @@ async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResul
   return gitlabChecks(registry, { url: g.url, runnerType: g.runnerType, target });
 }
 
-async function slackPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+async function slackPart({ config, secrets, proxy }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.slackBotToken) return missing('slack', 'SLACK_BOT_TOKEN');
   const client = new WebClient(secrets.slackBotToken, {
     retryConfig: { retries: 0 },
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    ...fetchOption(proxy),
   });
   const groups = [
     ...new Set([...config.slack.operators, ...config.slack.approvers].filter((id) => id.startsWith('S'))),

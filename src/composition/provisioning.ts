@@ -1,5 +1,6 @@
 // The outbound adapters the steps use (Proxmox, GitLab, SSH), built from the configuration.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readBoundedFile } from '../bounded-read.ts';
 import type { StepDeps } from '../app/steps/step.ts';
 import type { LoadedConfig } from '../config.ts';
@@ -52,6 +53,14 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
     clock: systemClock,
     settings,
     bootstrapScript: readFileSync(BOOTSTRAP_SCRIPT, 'utf8'),
+    ...(config.provision.siteHook
+      ? {
+          siteHook: {
+            name: basename(config.provision.siteHook),
+            script: readConfiguredFile('provision.siteHook', config.provision.siteHook),
+          },
+        }
+      : {}),
   };
 }
 

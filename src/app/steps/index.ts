@@ -4,10 +4,12 @@ import { VM_STEPS } from './vm-steps.ts';
 import { REMOTE_STEPS } from './remote-steps.ts';
 import { createRunner, deleteRunner, pauseRunner } from './runner-steps.ts';
 import { announce, clearRecords } from './fleet-steps.ts';
+import { bootstrapSite } from './site-hook-step.ts';
 
 export const STEPS = {
   ...VM_STEPS,
   ...REMOTE_STEPS,
+  'bootstrap-site': bootstrapSite,
   'create-runner': createRunner,
   'pause-runner': pauseRunner,
   'delete-runner': deleteRunner,

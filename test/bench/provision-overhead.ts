@@ -53,7 +53,9 @@ export async function run(): Promise<void> {
   } finally {
     await world.close();
   }
-  console.log(`provision overhead: ${PROVISIONS} provisions (after ${WARMUP} warm-up), one at a time, ${PROVISION_STEPS.length} steps each`);
+  console.log(
+    `provision overhead: ${PROVISIONS} provisions (after ${WARMUP} warm-up), one at a time, ${PROVISION_STEPS.length} steps each`,
+  );
   line('total per provision', totals);
   line('waiting on simulators and VM', waits);
   line("runnerbot's own overhead", overheads);

@@ -1,5 +1,5 @@
 // The sandbox's own HTTP server: the page, a description of the sandbox for it (people, channels,
-// the Slack simulator's URL), the fleet panel's JSON, and the alert buttons.
+// the Slack simulator's URL), the fleet panel's JSON, the alert buttons and the failure button.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -81,7 +81,24 @@ async function route(options: PageServerOptions, req: IncomingMessage, res: Serv
     await (alert[1] === 'fire' ? options.alerts.fire(target) : options.alerts.resolve(target));
     return json(res, 200, { ok: true, via: options.alerts.via });
   }
+  if (req.method === 'POST' && path === '/api/faults/next-provision') {
+    failNextProvision(options);
+    return json(res, 200, { ok: true });
+  }
   json(res, 404, { ok: false, error: 'not_found' });
+}
+
+/**
+ * GitLab answers the next runner creation 403, as it does for a token without the create_runner
+ * scope: the run fails at create-runner (a refusal is not retried), and Retry finishes it.
+ */
+function failNextProvision(options: PageServerOptions): void {
+  options.sims.gitlab.faults.set('POST /api/v4/user/runners', {
+    errorRate: 1,
+    status: 403,
+    body: { message: '403 Forbidden - insufficient_scope (the sandbox failed this on purpose)' },
+    times: 1,
+  });
 }
 
 export async function startPageServer(

@@ -9,6 +9,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || [ -x /usr/bin/prometheus-alertmanager ] || need+=(prometheus-alertmanager)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Slack's emoji in the sandbox's screenshots (docs/sandbox.png), drawn rather than as boxes.
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The Ansible baseline of `npm run bench -- ssh-phase` (the old role, replayed against a fake VM).
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)

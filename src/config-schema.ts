@@ -133,6 +133,8 @@ export const configSchema = z
         registryMirror: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
         nodeExporterPackage: debianPackage.default('prometheus-node-exporter'),
         cadvisorImage: imageReference.default('gcr.io/cadvisor/cadvisor:v0.49.1'),
+        /** A script of the site's own, run on each VM as the last bootstrap phase (`check`, then `apply`). */
+        siteHook: z.string().min(1).optional(),
         timeouts: z
           .strictObject({
             taskSeconds: duration.default(600),

@@ -8,6 +8,7 @@ import { err, ok, type Result } from './core/errors.ts';
 import { didYouMean } from './core/did-you-mean.ts';
 import { readSecrets, runsWorker, secretValues, type Env, type ReadFile, type Role, type Secrets } from './secrets.ts';
 import { scrubSecrets } from './log.ts';
+import { proxyFromEnv, proxyPasswords, proxyProblems, type OutboundProxy } from './outbound-proxy.ts';
 
 export type { Config, Env, ReadFile, Role, Secrets };
 
@@ -33,6 +34,8 @@ export interface LoadedConfig {
   secrets: Secrets;
   /** The public half of the SSH key (ssh.publicKeyPath, default `<keyPath>.pub`); read for workers. */
   sshPublicKey?: string;
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, when a proxy is set. */
+  proxy?: OutboundProxy;
 }
 
 export interface LoadOptions {
@@ -94,6 +97,8 @@ export function loadConfig(
     sshKeyPath: keyPath,
   });
   problems.push(...secretProblems.map((message) => ({ message })));
+  const proxy = proxyFromEnv(env);
+  if (proxy) problems.push(...proxyProblems(proxy));
   let sshPublicKey: string | undefined;
   if (runsWorker(options.role) && keyPath) {
     const publicPath = typeof ssh.publicKeyPath === 'string' ? ssh.publicKeyPath : `${keyPath}.pub`;
@@ -116,12 +121,12 @@ export function loadConfig(
   }));
   located.sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity));
   if (located.length > 0 || !parsed.success) return err(located);
-  return ok({ file, config: parsed.data, secrets, sshPublicKey });
+  return ok({ file, config: parsed.data, secrets, sshPublicKey, ...(proxy ? { proxy } : {}) });
 }
 
-/** Every value to scrub from output: the secrets, and the password of the Redis URL. */
-export function knownSecretValues(loaded: Pick<LoadedConfig, 'config' | 'secrets'>): string[] {
-  const values = secretValues(loaded.secrets);
+/** Every value to scrub from output: the secrets, the proxy's password and the password of the Redis URL. */
+export function knownSecretValues(loaded: Pick<LoadedConfig, 'config' | 'secrets' | 'proxy'>): string[] {
+  const values = [...secretValues(loaded.secrets), ...(loaded.proxy ? proxyPasswords(loaded.proxy) : [])];
   try {
     const password = decodeURIComponent(new URL(loaded.config.redis.url).password);
     if (password) values.push(password);

@@ -25,6 +25,13 @@ export function filesOpened(loaded: Pick<LoadedConfig, 'config'>, role: Role | u
   const needs: FileNeed[] = [];
   if (proxmox.caFile && (worker || runsBot(role)))
     needs.push({ key: 'proxmox.caFile', path: proxmox.caFile, access: 'read', maxBytes: 1024 * KIB });
+  if (worker && loaded.config.provision.siteHook)
+    needs.push({
+      key: 'provision.siteHook',
+      path: loaded.config.provision.siteHook,
+      access: 'read',
+      maxBytes: 1024 * KIB,
+    });
   if (worker && ssh.knownHosts !== 'off' && ssh.knownHostsFile) {
     needs.push({
       key: 'ssh.knownHostsFile',

@@ -1,6 +1,7 @@
 /* global document */
 // The side panel: Proxmox VMs, GitLab runners, Alertmanager's alerts and silences, runnerbot's
-// health, polled from the launcher; and the buttons that fire and resolve a RunnerDown alert.
+// health, polled from the launcher; the buttons that fire and resolve a RunnerDown alert, and the
+// one that makes the next provision fail.
 import { escapeHtml } from './mrkdwn.js';
 
 const POLL_MS = 1000;
@@ -80,4 +81,10 @@ export function startFleetPanel(sandbox) {
   };
   document.getElementById('fire-alert').addEventListener('click', send('fire'));
   document.getElementById('resolve-alert').addEventListener('click', send('resolve'));
+  document.getElementById('fail-next').addEventListener('click', async () => {
+    const answer = await (await fetch('/api/faults/next-provision', { method: 'POST' })).json();
+    document.getElementById('fail-status').textContent = answer.ok
+      ? 'the next provision will fail at create-runner'
+      : `refused: ${answer.error}`;
+  });
 }

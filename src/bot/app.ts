@@ -4,6 +4,7 @@
 import { App, type Middleware, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Route } from '../http/server.ts';
+import { fetchOption, type OutboundProxy } from '../outbound-proxy.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { registerApproval } from './listeners/approval.ts';
@@ -27,6 +28,8 @@ export interface BoltAppOptions {
   transport: SlackTransport;
   /** `slack.apiUrl`: the Web API base (tests and the sandbox), for every call and for apps.connections.open. */
   apiUrl?: string;
+  /** The outbound proxy (HTTPS_PROXY and friends) for Web API calls and the Socket Mode WebSocket. */
+  proxy?: OutboundProxy;
   deps: BotDeps;
   extraActions?: ExtraAction[];
 }
@@ -49,6 +52,7 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
           appToken: transport.appToken,
           logger,
           ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+          ...(options.proxy ? { proxy: options.proxy } : {}),
         })
       : new SlackHttpReceiver(
           createRequestChecker({
@@ -62,7 +66,7 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
     token: options.botToken,
     receiver,
     logger,
-    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+    clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...fetchOption(options.proxy) },
   });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'a Slack listener failed');

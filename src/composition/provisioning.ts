@@ -1,5 +1,6 @@
 // The outbound adapters the steps use (Proxmox, GitLab, SSH), built from the configuration.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readBoundedFile } from '../bounded-read.ts';
 import type { StepDeps } from '../app/steps/step.ts';
 import type { LoadedConfig } from '../config.ts';
@@ -30,6 +31,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
       insecure: config.proxmox.insecure,
       pollMs: config.provision.pollMs,
       taskTimeoutMs: settings.timeouts.taskMs,
+      ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
     }),
     registry: createGitlabRegistry({
       url: config.gitlab.url,
@@ -37,6 +39,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
       runnerType: config.gitlab.runnerType,
       ...(config.gitlab.groupId ? { groupId: config.gitlab.groupId } : {}),
       ...(config.gitlab.projectId ? { projectId: config.gitlab.projectId } : {}),
+      ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
     }),
     remote: createSshShell({
       user: config.ssh.user,
@@ -50,6 +53,14 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
     clock: systemClock,
     settings,
     bootstrapScript: readFileSync(BOOTSTRAP_SCRIPT, 'utf8'),
+    ...(config.provision.siteHook
+      ? {
+          siteHook: {
+            name: basename(config.provision.siteHook),
+            script: readConfiguredFile('provision.siteHook', config.provision.siteHook),
+          },
+        }
+      : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import { CliError } from './load.ts';
 import { slackConnection, type SlackConnection } from './slack-connection.ts';
 import { toRequestPolicy } from './request-policy.ts';
 import type { Stores } from './stores.ts';
+import { fetchOption } from '../outbound-proxy.ts';
 
 export interface SlackComponentDeps {
   loaded: LoadedConfig;
@@ -53,6 +54,7 @@ function fleetLookups(loaded: LoadedConfig): {
         insecure: config.proxmox.insecure,
         requestTimeoutMs: 5_000,
         ...(config.proxmox.caFile ? { ca: readBoundedFile(config.proxmox.caFile) } : {}),
+        ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
       })
     : { listVms: unconfigured('Proxmox', 'PROXMOX_TOKEN_SECRET') };
   const registry = secrets.gitlabToken
@@ -61,6 +63,7 @@ function fleetLookups(loaded: LoadedConfig): {
         token: secrets.gitlabToken,
         runnerType: config.gitlab.runnerType,
         requestTimeoutMs: 5_000,
+        ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
       })
     : {
         getRunner: unconfigured('GitLab', 'GITLAB_TOKEN'),
@@ -82,7 +85,10 @@ export function slackComponent({
   const { prefix } = config.redis;
   if (!secrets.slackBotToken) throw new CliError('SLACK_BOT_TOKEN is not set; runnerbot bot needs it');
   const apiUrl = config.slack.apiUrl ? `${config.slack.apiUrl.replace(/\/+$/, '')}/` : undefined;
-  const web = new WebClient(secrets.slackBotToken, apiUrl ? { slackApiUrl: apiUrl } : {});
+  const web = new WebClient(secrets.slackBotToken, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    ...fetchOption(loaded.proxy),
+  });
   const policy = toRequestPolicy(config);
   const lookups = fleetLookups(loaded);
   const transport =
@@ -121,6 +127,7 @@ export function slackComponent({
     botToken: secrets.slackBotToken,
     transport,
     ...(apiUrl ? { apiUrl } : {}),
+    ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
     extraActions: extraActions(deps),
     deps,
   });
@@ -129,5 +136,11 @@ export function slackComponent({
 /** Socket Mode connects in the background, retried with backoff, so health and shutdown never wait on Slack. */
 export function slackInBackground(loaded: LoadedConfig, slack: BoltApp, logger: Logger): SlackConnection {
   const apiUrl = loaded.config.slack.apiUrl ?? 'https://slack.com/api/';
-  return slackConnection({ slack, botToken: loaded.secrets.slackBotToken ?? '', apiUrl, logger });
+  return slackConnection({
+    slack,
+    botToken: loaded.secrets.slackBotToken ?? '',
+    apiUrl,
+    logger,
+    ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
+  });
 }

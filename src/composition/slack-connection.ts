@@ -3,6 +3,7 @@
 // connection is retried with backoff until it works or the process is told to stop.
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { Logger } from '../log.ts';
+import { fetchOption, type OutboundProxy } from '../outbound-proxy.ts';
 import type { Component } from './component.ts';
 
 export type SlackState =
@@ -23,6 +24,7 @@ export interface SlackConnectionOptions {
   backoff?: { firstMs: number; maxMs: number };
   /** The probe's own limit, so that an unanswered request is a failure, not a hang. */
   probeTimeoutMs?: number;
+  proxy?: OutboundProxy;
 }
 
 /** "ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)" from an error and its causes, innermost first. */
@@ -53,6 +55,7 @@ export function slackConnection(options: SlackConnectionOptions): SlackConnectio
     retryConfig: { retries: 0 },
     logLevel: LogLevel.ERROR,
     timeout: options.probeTimeoutMs ?? 10_000,
+    ...fetchOption(options.proxy),
   });
   const stopping = new AbortController();
   let state: SlackState = { status: 'connecting', since: new Date().toISOString() };

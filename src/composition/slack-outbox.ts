@@ -35,6 +35,7 @@ export function buildSlackOutput(
   const web = createOutboxWebClient({
     token: secrets.slackBotToken,
     ...(config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl.replace(/\/+$/, '')}/` } : {}),
+    ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
   });
   let running: OutboxDelivery | undefined;
   const delivery: Component = {

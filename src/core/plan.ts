@@ -16,6 +16,7 @@ export const PROVISION_STEPS = [
   'bootstrap-runner',
   'bootstrap-firewall',
   'bootstrap-monitoring',
+  'bootstrap-site',
   'create-runner',
   'write-config',
   'verify',

@@ -1,8 +1,10 @@
 // The RunnerRegistry port on GitLab's REST API through @gitbeaker/rest. Runners are created with
 // the current flow (POST /user/runners, a token with the `create_runner` scope), managed with
 // `manage_runner`, and found by listing (`read_api`; instance runners need an administrator).
+import type { Agent as HttpAgent } from 'node:http';
 import { Gitlab } from '@gitbeaker/rest';
 import { permanent } from '../core/errors.ts';
+import { proxyDispatcher, type OutboundProxy } from '../outbound-proxy.ts';
 import type { CreateRunnerRequest, GitlabRunner, RunnerRegistry } from '../core/ports.ts';
 import { statusOf, toRunnerbotError, type Attempt } from './gitlab/errors.ts';
 
@@ -15,6 +17,8 @@ export interface GitlabRegistryConfig {
   projectId?: number;
   /** Per-request timeout. Default 30 s. */
   requestTimeoutMs?: number;
+  /** The outbound proxy (HTTPS_PROXY and friends), if any. */
+  proxy?: OutboundProxy;
 }
 
 interface RunnerDetails {
@@ -48,6 +52,8 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
     host: config.url.replace(/\/+$/, ''),
     token: config.token,
     queryTimeout: config.requestTimeoutMs ?? 30_000,
+    // gitbeaker hands `agent` to fetch as its undici dispatcher (its type says node:http's Agent)
+    ...(config.proxy ? { agent: proxyDispatcher(config.proxy) as unknown as HttpAgent } : {}),
   });
   const secrets = [config.token];
 

@@ -13,6 +13,7 @@ import type {
   VmSettings,
   VmSummary,
 } from '../core/ports.ts';
+import type { OutboundProxy } from '../outbound-proxy.ts';
 import { proxmoxClient } from './proxmox/client.ts';
 import { layoutFix, parseFailure, toRunnerbotError } from './proxmox/errors.ts';
 import type { PveFailure } from './proxmox/errors.ts';
@@ -35,6 +36,8 @@ export interface ProxmoxOptions {
   pollMs?: number;
   /** How long resizeDisk waits for its task; default 120 s. */
   taskTimeoutMs?: number;
+  /** The outbound proxy (HTTPS_PROXY and friends), if any. */
+  proxy?: OutboundProxy;
 }
 
 /** Tries of one read (GET) answered 5xx before the failure costs the job an attempt. */

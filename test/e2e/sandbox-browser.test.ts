@@ -98,10 +98,40 @@ describe('npm run sandbox, in a browser', () => {
     const row = ui.page.locator(`#vms tr[data-name="gitlab-runner-02"]:not([data-vmid="${firstVmid}"])`);
     await row.locator('.status-running').waitFor({ timeout: LONG });
     await ui.page.locator(`#vms tr[data-vmid="${firstVmid}"]`).waitFor({ state: 'detached', timeout: LONG });
+    // The panel shows the runner GitLab has now: the card's id, the profile's tags, a contact.
+    const runnerId = /GitLab runner\s*#(\d+)/.exec(await card.innerText())?.[1];
+    const runnerRow = ui.page.locator(`#runners tr[data-description="gitlab-runner-02"][data-runner-id="${runnerId}"]`);
+    await runnerRow.filter({ hasText: /s ago|min ago/ }).waitFor({ timeout: LONG });
+    expect(await runnerRow.locator('td').allInnerTexts()).toEqual([
+      `#${runnerId}`,
+      'gitlab-runner-02',
+      'docker, linux',
+      expect.stringMatching(/ago$/),
+    ]);
+    expect(await ui.page.locator('#runners tbody tr').count()).toBe(1);
     await ui.thread(card);
     await ui.screenshot(`${SHOTS}03-rebuilt.png`, card);
     // The README's picture is refreshed on request only, so a test run leaves the checkout as it was.
     if (process.env.UPDATE_README_SCREENSHOT) await copyFile(`${SHOTS}03-rebuilt.png`, README_SHOT);
+  });
+
+  it('fails a provision on purpose: the thread shows the failure card, and its Retry finishes the runner', async () => {
+    await ui.actAs('olivia');
+    await ui.page.click('#fail-next');
+    await ui.page.locator('#fail-status', { hasText: 'the next provision will fail' }).waitFor();
+    await ui.slash('/runner provision gitlab-runner-03');
+    const root = await ui.message(/Provision gitlab-runner-03: failed/);
+    const thread = await ui.thread(root);
+    const failure = thread.locator('.message', { hasText: /failed at step create-runner/ });
+    await failure.waitFor({ timeout: LONG });
+    expect(await failure.innerText()).toMatch(/GITLAB\.FORBIDDEN[^]*403 Forbidden[^]*Left behind: VM \d+ on pve1/);
+    await ui.screenshot(`${SHOTS}04-failed.png`, root);
+
+    await failure.locator('.block-button', { hasText: 'Retry' }).click();
+    const retried = await ui.message(/Provision gitlab-runner-03: done/);
+    expect(await ui.page.locator('#vms tr[data-name="gitlab-runner-03"]').count()).toBe(1);
+    await ui.page.locator('#runners tr[data-description="gitlab-runner-03"]').waitFor({ timeout: LONG });
+    await ui.screenshot(`${SHOTS}05-retried.png`, retried);
   });
 
   it('fires RunnerDown: one message in #runner-alerts, silenced from Slack in Alertmanager', async () => {
@@ -117,7 +147,7 @@ describe('npm run sandbox, in a browser', () => {
     await ui.page
       .locator('#alertmanager .am-silence', { hasText: 'runner="gitlab-runner-02"' })
       .waitFor({ timeout: LONG });
-    await ui.screenshot(`${SHOTS}04-silenced.png`, alert);
+    await ui.screenshot(`${SHOTS}06-silenced.png`, alert);
   });
 
   it('resolves an alert: the same message turns RESOLVED', async () => {
@@ -127,7 +157,7 @@ describe('npm run sandbox, in a browser', () => {
     await ui.page.click('#resolve-alert');
     await alert.filter({ hasText: 'RESOLVED' }).waitFor({ timeout: LONG });
     expect(await ui.page.locator('#messages > .message', { hasText: /gitlab-runner-09/ }).count()).toBe(1);
-    await ui.screenshot(`${SHOTS}05-resolved.png`, alert);
+    await ui.screenshot(`${SHOTS}07-resolved.png`, alert);
   });
 
   it('stops everything on Ctrl-C', async () => {

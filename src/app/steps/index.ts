@@ -6,10 +6,12 @@ import { createRunner, deleteRunner, pauseRunner } from './runner-steps.ts';
 import { announce, clearRecords } from './fleet-steps.ts';
 import { adoptSuccessor } from './adopt-successor.ts';
 import { successorSteps } from './successor-steps.ts';
+import { bootstrapSite } from './site-hook-step.ts';
 
 const OWN_STEPS = {
   ...VM_STEPS,
   ...REMOTE_STEPS,
+  'bootstrap-site': bootstrapSite,
   'create-runner': createRunner,
   'pause-runner': pauseRunner,
   'delete-runner': deleteRunner,

@@ -41,7 +41,7 @@ async function session(ctx: StepContext): Promise<RemoteSession> {
 }
 
 /** Runs `work` on the job's session; a lost connection is dropped so the retry reconnects. */
-async function onVm<T>(ctx: StepContext, work: (s: RemoteSession) => Promise<T>): Promise<T> {
+export async function onVm<T>(ctx: StepContext, work: (s: RemoteSession) => Promise<T>): Promise<T> {
   const s = await session(ctx);
   try {
     return await work(s);

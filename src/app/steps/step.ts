@@ -24,6 +24,8 @@ export interface StepDeps {
   settings: ProvisionSettings;
   /** The text of src/provisioner/remote/bootstrap.sh, read once at start-up. */
   bootstrapScript: string;
+  /** provision.siteHook: its file name (for messages) and text, read once at start-up. */
+  siteHook?: { name: string; script: string };
 }
 
 /** Lives for one attempt of one job, in memory only: never saved, never logged. */

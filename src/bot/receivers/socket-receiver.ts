@@ -2,6 +2,7 @@
 // `apiUrl` points apps.connections.open at the simulator in tests and the sandbox.
 import { LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/bolt';
+import { proxyDispatcher, type OutboundProxy } from '../../outbound-proxy.ts';
 import { frameProblem } from './socket-frame.ts';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -10,6 +11,8 @@ export function createSocketReceiver(options: {
   appToken: string;
   apiUrl?: string;
   logger: BoltLogger;
+  /** The WebSocket and apps.connections.open go through it. */
+  proxy?: OutboundProxy;
 }): SocketModeReceiver {
   const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : {};
   const receiver = new SocketModeReceiver({
@@ -17,6 +20,7 @@ export function createSocketReceiver(options: {
     logger: options.logger,
     logLevel: LogLevel.INFO,
     installerOptions: { clientOptions },
+    ...(options.proxy ? { dispatcher: proxyDispatcher(options.proxy) } : {}),
   });
   guardFrames(receiver, options.logger);
   return receiver;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import type { Env, LoadedConfig } from '../../config.ts';
+import { fetchOption } from '../../outbound-proxy.ts';
 import { createGitlabRegistry } from '../../provisioner/gitlab.ts';
 import { createProxmoxInspector } from '../../provisioner/proxmox-inspect.ts';
 import { createProxmoxHypervisor, type ProxmoxOptions } from '../../provisioner/proxmox.ts';
@@ -26,7 +27,7 @@ function largestProfile(config: LoadedConfig['config']): LargestProfile {
   return { name, memoryMiB: profile.memoryMiB };
 }
 
-async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+async function proxmoxPart({ config, secrets, proxy }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.proxmoxTokenSecret) return missing('proxmox', 'PROXMOX_TOKEN_SECRET');
   let ca: string | undefined;
   if (config.proxmox.caFile) {
@@ -49,6 +50,7 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
     insecure: config.proxmox.insecure,
     requestTimeoutMs: 10_000,
     ...(ca ? { ca } : {}),
+    ...(proxy ? { proxy } : {}),
   };
   return proxmoxChecks({
     hypervisor: createProxmoxHypervisor(options),
@@ -60,7 +62,7 @@ async function proxmoxPart({ config, secrets }: LoadedConfig): Promise<CheckResu
   });
 }
 
-async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+async function gitlabPart({ config, secrets, proxy }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.gitlabToken) return missing('gitlab', 'GITLAB_TOKEN');
   const g = config.gitlab;
   const registry = createGitlabRegistry({
@@ -70,6 +72,7 @@ async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResul
     requestTimeoutMs: 10_000,
     ...(g.groupId ? { groupId: g.groupId } : {}),
     ...(g.projectId ? { projectId: g.projectId } : {}),
+    ...(proxy ? { proxy } : {}),
   });
   const target =
     g.runnerType === 'group_type'
@@ -80,11 +83,12 @@ async function gitlabPart({ config, secrets }: LoadedConfig): Promise<CheckResul
   return gitlabChecks(registry, { url: g.url, runnerType: g.runnerType, target });
 }
 
-async function slackPart({ config, secrets }: LoadedConfig): Promise<CheckResult[]> {
+async function slackPart({ config, secrets, proxy }: LoadedConfig): Promise<CheckResult[]> {
   if (!secrets.slackBotToken) return missing('slack', 'SLACK_BOT_TOKEN');
   const client = new WebClient(secrets.slackBotToken, {
     retryConfig: { retries: 0 },
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    ...fetchOption(proxy),
   });
   const groups = [
     ...new Set([...config.slack.operators, ...config.slack.approvers].filter((id) => id.startsWith('S'))),

@@ -1,6 +1,7 @@
 // The proxmox-api client for an API token, shared by the Hypervisor adapter and doctor's inspector.
 import proxmoxApi from 'proxmox-api';
 import type { ProxmoxEngineOptions } from 'proxmox-api';
+import { fetchThrough, proxyDispatcher, type OutboundProxy } from '../../outbound-proxy.ts';
 import { fetchTrusting } from './https-fetch.ts';
 
 export interface ProxmoxClientOptions {
@@ -11,6 +12,8 @@ export interface ProxmoxClientOptions {
   requestTimeoutMs?: number;
   ca?: string;
   insecure?: boolean;
+  /** Through this proxy (CONNECT), with the CA above still the one trusted for Proxmox itself. */
+  proxy?: OutboundProxy;
 }
 
 export function proxmoxClient(options: ProxmoxClientOptions) {
@@ -23,6 +26,8 @@ export function proxmoxClient(options: ProxmoxClientOptions) {
     tokenSecret: options.tokenSecret,
     queryTimeout: options.requestTimeoutMs ?? 30_000,
     // proxmox-api types its `fetch` option with its own copy of undici's types
-    fetch: fetchTrusting(options) as unknown as ProxmoxEngineOptions['fetch'],
+    fetch: (options.proxy
+      ? fetchThrough(proxyDispatcher(options.proxy, options))
+      : fetchTrusting(options)) as unknown as ProxmoxEngineOptions['fetch'],
   });
 }

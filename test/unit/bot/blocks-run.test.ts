@@ -84,7 +84,7 @@ describe('progressMessage', () => {
     expect(body).toContain('✓ find-vm — 120 ms (already done)');
     expect(body).toContain('✓ reserve-vmid — 2.5 s');
     expect(body).toContain('… clone');
-    expect(body).toContain('2/16 steps');
+    expect(body).toContain('2/17 steps');
 
     const failed = progressMessage(run({ status: 'failed', checkpoint: 2 }), {
       finished: {},

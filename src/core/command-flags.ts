@@ -4,13 +4,14 @@ import { quoteInput } from './command-echo.ts';
 import type { Subcommand } from './command-usage.ts';
 import type { SpecRequest } from './resolve-spec.ts';
 
-export const FLAG_NAMES = ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'reason', 'dry-run'] as const;
+export const FLAG_NAMES = ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'reason', 'dry-run', 'all'] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 
 export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
   provision: ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'dry-run'],
   reprovision: ['profile', 'reason', 'dry-run'],
   deprovision: ['reason', 'dry-run'],
+  'rotate-token': ['all', 'reason'],
   scale: [],
   pools: [],
   list: [],
@@ -25,10 +26,11 @@ export const MAX_REASON_CHARS = 500;
 export interface ParsedFlags extends Omit<SpecRequest, 'name'> {
   reason?: string;
   dryRun: boolean;
+  all?: boolean;
 }
 
 /** What a value-taking option expects, for "`--profile` expects a profile name". */
-export const EXPECTS: Record<Exclude<FlagName, 'dry-run'>, string> = {
+export const EXPECTS: Record<Exclude<FlagName, 'dry-run' | 'all'>, string> = {
   profile: 'a profile name',
   cores: 'a whole number',
   memory: 'MiB as a whole number (or with a unit, like 8G)',
@@ -56,7 +58,7 @@ function readAmount(pattern: RegExp, bigUnit: string, bigMultiplier: number, val
 /** Reads one option's value into `flags`, or says what was wrong with it. */
 export function applyFlagValue(
   flags: ParsedFlags,
-  flag: Exclude<FlagName, 'dry-run'>,
+  flag: Exclude<FlagName, 'dry-run' | 'all'>,
   value: string,
 ): Result<void, string> {
   const wrong = err(`\`--${flag}\` expects ${EXPECTS[flag]}, got ${quoteInput(value)}`);

@@ -4,6 +4,8 @@ import { VM_STEPS } from './vm-steps.ts';
 import { REMOTE_STEPS } from './remote-steps.ts';
 import { createRunner, deleteRunner, pauseRunner } from './runner-steps.ts';
 import { announce, clearRecords } from './fleet-steps.ts';
+import { installToken, recordToken, resetToken } from './rotation-steps.ts';
+import { rotateFleet } from './rotate-fleet.ts';
 
 export const STEPS = {
   ...VM_STEPS,
@@ -13,4 +15,8 @@ export const STEPS = {
   'delete-runner': deleteRunner,
   announce,
   'clear-records': clearRecords,
+  'reset-token': resetToken,
+  'install-token': installToken,
+  'record-token': recordToken,
+  'rotate-fleet': rotateFleet,
 } satisfies StepRegistry;

@@ -18,6 +18,8 @@ const WHAT_HAPPENS: Record<RunRecord['kind'], string> = {
   provision: 'A new runner VM will be created and registered in GitLab.',
   reprovision: 'This runner VM and its GitLab runner will be *destroyed and rebuilt* from scratch.',
   deprovision: 'This runner VM and its GitLab runner will be *destroyed*.',
+  'rotate-token':
+    'GitLab issues a new runner token (the old one stops working at once) and the VM’s `config.toml` gets it; running jobs go on.',
 };
 
 function decisionText({ decision, by }: DecisionNote): string {

@@ -27,6 +27,7 @@ export function retryCommand(run: RunRecord): ChangeCommand {
     };
   }
   const reason = `retry of run ${run.id}${run.reason ? `: ${run.reason}` : ''}`;
+  if (run.kind === 'rotate-token') return { kind: 'rotate-token', name: run.runner, reason, dryRun: false };
   return run.kind === 'reprovision'
     ? { kind: 'reprovision', name: run.runner, profile: run.spec.profile, reason, dryRun: false }
     : { kind: 'deprovision', name: run.runner, reason, dryRun: false };

@@ -73,3 +73,27 @@ export function rotationResults(rotations: Record<string, string> = {}): {
     failed: entries.filter(([, r]) => r !== ROTATED),
   };
 }
+
+function span(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min`;
+  if (s < 2 * 86_400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+}
+
+/** "obtained 12 d ago, expires in 78 d": the token's age and expiry for `status` and `list` (never the token). */
+export function describeToken(entry: FleetEntry, now: number): string {
+  const { obtainedAt, expiresAt } = tokenTimes(entry);
+  const age = now - obtainedAt < 1000 ? 'obtained just now' : `obtained ${span(now - obtainedAt)} ago`;
+  const at = entry.tokenObtainedAt === undefined ? ' (at provision)' : '';
+  const expiry =
+    expiresAt !== null
+      ? expiresAt > now
+        ? `expires in ${span(expiresAt - now)}`
+        : `expired ${span(now - expiresAt)} ago`
+      : entry.tokenExpiresAt === null
+        ? 'never expires'
+        : 'expiry unknown';
+  return `${age}${at}, ${expiry}`;
+}

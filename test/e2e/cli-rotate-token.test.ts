@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisFleet } from '../../src/jobs/redis-fleet.ts';
 import { startCliWorld, type CliWorld } from './cli-world.ts';
-import { gitlabTakes, vmToken } from './support/runner-token.ts';
+import { gitlabTakes, vmToken } from '../support/runner-token.ts';
 
 let world: CliWorld;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ describe('runnerbot rotate-token', () => {
 
   it('installs a new token: the old one is refused, the new one verifies on the VM, the runner is not restarted', async () => {
     const vmid = vmidOf('gitlab-runner-11');
-    const oldToken = await vmToken(world.sims, vmid);
+    const oldToken = await vmToken(world.sims.farm!, vmid);
     const configBefore = (await world.sims.farm!.readFile(vmid, '/etc/gitlab-runner/config.toml'))!;
     const callsBefore = (await world.sims.farm!.calls(vmid)).length;
     const recordBefore = await fleet().get('gitlab-runner-11');
@@ -48,11 +48,11 @@ describe('runnerbot rotate-token', () => {
     expect(result.stdout).toMatch(/✓ install-token +applied/);
     expect(result.stdout).toMatch(/rotate-token of gitlab-runner-11 succeeded/);
 
-    const newToken = await vmToken(world.sims, vmid);
+    const newToken = await vmToken(world.sims.farm!, vmid);
     expect(newToken).toMatch(/^glrt-/);
     expect(newToken).not.toBe(oldToken);
-    expect(await gitlabTakes(world.sims, oldToken)).toBe(false);
-    expect(await gitlabTakes(world.sims, newToken)).toBe(true);
+    expect(await gitlabTakes(world.sims.gitlab, oldToken)).toBe(false);
+    expect(await gitlabTakes(world.sims.gitlab, newToken)).toBe(true);
     // Only the token lines changed; the file is still 0600-written by runnerbot.
     const configAfter = (await world.sims.farm!.readFile(vmid, '/etc/gitlab-runner/config.toml'))!;
     const untouched = (t: string) => t.replace(/^\s*token(_obtained_at|_expires_at)?\s*=.*$/gm, '');
@@ -70,16 +70,16 @@ describe('runnerbot rotate-token', () => {
 
   it('--all rotates every runner one at a time and prints which rotated', async () => {
     const vmids = ['gitlab-runner-11', 'gitlab-runner-12'].map(vmidOf);
-    const before = await Promise.all(vmids.map((vmid) => vmToken(world.sims, vmid)));
+    const before = await Promise.all(vmids.map((vmid) => vmToken(world.sims.farm!, vmid)));
     const result = await world.runnerbot(['rotate-token', '--all', '--yes']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/rotate-token of all runners succeeded.*rotated gitlab-runner-11 gitlab-runner-12/);
-    const after = await Promise.all(vmids.map((vmid) => vmToken(world.sims, vmid)));
+    const after = await Promise.all(vmids.map((vmid) => vmToken(world.sims.farm!, vmid)));
     for (const [i, token] of after.entries()) {
       expect(token).not.toBe(before[i]);
-      expect(await gitlabTakes(world.sims, before[i]!)).toBe(false);
-      expect(await gitlabTakes(world.sims, token)).toBe(true);
+      expect(await gitlabTakes(world.sims.gitlab, before[i]!)).toBe(false);
+      expect(await gitlabTakes(world.sims.gitlab, token)).toBe(true);
     }
   });
 

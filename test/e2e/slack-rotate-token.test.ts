@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/bot/blocks/index.ts';
 import { createRedisFleet } from '../../src/jobs/redis-fleet.ts';
 import { APPROVER, CHANNEL, OPERATOR, startService, until, type Service } from './slack-harness.ts';
-import { gitlabTakes, vmToken } from './support/runner-token.ts';
+import { gitlabTakes, vmToken } from '../support/runner-token.ts';
 
 const NAME = 'gitlab-runner-21';
 let s: Service;
@@ -49,7 +49,7 @@ describe('/runner rotate-token', () => {
 
     const runner = s.sims.gitlab.runners().find((r) => r.description === NAME)!;
     const job = s.sims.gitlab.addJob(runner.id, { name: 'long-build', status: 'running' });
-    const oldToken = await vmToken(s.sims, vmid());
+    const oldToken = await vmToken(s.sims.farm!, vmid());
     const callsBefore = (await s.sims.farm!.calls(vmid())).length;
 
     const ack = await command(`rotate-token ${NAME} --reason quarterly`);
@@ -68,7 +68,7 @@ describe('/runner rotate-token', () => {
     expect(JSON.stringify(card.blocks)).toContain('the old one stops working at once');
     const runId = /"value":"([^"]+)"/.exec(JSON.stringify(card.blocks))![1]!;
     // Nothing happens before the approval: GitLab still takes the old token.
-    expect(await gitlabTakes(s.sims, oldToken)).toBe(true);
+    expect(await gitlabTakes(s.sims.gitlab, oldToken)).toBe(true);
     await slack().sendBlockAction({
       userId: APPROVER,
       channelId: CHANNEL,
@@ -78,10 +78,10 @@ describe('/runner rotate-token', () => {
     await finished(runId);
     expect((await s.runs.get(runId))?.status).toBe('succeeded');
 
-    const newToken = await vmToken(s.sims, vmid());
+    const newToken = await vmToken(s.sims.farm!, vmid());
     expect(newToken).not.toBe(oldToken);
-    expect(await gitlabTakes(s.sims, oldToken)).toBe(false);
-    expect(await gitlabTakes(s.sims, newToken)).toBe(true);
+    expect(await gitlabTakes(s.sims.gitlab, oldToken)).toBe(false);
+    expect(await gitlabTakes(s.sims.gitlab, newToken)).toBe(true);
     const calls = (await s.sims.farm!.calls(vmid())).slice(callsBefore);
     expect(calls.some((c) => c.cmd === 'gitlab-runner' && c.args[0] === 'verify')).toBe(true);
     expect(calls.some((c) => c.cmd === 'systemctl' && ['restart', 'stop'].includes(c.args[0] ?? ''))).toBe(false);

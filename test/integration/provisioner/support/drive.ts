@@ -23,9 +23,13 @@ const LOCK_TTL_MS = 30_000;
 const quiet: Notifier = { notify: async () => undefined };
 
 /** `runnerbot provision NAME` up to the queue: the recorded run, waiting for a worker. */
-export async function requestProvision(world: World, name: string): Promise<RunRecord> {
+export const requestProvision = (world: World, name: string): Promise<RunRecord> =>
+  requestCommand(world, ['provision', name]);
+
+/** `runnerbot ARGV` (a change command) up to the queue: the recorded run, waiting for a worker. */
+export async function requestCommand(world: World, argv: string[]): Promise<RunRecord> {
   const { config } = world.loaded;
-  const parsed = parseCommandArgv(['provision', name], { namePattern: config.runners.namePattern });
+  const parsed = parseCommandArgv(argv, { namePattern: config.runners.namePattern });
   if (!parsed.ok) throw new Error(parsed.error.message);
   const deps = {
     ...world.stores,

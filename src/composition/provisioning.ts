@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readBoundedFile } from '../bounded-read.ts';
 import type { StepDeps } from '../app/steps/step.ts';
 import type { LoadedConfig } from '../config.ts';
-import type { Coordination, Fleet } from '../core/ports.ts';
+import type { Coordination, Fleet, RunStore } from '../core/ports.ts';
 import { createGitlabRegistry } from '../provisioner/gitlab.ts';
 import { createProxmoxHypervisor } from '../provisioner/proxmox.ts';
 import { createSshShell } from '../provisioner/ssh.ts';
@@ -13,7 +13,10 @@ import { toProvisionSettings } from './provision-settings.ts';
 
 const BOOTSTRAP_SCRIPT = new URL('../provisioner/remote/bootstrap.sh', import.meta.url);
 
-export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coordination; fleet: Fleet }): StepDeps {
+export function buildStepDeps(
+  loaded: LoadedConfig,
+  shared: { coordination: Coordination; fleet: Fleet; runs?: Pick<RunStore, 'activeFor'> },
+): StepDeps {
   const { config, secrets, sshPublicKey } = loaded;
   if (!secrets.proxmoxTokenSecret || !secrets.gitlabToken || !secrets.sshPrivateKey || !sshPublicKey) {
     throw new CliError(
@@ -47,6 +50,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
     }),
     coordination: shared.coordination,
     fleet: shared.fleet,
+    ...(shared.runs ? { runs: shared.runs } : {}),
     clock: systemClock,
     settings,
     bootstrapScript: readFileSync(BOOTSTRAP_SCRIPT, 'utf8'),

@@ -2,7 +2,8 @@
 // single rotation (run in memory, like the clean-up of a failed provision). What happened to each
 // runner is saved as it ends, so a resumed run skips the runners already done; the one it was in
 // the middle of starts again from its reset (safe: see rotation-steps.ts). A runner that fails is
-// recorded with its error and the next one goes on; the summary names both.
+// recorded with its error and the next one goes on; one that another run is changing is skipped;
+// the summary names all three.
 import { ROTATE_TOKEN_STEPS } from '../../core/plan.ts';
 import { asRunnerbotError } from '../../core/errors.ts';
 import type { FleetEntry } from '../../core/ports.ts';
@@ -52,7 +53,10 @@ export const rotateFleet: Step = {
   async apply(ctx) {
     const rotations = { ...ctx.run.outputs.rotations };
     for (const entry of await pending(ctx)) {
-      rotations[entry.name] = await rotateOne(ctx, entry);
+      const active = await ctx.deps.runs?.activeFor(entry.name);
+      rotations[entry.name] = active
+        ? `skipped: its ${active.kind} (run ${active.id}) was in progress`
+        : await rotateOne(ctx, entry);
       await ctx.save?.({ rotations: { ...rotations } });
     }
     return { rotations };

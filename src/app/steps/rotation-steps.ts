@@ -30,6 +30,8 @@ export const resetToken: Step = {
   async apply(ctx) {
     if (ctx.run.outputs.runnerId === undefined)
       throw permanent('STEP.UNRECOVERABLE', `runnerbot has no GitLab runner id for ${ctx.run.runner}`);
+    // A file that cannot take a new token is refused while GitLab still takes the old one.
+    await onVm(ctx, async (s) => void rotated(ctx, await s.readFile(RUNNER_CONFIG_PATH), ''));
     await issueToken(ctx);
   },
 };

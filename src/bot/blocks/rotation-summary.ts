@@ -30,7 +30,7 @@ export function rotationSummary(run: RunRecord): SlackMessage {
     return { text: headline, blocks: compact([section(headline), factsSection(facts)]) };
   }
   const { rotated, failed } = rotationResults(run.outputs.rotations);
-  const headline = `${failed.length ? '⚠️' : '✅'} ${runTitle(run)} done: ${rotated.length} rotated, ${failed.length} failed.`;
+  const headline = `${failed.length ? '⚠️' : '✅'} ${runTitle(run)} done: ${rotated.length} rotated, ${failed.length} not.`;
   const failures = failed
     .slice(0, MAX_LISTED)
     .map(([name, why]) => `• ${code(name)}: ${escapeMrkdwn(why)}`)
@@ -41,7 +41,12 @@ export function rotationSummary(run: RunRecord): SlackMessage {
       section(headline),
       rotated.length > 0 && section(`*Rotated:* ${listed(rotated)}`),
       failed.length > 0 &&
-        section(`*Failed* (their old token may be refused: rotate each again)\n${failures}`.slice(0, 2900)),
+        section(
+          `*Not rotated* (one that failed past its reset is refused by GitLab until rotated again)\n${failures}`.slice(
+            0,
+            2900,
+          ),
+        ),
       factsSection([took]),
     ]),
   };

@@ -1,5 +1,5 @@
-// `runnerbot provision|deprovision|reprovision|rotate-token NAME [--profile P] [--dry-run]`: the same use cases
-// as Slack, run in this process (break-glass use, automation, a first look). Interrupted with
+// `runnerbot provision|deprovision|reprovision|rotate-token NAME …`: the same use cases as Slack,
+// run in this process (break-glass use, automation, a first look). Interrupted with
 // Ctrl-C, the current step finishes and the run is handed to the workers' queue.
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -51,8 +51,7 @@ export function changeCommand(kind: ChangeCommand['kind']) {
       const policy = toRequestPolicy(config);
       if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
 
-      if (kind !== 'provision')
-        await confirmDestruction(kind, command.name, yes, terminalIo(), CONSEQUENCE[kind] ?? undefined);
+      if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo(), CONSEQUENCE[kind]);
       // A terminal run is announced in the runs channel like any other, when this host has the bot token.
       const slack = terminalSlack(loaded, redis);
       const notifier = fanOut(

@@ -194,6 +194,14 @@ export const configSchema = z
         retryMaxSeconds: duration.default(3600),
       })
       .prefault({}),
+    /** Token rotation on a schedule; absent: only `rotate-token` rotates. */
+    rotation: z
+      .strictObject({
+        everyDays: z.number().int().positive().optional(),
+        marginDays: z.number().int().min(0).default(7),
+        checkMinutes: duration.default(60),
+      })
+      .optional(),
     alerts: z
       .strictObject({
         defaultChannel: channelId.optional(),

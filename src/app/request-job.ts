@@ -15,6 +15,7 @@ import type {
   RunStore,
   RunnerRegistry,
 } from '../core/ports.ts';
+import { ALL_RUNNERS } from '../core/plan.ts';
 import type { RunOutputs, RunRecord } from '../core/run.ts';
 import type { RequestPolicy } from './request-policy.ts';
 import { resolveRequest, type ChangeCommand } from './resolve-request.ts';
@@ -58,6 +59,8 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
     const unchanged = await refuseSpecChange(deps.runs, existing, resolved.value.spec);
     if (!unchanged.ok) return unchanged;
   }
+  if (command.kind === 'rotate-token' && command.name === ALL_RUNNERS && (await deps.fleet.list()).length === 0)
+    return err({ code: 'RUNNER.NOT_FOUND', message: 'runnerbot manages no runners yet: there is no token to rotate' });
 
   const now = deps.clock.now();
   const awaitingApproval = !isTrusted(requester) && needsApproval(command.kind, deps.policy.provisionNeedsApproval);
@@ -114,9 +117,11 @@ export async function requestJob(deps: RequestJobDeps, input: RequestJobInput): 
  * The terminal is break-glass access: whoever runs the CLI on a runnerbot host already holds
  * every secret, so Slack's operator list and the second approver do not apply there (the audit
  * trail records `via: cli` and the local user). A pool's reconciler acts on a `scale` that an
- * operator asked for, and only ever adds or rebuilds runners.
+ * operator asked for, and only ever adds or rebuilds runners. The rotation schedule only rotates
+ * tokens, when the configuration says they are due (`rotation`).
  */
-export const isTrusted = (requester: Requester): boolean => requester.via === 'cli' || requester.via === 'pool';
+export const isTrusted = (requester: Requester): boolean =>
+  requester.via === 'cli' || requester.via === 'pool' || requester.via === 'schedule';
 
 /** Whether `requester` may ask for changes: an operator by user id or user group, or a trusted requester. */
 export async function authorize(

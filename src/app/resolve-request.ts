@@ -1,14 +1,14 @@
 // A change command -> the spec and plan it would run. Pure; shared by request-job and --dry-run.
 import type { Command } from '../core/command.ts';
 import { err, ok, type Result } from '../core/errors.ts';
-import { planFor, type StepName } from '../core/plan.ts';
+import { ALL_RUNNERS, planFor, type StepName } from '../core/plan.ts';
 import type { FleetEntry } from '../core/ports.ts';
 import { resolveSpec } from '../core/resolve-spec.ts';
 import { validateRunnerName } from '../core/runner-name.ts';
 import type { RunnerSpec } from '../core/spec.ts';
 import type { RequestPolicy } from './request-policy.ts';
 
-export type ChangeCommand = Extract<Command, { kind: 'provision' | 'reprovision' | 'deprovision' }>;
+export type ChangeCommand = Extract<Command, { kind: 'provision' | 'reprovision' | 'deprovision' | 'rotate-token' }>;
 
 export interface ResolvedRequest {
   spec: RunnerSpec;
@@ -21,6 +21,7 @@ export function resolveRequest(
   command: ChangeCommand,
   existing: FleetEntry | null,
 ): Result<ResolvedRequest> {
+  if (command.kind === 'rotate-token') return resolveRotation(policy, command.name, existing);
   const name = validateRunnerName(command.name, policy.namePattern);
   if (!name.ok) return name;
   const kept = existing && Object.hasOwn(policy.profiles, existing.profile) ? existing.profile : undefined;
@@ -32,4 +33,15 @@ export function resolveRequest(
   if (!spec.ok) return err(spec.error);
   const inPlace = command.kind === 'reprovision' && command.inPlace === true;
   return ok({ spec: spec.value, plan: planFor(command.kind, { inPlace }) });
+}
+
+/** A rotation changes no spec: the run carries the runner's profile (the default one for `--all`) for its messages. */
+function resolveRotation(policy: RequestPolicy, name: string, existing: FleetEntry | null): Result<ResolvedRequest> {
+  if (name !== ALL_RUNNERS && !existing)
+    return err({ code: 'RUNNER.NOT_FOUND', message: `runnerbot manages no runner named ${name}; see \`list\`` });
+  const profile = existing && Object.hasOwn(policy.profiles, existing.profile) ? existing.profile : undefined;
+  const spec = resolveSpec(policy.profiles, policy.defaultProfile, { name, ...(profile ? { profile } : {}) });
+  if (!spec.ok) return err(spec.error);
+  const tags = existing ? { tags: existing.tags } : {};
+  return ok({ spec: { ...spec.value, ...tags }, plan: planFor('rotate-token', { runner: name }) });
 }

@@ -1,5 +1,5 @@
-// `runnerbot provision|deprovision|reprovision NAME [--profile P] [--dry-run]`: the same use cases
-// as Slack, run in this process (break-glass use, automation, a first look). Interrupted with
+// `runnerbot provision|deprovision|reprovision|rotate-token NAME …`: the same use cases as Slack,
+// run in this process (break-glass use, automation, a first look). Interrupted with
 // Ctrl-C, the current step finishes and the run is handed to the workers' queue.
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -27,6 +27,9 @@ import { toRequestPolicy } from './request-policy.ts';
 import { buildStores, type Stores } from './stores.ts';
 
 const out = (line: string) => console.log(line);
+const CONSEQUENCE: Partial<Record<ChangeCommand['kind'], string>> = {
+  'rotate-token': 'GitLab issues a new token and refuses the old one at once, and the VM gets the new one',
+};
 const noQueue = { enqueueRun: async () => undefined };
 
 export function changeCommand(kind: ChangeCommand['kind']) {
@@ -48,7 +51,7 @@ export function changeCommand(kind: ChangeCommand['kind']) {
       const policy = toRequestPolicy(config);
       if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
 
-      if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo());
+      if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo(), CONSEQUENCE[kind]);
       // A terminal run is announced in the runs channel like any other, when this host has the bot token.
       const slack = terminalSlack(loaded, redis);
       const notifier = fanOut(

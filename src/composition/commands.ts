@@ -37,6 +37,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   provision: shared('provision', async () => (await import('./change.ts')).changeCommand('provision')),
   deprovision: shared('deprovision', async () => (await import('./change.ts')).changeCommand('deprovision')),
   reprovision: shared('reprovision', async () => (await import('./change.ts')).changeCommand('reprovision')),
+  'rotate-token': shared('rotate-token', async () => (await import('./change.ts')).changeCommand('rotate-token')),
   list: shared('list', async () => (await import('./fleet.ts')).fleetCommand('list')),
   status: shared('status', async () => (await import('./fleet.ts')).fleetCommand('status')),
   scale: shared('scale', async () => (await import('./pools.ts')).poolsCommand('scale')),

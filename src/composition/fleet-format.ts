@@ -1,6 +1,7 @@
 // How `list` and `status` print the fleet: an aligned table, one runner in detail, or JSON for
 // scripts. Times are relative ("3 min ago") for people and absolute (ISO 8601) in JSON.
 import type { RunnerView } from '../app/describe-fleet.ts';
+import { describeToken } from '../core/token-rotation.ts';
 import { ago, table } from './text-table.ts';
 
 export interface ViewWithDrift extends RunnerView {
@@ -44,6 +45,7 @@ export function runnerDetail(v: ViewWithDrift, now: number): string[] {
     ['tags', v.entry ? [...v.entry.tags].sort().join(', ') : '-'],
     ['VM', `${vmText(v)}${v.entry?.ip ? `, ${v.entry.ip}` : ''}`],
     ['GitLab', `${gitlabText(v, now)}${v.gitlab ? `, tags ${[...v.gitlab.tagList].sort().join(', ')}` : ''}`],
+    ['token', v.entry ? describeToken(v.entry, now) : '-'],
     ['last run', v.lastRun ? `${runText(v, now)} (run ${v.lastRun.id})` : 'none'],
     ['drift', v.drift.length === 0 ? 'none found (record, VM and GitLab agree)' : v.drift[0]!],
     ...v.drift.slice(1).map((d): [string, string] => ['', d]),

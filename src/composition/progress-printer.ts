@@ -2,6 +2,7 @@
 import type { Notifier, ProgressEvent } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import { failedRebuildNote } from '../core/successor.ts';
+import { rotationResults } from '../core/token-rotation.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
@@ -39,6 +40,8 @@ export function outcome(run: RunRecord): string {
     previous?.runnerId !== undefined && `removed runner ${previous.runnerId}`,
     run.outputs.removedVmids?.length && `removed VMs ${run.outputs.removedVmids.join(' ')}`,
     run.outputs.removedRunnerIds?.length && `removed GitLab runners ${run.outputs.removedRunnerIds.join(' ')}`,
+    run.outputs.tokenObtainedAt !== undefined && `new token expires ${run.outputs.tokenExpiresAt ?? 'never'}`,
+    ...rotationFacts(run),
   ].filter(Boolean);
   if (run.status === 'succeeded')
     return `${run.kind} of ${run.runner} succeeded${took}: ${facts.join(', ')} (run ${run.id})`;
@@ -50,4 +53,11 @@ export function outcome(run: RunRecord): string {
         ? `; left behind: ${facts.join(', ')}`
         : '';
   return `${run.kind} of ${run.runner} ${run.status} at ${run.error?.step ?? 'start'}: ${run.error?.code}: ${run.error?.message}${left} (run ${run.id})`;
+}
+
+/** `rotate-token --all`: the runners rotated and those that failed, with why. */
+function rotationFacts(run: RunRecord): string[] {
+  if (!run.outputs.rotations) return [];
+  const { rotated, failed } = rotationResults(run.outputs.rotations);
+  return [`rotated ${rotated.length ? rotated.join(' ') : 'none'}`, ...failed.map(([name, why]) => `${name} ${why}`)];
 }

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { readBoundedFile } from '../bounded-read.ts';
 import type { StepDeps } from '../app/steps/step.ts';
 import type { LoadedConfig } from '../config.ts';
-import type { Coordination, Fleet } from '../core/ports.ts';
+import type { Coordination, Fleet, RunStore } from '../core/ports.ts';
 import { createGitlabRegistry } from '../provisioner/gitlab.ts';
 import { createProxmoxHypervisor } from '../provisioner/proxmox.ts';
 import { createSshShell } from '../provisioner/ssh.ts';
@@ -14,7 +14,10 @@ import { toProvisionSettings } from './provision-settings.ts';
 
 const BOOTSTRAP_SCRIPT = new URL('../provisioner/remote/bootstrap.sh', import.meta.url);
 
-export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coordination; fleet: Fleet }): StepDeps {
+export function buildStepDeps(
+  loaded: LoadedConfig,
+  shared: { coordination: Coordination; fleet: Fleet; runs?: Pick<RunStore, 'activeFor'> },
+): StepDeps {
   const { config, secrets, sshPublicKey } = loaded;
   if (!secrets.proxmoxTokenSecret || !secrets.gitlabToken || !secrets.sshPrivateKey || !sshPublicKey) {
     throw new CliError(
@@ -50,6 +53,7 @@ export function buildStepDeps(loaded: LoadedConfig, shared: { coordination: Coor
     }),
     coordination: shared.coordination,
     fleet: shared.fleet,
+    ...(shared.runs ? { runs: shared.runs } : {}),
     clock: systemClock,
     settings,
     bootstrapScript: readFileSync(BOOTSTRAP_SCRIPT, 'utf8'),

@@ -5,6 +5,8 @@ import { createRedisApprovalStore } from '../jobs/redis-approval-store.ts';
 import { createRedisAuditLog } from '../jobs/redis-audit-log.ts';
 import { createRedisCoordination } from '../jobs/redis-coordination.ts';
 import { createRedisFleet } from '../jobs/redis-fleet.ts';
+import { takeLease } from '../jobs/lease.ts';
+import { redisKeys } from '../jobs/redis-keys.ts';
 import { createRedisPoolStore } from '../jobs/redis-pool-store.ts';
 import { createRedisRunStore } from '../jobs/redis-run-store.ts';
 import { replicaAckOf } from '../jobs/replica-ack.ts';
@@ -32,6 +34,8 @@ export function buildStores(redis: Redis, { config, secrets }: Pick<LoadedConfig
     pools: createRedisPoolStore(redis, prefix),
     coordination: createRedisCoordination(redis, prefix, { clonesPerNode: config.worker.clonesPerNode }),
     queue,
+    /** The rotation schedule's lease (see composition/rotation-schedule.ts). */
+    rotationLease: (holder: string, ttlMs: number) => takeLease(redis, redisKeys(prefix).rotationLease, holder, ttlMs),
     /** Enqueues the requests a crashed bot left without a job (see jobs/stranded-runs.ts). */
     requeueStranded: (now: () => number) =>
       requeueStrandedRuns(redis, prefix, queue, { graceMs: config.worker.strandedAfterSeconds * 1000, now }),

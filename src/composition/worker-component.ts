@@ -1,6 +1,6 @@
 // The worker role: the BullMQ worker running each run's plan, plus the periodic chores every
 // worker shares (expiring approvals, requeueing stranded requests, the queue-depth gauge, the
-// pool reconciler under its lease). Safe to run in any number of processes.
+// pool reconciler and the token rotation schedule, each under its lease). Safe to run in any number of processes.
 import { expireApprovals } from '../app/expire-approvals.ts';
 import { failAbandonedRun } from '../app/fail-abandoned-run.ts';
 import { runJob } from '../app/run-job.ts';
@@ -15,6 +15,7 @@ import type { Metrics } from '../metrics.ts';
 import { systemClock } from '../system.ts';
 import type { Component } from './component.ts';
 import { startPoolReconciler, type PoolReconciler } from './pool-reconciler.ts';
+import { startRotationSchedule, type RotationSchedule } from './rotation-schedule.ts';
 import type { Stores } from './stores.ts';
 
 const CHORE_INTERVAL_MS = 15_000;
@@ -40,6 +41,7 @@ export function workerComponent({
   let worker: RunWorker | undefined;
   let chores: NodeJS.Timeout | undefined;
   let pools: PoolReconciler | undefined;
+  let rotations: RotationSchedule | null = null;
 
   const doChores = async () => {
     await expireApprovals({ ...stores, notifier, clock: systemClock }).catch((err: unknown) =>
@@ -82,6 +84,7 @@ export function workerComponent({
         { hypervisor: stepDeps.hypervisor, registry: stepDeps.registry, notifier },
         logger,
       );
+      rotations = startRotationSchedule(config, stores, notifier, logger);
       chores = setInterval(() => void doChores(), CHORE_INTERVAL_MS);
       chores.unref();
       void doChores();
@@ -89,6 +92,7 @@ export function workerComponent({
     async stop() {
       clearInterval(chores);
       pools?.stop();
+      rotations?.stop();
       const result = await worker?.stop();
       if (result && !result.drained)
         logger.warn('the running steps did not finish within worker.drainSeconds; their runs resume on another worker');

@@ -79,7 +79,12 @@ export function expiresAt(createdAt: number, ttlMinutes: number): number {
 export const isExpired = (approval: Pick<ApprovalState, 'expiresAt'>, now: number): boolean =>
   now >= approval.expiresAt;
 
-const WHAT: Record<RunKind, string> = { reprovision: 'rebuild', deprovision: 'removal', provision: 'new runner' };
+const WHAT: Record<RunKind, string> = {
+  reprovision: 'rebuild',
+  deprovision: 'removal',
+  provision: 'new runner',
+  'rotate-token': 'token rotation',
+};
 
 export function decideApproval(input: ApprovalInput): Result<ApprovalOutcome> {
   const { approval, actor, approvers, now, decision } = input;

@@ -14,16 +14,18 @@ export const FLAG_NAMES = [
   'reason',
   'dry-run',
   'in-place',
+  'all',
 ] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 /** The options that take no value: present or not. */
-export type SwitchFlag = 'dry-run' | 'in-place';
+export type SwitchFlag = 'dry-run' | 'in-place' | 'all';
 export type ValueFlag = Exclude<FlagName, SwitchFlag>;
 
 export const FLAGS_OF: Record<Subcommand, readonly FlagName[]> = {
   provision: ['profile', 'cores', 'memory', 'disk', 'tags', 'node', 'dry-run'],
   reprovision: ['profile', 'reason', 'in-place', 'dry-run'],
   deprovision: ['reason', 'dry-run'],
+  'rotate-token': ['all', 'reason'],
   scale: [],
   pools: [],
   list: [],
@@ -40,6 +42,7 @@ export interface ParsedFlags extends Omit<SpecRequest, 'name'> {
   reason?: string;
   dryRun: boolean;
   inPlace?: boolean;
+  all?: boolean;
 }
 
 /** What a value-taking option expects, for "`--profile` expects a profile name". */

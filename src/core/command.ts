@@ -16,6 +16,7 @@ import {
 import { didYouMean } from './did-you-mean.ts';
 import { parseScaleArgument } from './pool.ts';
 import { validateRunnerName } from './runner-name.ts';
+import { ALL_RUNNERS } from './plan.ts';
 
 export {
   USAGE,
@@ -41,6 +42,8 @@ export type Command =
     }
   | { kind: 'reprovision'; name: string; reason?: string; profile?: string; inPlace?: boolean; dryRun: boolean }
   | { kind: 'deprovision'; name: string; reason?: string; dryRun: boolean }
+  /** `name` is ALL_RUNNERS for `--all`. */
+  | { kind: 'rotate-token'; name: string; reason?: string; dryRun: false }
   | { kind: 'scale'; profile: string; count: number }
   | { kind: 'pools' }
   | { kind: 'list' }
@@ -72,6 +75,9 @@ const SYNONYMS: Record<string, Subcommand> = {
   destroy: 'deprovision',
   remove: 'deprovision',
   rm: 'deprovision',
+  rotate: 'rotate-token',
+  'rotate-tokens': 'rotate-token',
+  'reset-token': 'rotate-token',
   del: 'deprovision',
   resize: 'scale',
   pool: 'pools',
@@ -89,6 +95,7 @@ const POSITIONALS: Record<Subcommand, { min: number; max: number; takes: string;
   pools: { min: 0, max: 0, takes: 'no arguments' },
   reprovision: { min: 1, max: 1, takes: 'one runner name' },
   deprovision: { min: 1, max: 1, takes: 'one runner name' },
+  'rotate-token': { min: 0, max: 1, takes: 'one runner name, or --all' },
   status: { min: 1, max: 1, takes: 'one runner name' },
   audit: { min: 0, max: 1, takes: 'at most one runner name' },
   list: { min: 0, max: 0, takes: 'no arguments' },
@@ -154,6 +161,8 @@ function parseTokens(tokens: Token[], prefix: UsagePrefix, options: ParseOptions
       : err({ code: 'COMMAND.USAGE', message: scale.error, usage });
   }
   const name = positionals[0];
+  if (sub === 'rotate-token' && (name === undefined) === !flags.all)
+    return err({ code: 'COMMAND.USAGE', message: '`rotate-token` takes one runner name or `--all`', usage });
   if (name !== undefined && options.namePattern !== undefined) {
     const valid = validateRunnerName(name, options.namePattern);
     if (!valid.ok) return err({ ...valid.error, code: valid.error.code as CommandError['code'], usage });
@@ -189,6 +198,8 @@ function buildCommand(sub: Exclude<Subcommand, 'help' | 'scale'>, name: string |
       });
     case 'deprovision':
       return some({ kind: sub, name: named, reason: f.reason, dryRun: f.dryRun });
+    case 'rotate-token':
+      return some({ kind: sub, name: f.all ? ALL_RUNNERS : named, reason: f.reason, dryRun: false as const });
     case 'status':
       return { kind: sub, name: named };
     case 'audit':
@@ -221,10 +232,11 @@ function readArguments(sub: Subcommand, tokens: Token[]): Result<Arguments | 'he
     if (!FLAGS_OF[sub].includes(flag)) return err(`\`--${flag}\` does not apply to \`${sub}\``);
     if (seen.has(flag)) return err(`\`--${flag}\` is given twice`);
     seen.add(flag);
-    if (flag === 'dry-run' || flag === 'in-place') {
+    if (flag === 'dry-run' || flag === 'in-place' || flag === 'all') {
       if (inline !== undefined) return err(`\`--${flag}\` takes no value`);
       if (flag === 'dry-run') flags.dryRun = true;
-      else flags.inPlace = true;
+      else if (flag === 'in-place') flags.inPlace = true;
+      else flags.all = true;
       continue;
     }
     const taken = flag === 'reason' ? takeReason(token, inline, tokens, i) : takeValue(flag, inline, tokens, i);

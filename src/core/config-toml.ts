@@ -63,9 +63,7 @@ export function renderConfigToml({
     `  name = ${tomlString(spec.name)}`,
     `  url = ${tomlString(gitlabUrl)}`,
     `  id = ${runnerId}`,
-    `  token = ${tomlString(token)}`,
-    `  token_obtained_at = ${tomlTime(tokenObtainedAt)}`,
-    `  token_expires_at = ${tomlTime(tokenExpiresAt)}`,
+    ...tokenLines({ token, tokenObtainedAt, tokenExpiresAt }),
     `  executor = "docker"`,
     `  limit = ${spec.concurrency}`,
     '  [runners.docker]',
@@ -85,7 +83,41 @@ export function renderConfigToml({
   ].join('\n');
 }
 
+export type TokenFields = Pick<ConfigTomlInput, 'token' | 'tokenObtainedAt' | 'tokenExpiresAt'>;
+
+function tokenLines({ token, tokenObtainedAt, tokenExpiresAt }: TokenFields): string[] {
+  return [
+    `  token = ${tomlString(token)}`,
+    `  token_obtained_at = ${tomlTime(tokenObtainedAt)}`,
+    `  token_expires_at = ${tomlTime(tokenExpiresAt)}`,
+  ];
+}
+
 const TOKEN_LINES = /^(\s*(token|token_obtained_at|token_expires_at)\s*=\s*).*$/gm;
+const ONE_TOKEN_LINE = /^\s*(token|token_obtained_at|token_expires_at)\s*=.*$/;
+
+/**
+ * The file with its one runner's token lines replaced and nothing else changed (a rotation keeps
+ * whatever the runner was built with); null when the file does not hold exactly one `[[runners]]`
+ * with a token, which runnerbot never writes.
+ */
+export function withToken(toml: string, fields: TokenFields): string | null {
+  const lines = toml.split('\n');
+  const at = lines.findIndex((l) => /^\s*token\s*=/.test(l));
+  if (at < 0 || lines.filter((l) => /^\s*\[\[runners\]\]\s*$/.test(l)).length !== 1) return null;
+  const keep = (l: string) => !ONE_TOKEN_LINE.test(l);
+  return [...lines.slice(0, at).filter(keep), ...tokenLines(fields), ...lines.slice(at).filter(keep)].join('\n');
+}
+
+/** The token times a config.toml records (what runnerbot or gitlab-runner wrote), or null when absent. */
+export function tokenTimesOf(toml: string): { obtainedAt: number; expiresAt: string | null } | null {
+  const time = (key: string) => new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)\\s*$`, 'm').exec(toml)?.[1];
+  const obtained = Date.parse(time('token_obtained_at') ?? '');
+  const expires = time('token_expires_at');
+  if (Number.isNaN(obtained) || expires === undefined) return null;
+  const never = expires.startsWith('0001-01-01') || Number.isNaN(Date.parse(expires));
+  return { obtainedAt: obtained, expiresAt: never ? null : new Date(expires).toISOString() };
+}
 
 /** The file with its runner token and the token's times blanked, to compare two renderings whose token is unknown. */
 export function withoutToken(toml: string): string {

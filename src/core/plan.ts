@@ -1,7 +1,7 @@
 // The ordered steps of each kind of run. Every step is idempotent: it checks whether its work is
 // already done before it applies anything, so a retried or resumed run repeats nothing.
 
-export type RunKind = 'provision' | 'deprovision' | 'reprovision';
+export type RunKind = 'provision' | 'deprovision' | 'reprovision' | 'rotate-token';
 
 export const PROVISION_STEPS = [
   'find-vm',
@@ -32,6 +32,19 @@ export const DEPROVISION_STEPS = [
   'clear-records',
 ] as const;
 
+/**
+ * A token rotation: a new token from GitLab, the VM's config.toml with it, a working runner, the
+ * token's times in the fleet's record. A run resumed after the reset (its token only ever lived in
+ * the crashed process' memory) resets again in install-token; see rotation-steps.ts.
+ */
+export const ROTATE_TOKEN_STEPS = ['reset-token', 'install-token', 'verify', 'record-token'] as const;
+
+/** `rotate-token --all`: one step that rotates every runner of the fleet in turn. */
+export const ROTATE_FLEET_STEPS = ['rotate-fleet'] as const;
+
+/** The runner name of a fleet-wide rotation: not a valid runner name, so it never names a runner. */
+export const ALL_RUNNERS = 'all runners';
+
 /** What a failed provision runs to remove what it made (with `onFailure: destroy`). */
 export const CLEAN_UP_STEPS = ['delete-runner', 'stop-vm', 'delete-vm'] as const satisfies readonly DeprovisionStep[];
 
@@ -39,7 +52,8 @@ export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 export type DeprovisionStep = (typeof DEPROVISION_STEPS)[number];
 /** A provision step run for a rebuild's successor (core/successor.ts), before the old runner is retired. */
 export type SuccessorStep = `successor:${Exclude<ProvisionStep, 'announce'>}`;
-export type StepName = ProvisionStep | DeprovisionStep | SuccessorStep | 'adopt-successor';
+export type RotationStep = (typeof ROTATE_TOKEN_STEPS)[number] | (typeof ROTATE_FLEET_STEPS)[number];
+export type StepName = ProvisionStep | DeprovisionStep | SuccessorStep | 'adopt-successor' | RotationStep;
 
 export const SUCCESSOR_STEPS = PROVISION_STEPS.filter((s) => s !== 'announce').map(
   (s) => `successor:${s}` as SuccessorStep,
@@ -59,6 +73,8 @@ export const REPLACE_STEPS: readonly StepName[] = [
 export interface PlanOptions {
   /** A rebuild that removes the old runner first (clusters without room for both at once). */
   inPlace?: boolean;
+  /** Tells a fleet-wide rotation (ALL_RUNNERS) from one runner's. */
+  runner?: string;
 }
 
 export function planFor(kind: RunKind, options: PlanOptions = {}): StepName[] {
@@ -69,6 +85,8 @@ export function planFor(kind: RunKind, options: PlanOptions = {}): StepName[] {
       return [...DEPROVISION_STEPS];
     case 'reprovision':
       return options.inPlace ? [...DEPROVISION_STEPS, ...PROVISION_STEPS] : [...REPLACE_STEPS];
+    case 'rotate-token':
+      return options.runner === ALL_RUNNERS ? [...ROTATE_FLEET_STEPS] : [...ROTATE_TOKEN_STEPS];
   }
 }
 

@@ -291,6 +291,9 @@ export interface FleetEntry {
   runnerId: number;
   tags: string[];
   provisionedAt: number;
+  /** The runner token's times (never the token); absent on records written before rotation existed. */
+  tokenObtainedAt?: number;
+  tokenExpiresAt?: string | null;
 }
 
 export interface Fleet {

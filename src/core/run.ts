@@ -9,10 +9,13 @@ export type RunStatus = 'awaiting_approval' | 'queued' | 'running' | 'succeeded'
 
 export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'denied', 'expired'];
 
-/** Who asked: a Slack user id (U…), `cli:<unix user>` for the terminal, `pool:<profile>` for a pool's reconciler. */
+/**
+ * Who asked: a Slack user id (U…), `cli:<unix user>` for the terminal, `pool:<profile>` for a pool's
+ * reconciler, `schedule:token-rotation` for the rotation schedule.
+ */
 export interface Requester {
   userId: string;
-  via: 'slack' | 'cli' | 'alert' | 'pool';
+  via: 'slack' | 'cli' | 'alert' | 'pool' | 'schedule';
 }
 
 /** What each step learned; saved before the next step starts. Never holds a secret. */
@@ -30,6 +33,11 @@ export interface RunOutputs {
   /** What a deprovision (or a failed provision's clean-up) removed: every VM and runner of that name. */
   removedVmids?: number[];
   removedRunnerIds?: number[];
+  /** The runner token's times (never the token): when it was obtained (ms) and when it expires (ISO 8601, null for never). */
+  tokenObtainedAt?: number;
+  tokenExpiresAt?: string | null;
+  /** What `rotate-token --all` did to each runner so far: `rotated`, or why it was not. */
+  rotations?: Record<string, string>;
   /** Set while a GitLab runner create may still be completing (its answer never arrived). */
   runnerCreateStartedAt?: number;
   /** A replace-then-retire rebuild's successor (NAME.next) until it takes the name: its own outputs. */

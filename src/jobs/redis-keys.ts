@@ -21,6 +21,7 @@ export function redisKeys(prefix: string) {
     poolDesires: `${prefix}:pools:desired`,
     poolProgress: `${prefix}:pools:progress`,
     poolLease: `${prefix}:pools:lease`,
+    rotationLease: `${prefix}:rotation:lease`,
   };
 }
 

@@ -2,6 +2,7 @@
 // reconciler did, and a lease key so one worker reconciles at a time.
 import type { Redis } from 'ioredis';
 import type { PoolDesire, PoolProgress, PoolStore } from '../core/pool-ports.ts';
+import { takeLease } from './lease.ts';
 import { redisKeys } from './redis-keys.ts';
 
 export function createRedisPoolStore(redis: Redis, prefix: string): PoolStore {
@@ -20,13 +21,6 @@ export function createRedisPoolStore(redis: Redis, prefix: string): PoolStore {
     async saveProgress(progress) {
       await redis.hset(keys.poolProgress, progress.profile, JSON.stringify(progress));
     },
-    async lease(holder, ttlMs) {
-      // Taken when free, renewed when this holder has it; a crashed holder's lease lapses by itself.
-      const taken = await redis.set(keys.poolLease, holder, 'PX', ttlMs, 'NX');
-      if (taken === 'OK') return true;
-      if ((await redis.get(keys.poolLease)) !== holder) return false;
-      await redis.pexpire(keys.poolLease, ttlMs);
-      return true;
-    },
+    lease: (holder, ttlMs) => takeLease(redis, keys.poolLease, holder, ttlMs),
   };
 }

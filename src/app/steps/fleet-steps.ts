@@ -13,7 +13,18 @@ function fleetEntry(run: RunRecord, provisionedAt: number): FleetEntry {
       `announce needs the VMID, node, IP and runner id; the run has ${JSON.stringify({ vmid, node, ip, runnerId })}`,
     );
   }
-  return { name: run.runner, vmid, node, ip, runnerId, profile: run.spec.profile, tags: run.spec.tags, provisionedAt };
+  const { tokenObtainedAt, tokenExpiresAt } = run.outputs;
+  return {
+    name: run.runner,
+    vmid,
+    node,
+    ip,
+    runnerId,
+    profile: run.spec.profile,
+    tags: run.spec.tags,
+    provisionedAt,
+    ...(tokenObtainedAt === undefined ? {} : { tokenObtainedAt, tokenExpiresAt: tokenExpiresAt ?? null }),
+  };
 }
 
 export const announce: Step = {

@@ -7,6 +7,8 @@ import { announce, clearRecords } from './fleet-steps.ts';
 import { adoptSuccessor } from './adopt-successor.ts';
 import { successorSteps } from './successor-steps.ts';
 import { bootstrapSite } from './site-hook-step.ts';
+import { installToken, recordToken, resetToken } from './rotation-steps.ts';
+import { rotateFleet } from './rotate-fleet.ts';
 
 const OWN_STEPS = {
   ...VM_STEPS,
@@ -23,4 +25,8 @@ export const STEPS = {
   ...OWN_STEPS,
   ...successorSteps(OWN_STEPS),
   'adopt-successor': adoptSuccessor,
+  'reset-token': resetToken,
+  'install-token': installToken,
+  'record-token': recordToken,
+  'rotate-fleet': rotateFleet,
 } satisfies StepRegistry;

@@ -7,10 +7,11 @@ import {
   METRICS_PORTS,
   renderBootstrapEnv,
 } from '../../core/bootstrap-env.ts';
-import { renderConfigToml, withoutToken } from '../../core/config-toml.ts';
+import { renderConfigToml, tokenTimesOf, withoutToken } from '../../core/config-toml.ts';
 import { hasCode, permanent, transient } from '../../core/errors.ts';
 import { pollDelay } from '../../core/poll-backoff.ts';
 import type { ExecResult, RemoteSession } from '../../core/ports.ts';
+import type { RunOutputs } from '../../core/run.ts';
 import { shellCommand } from '../../core/shell-quote.ts';
 import { isRunnerOnline, runnerToken } from './runner-steps.ts';
 import type { Step, StepContext } from './step.ts';
@@ -133,7 +134,8 @@ const renderFor = (ctx: StepContext, token: string) => {
   });
 };
 
-async function runnerVerifies(s: RemoteSession): Promise<boolean> {
+/** `gitlab-runner verify` on the VM: GitLab accepts the token config.toml holds. */
+export async function runnerVerifies(s: RemoteSession): Promise<boolean> {
   const out = await s.exec(shellCommand([...SUDO, 'gitlab-runner', 'verify']), { timeoutMs: 120_000 });
   return out.code === 0 && /is (valid|alive)/.test(`${out.stdout}\n${out.stderr}`);
 }
@@ -145,10 +147,18 @@ export const writeConfig: Step = {
     return onVm(ctx, async (s) => {
       const current = await s.readFile(RUNNER_CONFIG_PATH);
       if (current === null) return { done: false };
-      if (ctx.memory.runnerToken !== undefined) return { done: current === renderFor(ctx, ctx.memory.runnerToken) };
+      if (ctx.memory.runnerToken !== undefined)
+        return current === renderFor(ctx, ctx.memory.runnerToken)
+          ? { done: true, outputs: tokenTimes(ctx) }
+          : { done: false };
       // Resumed without the token: the file is right if all but the token matches and GitLab takes the token.
       if (withoutToken(current) !== withoutToken(renderFor(ctx, ''))) return { done: false };
-      return { done: await runnerVerifies(s) };
+      const times = tokenTimesOf(current);
+      if (!(await runnerVerifies(s))) return { done: false };
+      return {
+        done: true,
+        outputs: times ? { tokenObtainedAt: times.obtainedAt, tokenExpiresAt: times.expiresAt } : {},
+      };
     });
   },
   async apply(ctx) {
@@ -163,8 +173,15 @@ export const writeConfig: Step = {
       if (restart.code !== 0)
         throw transient('REMOTE.PHASE_FAILED', `gitlab-runner did not restart: ${lastLine(restart.stderr)}`);
     });
+    return tokenTimes(ctx);
   },
 };
+
+/** The times of the token this attempt holds, for the fleet's record (never the token). */
+function tokenTimes(ctx: StepContext): Partial<RunOutputs> {
+  const times = ctx.memory.runnerTokenTimes;
+  return times ? { tokenObtainedAt: times.obtainedAt, tokenExpiresAt: times.expiresAt } : {};
+}
 
 async function answers(url: string): Promise<boolean> {
   try {

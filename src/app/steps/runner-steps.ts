@@ -19,9 +19,13 @@ export async function isRunnerOnline(registry: RunnerRegistry, runnerId: number)
  * attempt did not create the runner (a resumed run), a fresh one — which invalidates the old.
  */
 export async function runnerToken(ctx: StepContext): Promise<string> {
+  return ctx.memory.runnerToken ?? (await issueToken(ctx));
+}
+
+/** Has GitLab issue the runner a new token (the old one is refused from now on) and keeps it in job memory only. */
+export async function issueToken(ctx: StepContext): Promise<string> {
   const id = ctx.run.outputs.runnerId;
-  if (ctx.memory.runnerToken) return ctx.memory.runnerToken;
-  if (id === undefined) throw new Error('runnerToken needs outputs.runnerId: create-runner must run first');
+  if (id === undefined) throw new Error('issueToken needs outputs.runnerId: create-runner must run first');
   const { token, tokenExpiresAt } = await ctx.deps.registry.resetToken(id);
   ctx.memory.runnerTokenTimes = { obtainedAt: ctx.deps.clock.now(), expiresAt: tokenExpiresAt };
   ctx.memory.runnerToken = token;

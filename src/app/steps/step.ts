@@ -9,6 +9,7 @@ import type {
   RemoteSession,
   RemoteShell,
   RunnerRegistry,
+  RunStore,
 } from '../../core/ports.ts';
 import type { RunOutputs, RunRecord } from '../../core/run.ts';
 import type { StepName } from '../../core/plan.ts';
@@ -20,6 +21,8 @@ export interface StepDeps {
   remote: RemoteShell;
   coordination: Coordination;
   fleet: Fleet;
+  /** A runner's active run, so `rotate-token --all` leaves alone a runner another run is changing. */
+  runs?: Pick<RunStore, 'activeFor'>;
   clock: Clock;
   settings: ProvisionSettings;
   /** The text of src/provisioner/remote/bootstrap.sh, read once at start-up. */

@@ -2,6 +2,7 @@
 import type { FleetDescription, RunnerView } from '../../app/describe-fleet.ts';
 import { STATUS_EMOJI, STATUS_LABEL, type SlackBlock } from '../blocks/index.ts';
 import { code, escapeMrkdwn } from '../mrkdwn.ts';
+import { describeToken } from '../../core/token-rotation.ts';
 import type { Reply } from './replies.ts';
 
 const ago = (iso: string | undefined, now: number): string => {
@@ -80,7 +81,15 @@ export function statusReply(description: FleetDescription, name: string, now: nu
   const profile = view.entry
     ? escapeMrkdwn(`profile ${view.entry.profile}, tags ${view.entry.tags.join(', ') || '(none)'}`)
     : 'not in the fleet records';
-  const lines = [`*${escapeMrkdwn(name)}*`, vmText(view), gitlabText(view, now), profile, lastRunText(view)];
+  const token = view.entry ? `token ${describeToken(view.entry, now)}` : undefined;
+  const lines = [
+    `*${escapeMrkdwn(name)}*`,
+    vmText(view),
+    gitlabText(view, now),
+    profile,
+    token,
+    lastRunText(view),
+  ].filter((l): l is string => l !== undefined);
   const freshness = freshnessText(description, now);
   return {
     text: [...lines, freshness].filter(Boolean).join('\n'),

@@ -7,6 +7,7 @@ import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import { compact, factsSection, optional, type Fact } from './facts.ts';
 import { formatDuration, runDuration, runTitle } from './status.ts';
 import type { SlackBlock, SlackMessage } from './types.ts';
+import { rotationSummary } from './rotation-summary.ts';
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const took = (run: RunRecord) => {
@@ -15,6 +16,7 @@ const took = (run: RunRecord) => {
 };
 
 export function summaryMessage(run: RunRecord): SlackMessage {
+  if (run.kind === 'rotate-token') return rotationSummary(run);
   const { vmid, node, ip, runnerId } =
     run.kind === 'deprovision' ? { ...run.outputs, ...run.outputs.previous } : run.outputs;
   const removed = run.kind === 'deprovision';
@@ -59,16 +61,16 @@ export function failureMessage(run: RunRecord): SlackMessage {
   const buttons: SlackBlock = {
     type: 'actions',
     block_id: 'failure',
-    elements: [
+    elements: compact([
       { type: 'button', action_id: ACTION_IDS.retry, value: run.id, text: { type: 'plain_text', text: 'Retry' } },
-      {
+      run.kind !== 'rotate-token' && {
         type: 'button',
         action_id: ACTION_IDS.deprovision,
         value: run.runner,
         style: 'danger',
         text: { type: 'plain_text', text: 'Deprovision' },
       },
-    ],
+    ]),
   };
   return {
     text: `${headline} ${escapeMrkdwn(`${error.code}: ${error.message}`)}`,

@@ -20,6 +20,8 @@ const WHAT_HAPPENS: Record<RunRecord['kind'], string> = {
   reprovision:
     'This runner will be *destroyed and rebuilt*: a successor VM and GitLab runner are built and verified first, then this one is drained and removed, and the successor takes its name.',
   deprovision: 'This runner VM and its GitLab runner will be *destroyed*.',
+  'rotate-token':
+    'GitLab issues a new runner token (the old one stops working at once) and the VM’s `config.toml` gets it; running jobs go on.',
 };
 
 const IN_PLACE =

@@ -44,6 +44,7 @@ const KIND_LABEL: Record<RunRecord['kind'], string> = {
   provision: 'Provision',
   deprovision: 'Deprovision',
   reprovision: 'Reprovision',
+  'rotate-token': 'Token rotation of',
 };
 
 /** "Provision `gitlab-runner-02`" */

@@ -33,6 +33,7 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
     case 'provision':
     case 'reprovision':
     case 'deprovision':
+    case 'rotate-token':
       return requestChange(deps, command, userId);
     case 'scale': {
       const outcome = await scalePool(deps, {

@@ -28,6 +28,7 @@ export function retryCommand(run: RunRecord): ChangeCommand {
     };
   }
   const reason = `retry of run ${run.id}${run.reason ? `: ${run.reason}` : ''}`;
+  if (run.kind === 'rotate-token') return { kind: 'rotate-token', name: run.runner, reason, dryRun: false };
   return run.kind === 'reprovision'
     ? {
         kind: 'reprovision',

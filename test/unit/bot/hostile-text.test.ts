@@ -22,7 +22,7 @@ import {
 import { homeView } from '../../../src/bot/listeners/app-home.ts';
 import { fleetBlocks } from '../../../src/bot/answers/fleet.ts';
 import { summarizeGroup } from '../../../src/core/alerts/summary.ts';
-import { planFor } from '../../../src/core/plan.ts';
+import { ALL_RUNNERS, planFor } from '../../../src/core/plan.ts';
 import type { RunRecord } from '../../../src/core/run.ts';
 import type { FleetDescription } from '../../../src/app/describe-fleet.ts';
 import type { AlertmanagerPayload } from '../../../src/core/alerts/payload.ts';
@@ -142,6 +142,19 @@ function builders(hostile: string): [string, SlackMessage | { blocks: unknown[] 
       }),
     ],
     ['summaryMessage', summaryMessage({ ...r, kind: 'provision', plan: planFor('provision') })],
+    [
+      'summaryMessage (one token rotation)',
+      summaryMessage({ ...r, kind: 'rotate-token', outputs: { ...r.outputs, tokenExpiresAt: hostile } }),
+    ],
+    [
+      'summaryMessage (rotate-token --all)',
+      summaryMessage({
+        ...r,
+        kind: 'rotate-token',
+        runner: ALL_RUNNERS,
+        outputs: { rotations: { [hostile]: 'rotated', [`${hostile}-2`]: `failed at verify: ${hostile}` } },
+      }),
+    ],
     ['failureMessage', failureMessage(r)],
     [
       'auditReply',

@@ -21,6 +21,11 @@ describe('parseCommandText: what users type', () => {
     ['audit', { kind: 'audit' }],
     ['doctor', { kind: 'doctor' }],
     ['audit gitlab-runner-02', { kind: 'audit', name: NAME }],
+    ['rotate-token gitlab-runner-02', { kind: 'rotate-token', name: NAME, dryRun: false }],
+    [
+      'rotate-token --all --reason quarterly',
+      { kind: 'rotate-token', name: 'all runners', reason: 'quarterly', dryRun: false },
+    ],
     ['provision gitlab-runner-02', { kind: 'provision', name: NAME, dryRun: false }],
     // phones capitalise the first word
     ['Provision gitlab-runner-02', { kind: 'provision', name: NAME, dryRun: false }],
@@ -152,7 +157,11 @@ describe('parseCommandText: mistakes name the wrong part', () => {
       'provision gitlab-runner-02 --force',
       'unknown option `--force`; `provision` takes --profile, --cores, --memory, --disk, --tags, --node, --dry-run',
     ],
-    ['list --all', 'unknown option `--all`: `list` takes no options'],
+    ['list --all', '`--all` does not apply to `list`'],
+    ['rotate-token', '`rotate-token` takes one runner name or `--all`'],
+    ['rotate-token gitlab-runner-02 --all', '`rotate-token` takes one runner name or `--all`'],
+    ['rotate-token --all=yes', '`--all` takes no value'],
+    ['rotate-token --all --dry-run', '`--dry-run` does not apply to `rotate-token`'],
     ['deprovision gitlab-runner-02 --cores 2', '`--cores` does not apply to `deprovision`'],
     ['provision gitlab-runner-02 --reason why', '`--reason` does not apply to `provision`'],
     ['status gitlab-runner-02 --dry-run', '`--dry-run` does not apply to `status`'],
@@ -214,11 +223,11 @@ describe('parseCommandText: unknown subcommands', () => {
     ['resize build=3', 'unknown command `resize`; did you mean `scale`?'],
     [
       'frobnicate',
-      'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit, doctor and help',
+      'unknown command `frobnicate`; the commands are provision, reprovision, deprovision, rotate-token, scale, pools, list, status, audit, doctor and help',
     ],
     [
       'gitlab-runner-02',
-      'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit, doctor and help',
+      'unknown command `gitlab-runner-02`; the commands are provision, reprovision, deprovision, rotate-token, scale, pools, list, status, audit, doctor and help',
     ],
     ['help provison', 'unknown command `provison`; did you mean `provision`?'],
   ])('%j -> %s', (text, message) => {
@@ -348,7 +357,7 @@ describe('hostile command text', () => {
   it.each(['constructor', '__proto__', 'hasOwnProperty'])('suggests no prototype property for %s', (word) => {
     const result = parseCommandText(word);
     expect(!result.ok && result.error.message).toBe(
-      `unknown command \`${word}\`; the commands are provision, reprovision, deprovision, scale, pools, list, status, audit, doctor and help`,
+      `unknown command \`${word}\`; the commands are provision, reprovision, deprovision, rotate-token, scale, pools, list, status, audit, doctor and help`,
     );
   });
 });

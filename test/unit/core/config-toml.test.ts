@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderConfigToml, tomlString, withoutToken } from '../../../src/core/config-toml.ts';
+import { renderConfigToml, tokenTimesOf, tomlString, withToken, withoutToken } from '../../../src/core/config-toml.ts';
 import type { RunnerSpec } from '../../../src/core/spec.ts';
 
 const spec: RunnerSpec = {
@@ -135,5 +135,51 @@ describe('withoutToken', () => {
 
   it('still tells apart files that differ elsewhere', () => {
     expect(withoutToken(render())).not.toBe(withoutToken(render({ privileged: true })));
+  });
+});
+
+describe('withToken', () => {
+  const EXPIRES = '2027-03-01T00:00:00.000Z';
+  const rotated = (toml: string) =>
+    withToken(toml, { token: 'glrt-new"$(x)', tokenObtainedAt: OBTAINED + 1000, tokenExpiresAt: EXPIRES });
+
+  it('replaces the token and its times and nothing else', () => {
+    const before = render();
+    const after = rotated(before)!;
+    expect(value(after, 'token')).toBe('glrt-new"$(x)');
+    expect(after).toMatch(/^ {2}token_obtained_at = 2026-12-01T23:40:06Z$/m);
+    expect(after).toMatch(/^ {2}token_expires_at = 2027-03-01T00:00:00Z$/m);
+    expect(withoutToken(after)).toBe(withoutToken(before));
+    expect(after.split('\n')).toHaveLength(before.split('\n').length);
+  });
+
+  it('gives the same file as a fresh render with the new token', () => {
+    const fresh = renderConfigToml({
+      spec,
+      gitlabUrl: 'https://gitlab.example.com',
+      runnerId: 42,
+      token: 'glrt-new"$(x)',
+      tokenObtainedAt: OBTAINED + 1000,
+      tokenExpiresAt: EXPIRES,
+    });
+    expect(rotated(render())).toBe(fresh);
+  });
+
+  it('refuses a file that is not one runner with a token', () => {
+    expect(rotated('concurrent = 1\n')).toBeNull();
+    expect(rotated(`${render()}\n[[runners]]\n  token = "glrt-other"\n`)).toBeNull();
+  });
+});
+
+describe('tokenTimesOf', () => {
+  it('reads the times runnerbot and gitlab-runner write, Go’s zero time as never', () => {
+    expect(tokenTimesOf(render())).toEqual({ obtainedAt: Date.parse('2026-12-01T23:40:05Z'), expiresAt: null });
+    const expiring = withToken(render(), {
+      token: 't',
+      tokenObtainedAt: OBTAINED,
+      tokenExpiresAt: '2027-01-01T00:00:00Z',
+    })!;
+    expect(tokenTimesOf(expiring)?.expiresAt).toBe('2027-01-01T00:00:00.000Z');
+    expect(tokenTimesOf('concurrent = 1')).toBeNull();
   });
 });

@@ -23,17 +23,17 @@ const LOCK_TTL_MS = 30_000;
 const quiet: Notifier = { notify: async () => undefined };
 
 /** `runnerbot provision NAME` up to the queue: the recorded run, waiting for a worker. */
-export async function requestProvision(world: World, name: string): Promise<RunRecord> {
-  return requestRun(world, ['provision', name]);
-}
+export const requestProvision = (world: World, name: string): Promise<RunRecord> =>
+  requestCommand(world, ['provision', name]);
 
 /** `runnerbot reprovision NAME ...` up to the queue (approved: the terminal asks no second person). */
 export async function requestRebuild(world: World, name: string, ...options: string[]): Promise<RunRecord> {
-  const run = await requestRun(world, ['reprovision', name, ...options]);
+  const run = await requestCommand(world, ['reprovision', name, ...options]);
   return run.status === 'awaiting_approval' ? world.stores.runs.update(run.id, { status: 'queued' }) : run;
 }
 
-async function requestRun(world: World, argv: string[]): Promise<RunRecord> {
+/** `runnerbot ARGV` (a change command) up to the queue: the recorded run, waiting for a worker. */
+export async function requestCommand(world: World, argv: string[]): Promise<RunRecord> {
   const { config } = world.loaded;
   const parsed = parseCommandArgv(argv, { namePattern: config.runners.namePattern });
   if (!parsed.ok) throw new Error(parsed.error.message);

@@ -30,5 +30,5 @@ export function resolveRequest(
       : { name: command.name, profile: (command.kind === 'reprovision' ? command.profile : undefined) ?? kept };
   const spec = resolveSpec(policy.profiles, policy.defaultProfile, request, { nodes: policy.nodes });
   if (!spec.ok) return err(spec.error);
-  return ok({ spec: spec.value, plan: planFor(command.kind) });
+  return ok({ spec: spec.value, plan: planFor(command.kind, { validate: policy.validate === true }) });
 }

@@ -42,6 +42,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
   scale: shared('scale', async () => (await import('./pools.ts')).poolsCommand('scale')),
   pools: shared('pools', async () => (await import('./pools.ts')).poolsCommand('pools')),
   audit: shared('audit', async () => (await import('./run-audit.ts')).runAudit),
+  validation: {
+    usage: 'validation install',
+    summary: 'commit the validation jobs (validation/*.gitlab-ci.yml) into the validation project',
+    load: async () => (await import('./validation.ts')).validationCommand,
+  },
   doctor: {
     usage: 'doctor',
     summary: 'check the configuration against Proxmox, GitLab, Slack, Redis, SSH and Alertmanager, one line per check',

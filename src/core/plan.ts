@@ -36,15 +36,19 @@ export const CLEAN_UP_STEPS = ['delete-runner', 'stop-vm', 'delete-vm'] as const
 
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 export type DeprovisionStep = (typeof DEPROVISION_STEPS)[number];
-export type StepName = ProvisionStep | DeprovisionStep;
+/** Runs the validation pipeline on the new runner, after `verify`; only when validation is configured. */
+export const VALIDATE_STEP = 'validate';
+export type StepName = ProvisionStep | DeprovisionStep | typeof VALIDATE_STEP;
 
-export function planFor(kind: RunKind): StepName[] {
+export function planFor(kind: RunKind, options: { validate?: boolean } = {}): StepName[] {
+  const provision: StepName[] = [...PROVISION_STEPS];
+  if (options.validate) provision.splice(provision.indexOf('verify') + 1, 0, VALIDATE_STEP);
   switch (kind) {
     case 'provision':
-      return [...PROVISION_STEPS];
+      return provision;
     case 'deprovision':
       return [...DEPROVISION_STEPS];
     case 'reprovision':
-      return [...DEPROVISION_STEPS, ...PROVISION_STEPS];
+      return [...DEPROVISION_STEPS, ...provision];
   }
 }

@@ -2,6 +2,7 @@
 // process or Slack boundary; everything else is read back from the RunStore.
 import type { RunnerSpec } from './spec.ts';
 import type { RunKind, StepName } from './plan.ts';
+import type { ValidationOutcome } from './validation.ts';
 
 export type { RunKind };
 
@@ -30,6 +31,8 @@ export interface RunOutputs {
   /** What a deprovision (or a failed provision's clean-up) removed: every VM and runner of that name. */
   removedVmids?: number[];
   removedRunnerIds?: number[];
+  /** The validation pipeline: saved when it starts, so a resumed run waits on the same one. */
+  validation?: ValidationOutcome;
   /** Set while a GitLab runner create may still be completing (its answer never arrived). */
   runnerCreateStartedAt?: number;
   [key: string]: unknown;

@@ -4,6 +4,7 @@ import { VM_STEPS } from './vm-steps.ts';
 import { REMOTE_STEPS } from './remote-steps.ts';
 import { createRunner, deleteRunner, pauseRunner } from './runner-steps.ts';
 import { announce, clearRecords } from './fleet-steps.ts';
+import { validate } from './validate.ts';
 
 export const STEPS = {
   ...VM_STEPS,
@@ -11,6 +12,7 @@ export const STEPS = {
   'create-runner': createRunner,
   'pause-runner': pauseRunner,
   'delete-runner': deleteRunner,
+  validate,
   announce,
   'clear-records': clearRecords,
 } satisfies StepRegistry;

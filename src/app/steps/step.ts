@@ -9,6 +9,7 @@ import type {
   RemoteSession,
   RemoteShell,
   RunnerRegistry,
+  ValidationProject,
 } from '../../core/ports.ts';
 import type { RunOutputs, RunRecord } from '../../core/run.ts';
 import type { StepName } from '../../core/plan.ts';
@@ -22,6 +23,8 @@ export interface StepDeps {
   fleet: Fleet;
   clock: Clock;
   settings: ProvisionSettings;
+  /** The validation project, when `settings.validation` is set. */
+  validationProject?: ValidationProject;
   /** The text of src/provisioner/remote/bootstrap.sh, read once at start-up. */
   bootstrapScript: string;
 }

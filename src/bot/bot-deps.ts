@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RequestJobDeps } from '../app/request-job.ts';
 import type { UpstreamView } from '../core/fleet-view.ts';
 import type { PoolStore } from '../core/pool-ports.ts';
+import type { RunnerRegistry } from '../core/ports.ts';
 import type { AuditRow } from './answers/audit.ts';
 import type { DeliveryDedupe } from './dedupe.ts';
 
@@ -12,6 +13,8 @@ export interface BotDeps extends RequestJobDeps {
   upstream(): Promise<UpstreamView>;
   pools: PoolStore;
   poolSettings: { namePrefix: string };
+  /** GitLab's running jobs per runner: `scale` retires the least busy first. */
+  runnerJobs?: Pick<RunnerRegistry, 'runningJobs'>;
   /** The newest audit entries (optionally of one runner), newest first. */
   readAudit(query: { runner?: string; limit: number }): Promise<AuditRow[]>;
   /** `slack.channel`: where root messages, approval cards and threads go. */

@@ -22,6 +22,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist
+# The validation jobs `runnerbot validation install` commits into the validation project.
+COPY validation ./validation
 # The SSH known-hosts file lives in /var/lib/runnerbot (docker-compose.yml mounts a volume there):
 # made here, owned by `node`, so that a new named volume starts out writable by runnerbot.
 RUN mkdir -p /var/lib/runnerbot && chown node:node /var/lib/runnerbot && chmod 0700 /var/lib/runnerbot

@@ -1,6 +1,6 @@
 // The vendor simulators the sandbox (and `npm run sim`) runs: Proxmox VE with fake runner VMs
 // where sshd can run, GitLab, and a Slack workspace with the sandbox's people and channels.
-import { startGitlabSim, type GitlabSim } from '../sim/gitlab/index.ts';
+import { startGitlabSim, type GitlabSim, type SimAccessToken } from '../sim/gitlab/index.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../sim/proxmox/index.ts';
 import { startSlackSim, type SlackSim } from '../sim/slack/index.ts';
 import { createVmFarm, type VmFarm } from '../sim/vm/index.ts';
@@ -22,8 +22,18 @@ export interface Simulators {
   stop(): Promise<void>;
 }
 
-export async function startSimulators(options: { vmFarm: boolean }): Promise<Simulators> {
-  const farm = options.vmFarm ? await createVmFarm() : undefined;
+export interface SimulatorOptions {
+  vmFarm: boolean;
+  /** The fake VMs' gitlab-runner asks GitLab for jobs this often (default: never). */
+  jobPollMs?: number;
+  /** GitLab's access tokens (default: the simulator's admin token). */
+  gitlabTokens?: SimAccessToken[];
+}
+
+export async function startSimulators(options: SimulatorOptions): Promise<Simulators> {
+  const farm = options.vmFarm
+    ? await createVmFarm(options.jobPollMs === undefined ? {} : { jobPollMs: options.jobPollMs })
+    : undefined;
   const [proxmox, gitlab, slack] = await Promise.all([
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],
@@ -33,7 +43,7 @@ export async function startSimulators(options: { vmFarm: boolean }): Promise<Sim
       ],
       ...(farm ? { vmHost: farm } : {}),
     }),
-    startGitlabSim(),
+    startGitlabSim(options.gitlabTokens ? { tokens: options.gitlabTokens } : {}),
     startSlackSim({ ...slackWorkspace, transport: 'socket' }),
   ]);
   return {

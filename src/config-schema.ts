@@ -202,6 +202,19 @@ export const configSchema = z
         checkMinutes: duration.default(60),
       })
       .optional(),
+    /** New runners must pass the validation project's pipeline before they take jobs. */
+    validation: z
+      .strictObject({
+        projectId: z.number().int().positive(),
+        ref: z.string().min(1).default('main'),
+        /** A runner under validation carries the one tag PREFIX + its name. */
+        tagPrefix: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]{0,30}$/, 'lower-case letters, digits, dots, dashes, underscores')
+          .default('runnerbot-'),
+        timeoutSeconds: duration.default(1800),
+      })
+      .optional(),
     alerts: z
       .strictObject({
         defaultChannel: channelId.optional(),

@@ -1,7 +1,8 @@
 // Personal access tokens and scopes, as GitLab checks them for the runner endpoints
 // (lib/api/user_runners.rb, lib/api/ci/runners.rb): `create_runner` only for POST /user/runners,
 // `manage_runner` only for /runners/:id routes, `api` for everything, `read_api` for reads.
-// Runner endpoints (/runners/verify) authenticate with the runner token in the body instead.
+// Runner endpoints (/runners/verify, /jobs/request) authenticate with the runner token in the body
+// instead, and a running job's calls with the job token.
 
 export type TokenScope = 'api' | 'read_api' | 'create_runner' | 'manage_runner' | 'read_user' | 'admin_mode';
 
@@ -31,6 +32,15 @@ const GRANTING: Record<string, TokenScope[] | null> = {
   getApiV4RunnersIdJobs: ['api', 'read_api', 'manage_runner'],
   postApiV4RunnersIdResetAuthenticationToken: ['api', 'manage_runner'],
   postApiV4RunnersVerify: null,
+  getApiV4ProjectsIdRepositoryFilesFilePath: ['api', 'read_api'],
+  postApiV4ProjectsIdRepositoryCommits: ['api'],
+  postApiV4ProjectsIdPipeline: ['api'],
+  getApiV4ProjectsIdPipelinesPipelineId: ['api', 'read_api'],
+  getApiV4ProjectsIdPipelinesPipelineIdJobs: ['api', 'read_api'],
+  // The runner's job API: the runner token (jobs/request) or the job's token.
+  postApiV4JobsRequest: null,
+  putApiV4JobsId: null,
+  patchApiV4JobsIdTrace: null,
 };
 
 export function usesRunnerToken(operationId: string): boolean {

@@ -1,4 +1,5 @@
-// A GitLab simulator for the runner API, started on port 0 from a test (plain HTTP). Every request
+// A GitLab simulator for the runner API, projects' files, commits and pipelines, and the runner's
+// job API, started on port 0 from a test (plain HTTP). Every request
 // is validated against the fixture (validate.ts), authenticated like GitLab (auth.ts) and served
 // from memory (state.ts, routes.ts). Runner tokens are stored hashed; the request log redacts them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -7,10 +8,12 @@ import { Faults } from '../faults.ts';
 import { authorize, usesRunnerToken, type Reply, type SimAccessToken } from './auth.ts';
 import { ROUTES } from './routes.ts';
 import { GitlabState, type SimJob, type SimRunner } from './state.ts';
+import { CiState, type SimPipeline, type SimProject } from './ci-state.ts';
 import { parseQuery, validateRequest, type Params } from './validate.ts';
 
 export type { SimAccessToken, TokenScope } from './auth.ts';
 export type { SimJob, SimRunner } from './state.ts';
+export type { SimCiJob, SimPipeline, SimProject } from './ci-state.ts';
 
 export interface GitlabSimOptions {
   /** Personal access tokens GitLab accepts. Default: one admin token with every runner scope. */
@@ -52,6 +55,14 @@ export interface GitlabSim {
   finishJob(runnerId: number, jobId: number, status?: string): void;
   /** Whether GitLab shows the runner online now (it contacted GitLab within the online window). */
   isOnline(runnerId: number): boolean;
+  /** Adds a project with an empty default branch; returns its id. */
+  addProject(path: string, defaultBranch?: string): number;
+  /** Commits files to a branch of a project, as someone pushing to it would. */
+  pushFiles(projectId: number, branch: string, files: Record<string, string>): void;
+  /** A project's files on a branch (path -> content). */
+  files(projectId: number, branch: string): Record<string, string>;
+  /** Every pipeline, with its jobs (a job's token is kept only hashed). */
+  pipelines(): SimPipeline[];
   close(): Promise<void>;
 }
 
@@ -66,10 +77,16 @@ function redact(params: Params): Params {
   return 'token' in params ? { ...params, token: '[FILTERED]' } : params;
 }
 
-async function readBody(req: IncomingMessage): Promise<Params | 'invalid'> {
+/** A job's trace arrives as raw text (PATCH /jobs/:id/trace), not as parameters. */
+const RAW_BODY = /^\/api\/v4\/jobs\/\d+\/trace$/;
+
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(req: IncomingMessage, text: string): Params | 'invalid' {
   if (text.trim() === '') return {};
   if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
     return parseQuery(new URLSearchParams(text));
@@ -96,6 +113,7 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     options.runnerTokenExpiresInSeconds === undefined ? null : options.runnerTokenExpiresInSeconds * 1000,
   );
   const log: RequestLogEntry[] = [];
+  const ci = new CiState(options.now ?? Date.now);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
@@ -110,7 +128,8 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     // The request is read in full before any injected latency: GitLab goes on with a request
     // whose client gave up waiting, so a create can complete after the client timed out
     // (vendor-behaviour.md 6).
-    const body = await readBody(req);
+    const raw = await readText(req);
+    const body = RAW_BODY.test(url.pathname) ? {} : parseBody(req, raw);
     if (await faults.apply(`${method} ${url.pathname}`, res)) {
       entry.status = res.headersSent ? res.statusCode : 'dropped';
       return;
@@ -129,7 +148,7 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
       if ('status' in auth) return reply(auth);
       caller = auth;
     }
-    reply(route({ state, params: checked.params, caller, url }));
+    reply(route({ state, ci, params: checked.params, caller, url, headers: req.headers, raw }));
 
     function reply(r: Reply): void {
       entry.status = r.status;
@@ -151,6 +170,12 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
     return r;
   };
 
+  const projectOrThrow = (id: number): SimProject => {
+    const p = ci.projects.get(id);
+    if (!p) throw new Error(`no project ${id} in the GitLab simulator`);
+    return p;
+  };
+
   return {
     url: `http://${address}:${port}`,
     token: tokens[0]?.token ?? '',
@@ -170,6 +195,10 @@ export async function startGitlabSim(options: GitlabSimOptions = {}): Promise<Gi
       const r = state.runners.get(runnerId);
       return r !== undefined && state.online(r);
     },
+    addProject: (path, defaultBranch) => ci.addProject(path, defaultBranch).id,
+    pushFiles: (projectId, branch, files) => void ci.commit(projectOrThrow(projectId), branch, 'push', files),
+    files: (projectId, branch) => Object.fromEntries(projectOrThrow(projectId).branches.get(branch) ?? []),
+    pipelines: () => [...ci.pipelines.values()].map((p) => ({ ...p, jobs: p.jobs.map((j) => ({ ...j })) })),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

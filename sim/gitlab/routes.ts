@@ -1,7 +1,11 @@
 // One handler per GitLab operation. Inputs are already validated against the fixture and the
 // caller authorized; handlers apply GitLab's permission rules and answer with its entities.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Reply, SimAccessToken } from './auth.ts';
 import { FORBIDDEN, forbidden } from './auth.ts';
+import type { CiState } from './ci-state.ts';
+import { JOB_REQUEST_ROUTES } from './job-requests.ts';
+import { PIPELINE_ROUTES } from './pipelines.ts';
 import type { GitlabState, RunnerType, SimRunner } from './state.ts';
 import type { Params } from './validate.ts';
 
@@ -12,6 +16,11 @@ export interface RouteContext {
   caller?: SimAccessToken;
   /** Base URL of the request, for pagination links. */
   url: URL;
+  /** Projects, pipelines and CI jobs (pipelines.ts, job-requests.ts). */
+  ci: CiState;
+  headers: IncomingHttpHeaders;
+  /** The body as sent, for routes that take raw text (a job's trace). */
+  raw?: string;
 }
 
 const RUNNER_NOT_FOUND: Reply = { status: 404, body: { message: '404 Runner Not Found' } };
@@ -103,6 +112,8 @@ function updateRunner(ctx: RouteContext, r: SimRunner): Reply {
 }
 
 export const ROUTES: Record<string, (ctx: RouteContext) => Reply> = {
+  ...PIPELINE_ROUTES,
+  ...JOB_REQUEST_ROUTES,
   postApiV4UserRunners: createRunner,
   getApiV4Runners: (ctx) => {
     const owned = [...ctx.state.runners.values()].filter(

@@ -1,9 +1,11 @@
-// Checks a request against the trimmed OpenAPI fixture the way GitLab's Grape API does: the route
+// Checks a request against the trimmed OpenAPI fixtures (the runners subset, and openapi-ci.json
+// for repository files, commits, pipelines and the runner's job API) the way GitLab's Grape API does: the route
 // must exist, path/query/body parameters must have the declared types and values, required ones
 // must be present. Errors use Grape's shape: 400 {"error":"runner_type is missing, id is invalid"}.
 // Stricter than GitLab on purpose: a parameter the fixture does not declare is refused too, so a
 // client sending `tagList` instead of `tag_list` fails a test instead of being silently ignored.
 import fixture from './openapi-runners.json' with { type: 'json' };
+import ciFixture from './openapi-ci.json' with { type: 'json' };
 
 interface Schema {
   type?: string;
@@ -31,9 +33,9 @@ export type Params = Record<string, unknown>;
 export type Validated =
   { ok: true; operationId: string; params: Params } | { ok: false; status: 400 | 404; body: Record<string, unknown> };
 
-const definitions = fixture.definitions as Record<string, Schema>;
+const definitions = { ...fixture.definitions, ...ciFixture.definitions } as Record<string, Schema>;
 // Literal paths first, so /runners/verify is not read as /runners/{id}.
-const routes = Object.entries(fixture.paths as Record<string, Record<string, Operation>>)
+const routes = Object.entries({ ...fixture.paths, ...ciFixture.paths } as Record<string, Record<string, Operation>>)
   .sort(([a], [b]) => Number(a.includes('{')) - Number(b.includes('{')))
   .map(([template, ops]) => ({ pattern: new RegExp(`^${template.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`), ops }));
 

@@ -135,6 +135,7 @@ const registry: RunnerRegistry = {
   getRunner: unused('registry'),
   findRunnersByDescription: unused('registry'),
   setPaused: unused('registry'),
+  setTags: unused('registry'),
   runningJobs: unused('registry'),
   listRunningJobs: unused('registry'),
   setDescription: unused('registry'),

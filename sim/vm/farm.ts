@@ -8,6 +8,7 @@ import type { BootRequest, VmHost } from '../vm-host.ts';
 import { parseCallLog, type StandinCall } from './call-log.ts';
 import { keygen } from './keys.ts';
 import { startMetricsAgents, type MetricsAgents } from './metrics.ts';
+import { startRunnerJobLoop, type RunnerJobLoop } from './runner-jobs.ts';
 import { authorizeKey, buildBase, populateRoot, type VmUser } from './rootfs.ts';
 import { killNamespaceSync, startSshd, stopSshd, type RunningSshd } from './sshd.ts';
 
@@ -21,6 +22,11 @@ export interface VmFarmOptions {
   baseDir?: string;
   /** Serve /metrics on :9100 :8080 :9252 when the stand-ins start the agents (default true). */
   metrics?: boolean;
+  /**
+   * How often a VM's running gitlab-runner asks GitLab for a job (runner-jobs.ts). Default: it
+   * never does, so the farms of tests that do not run pipelines add no calls to GitLab's log.
+   */
+  jobPollMs?: number;
 }
 
 export interface SimVm {
@@ -58,6 +64,7 @@ interface VmState extends SimVm {
   dir: string;
   sshd?: RunningSshd;
   agents?: MetricsAgents;
+  jobLoop?: RunnerJobLoop;
 }
 
 const FIRST_UID = 2000;
@@ -146,12 +153,14 @@ export async function createVmFarm(options: VmFarmOptions = {}): Promise<VmFarm>
     if (!vm?.running) return;
     vm.running = false;
     await vm.agents?.close();
+    await vm.jobLoop?.close();
     if (vm.sshd) {
       live.delete(vm.sshd);
       await stopSshd(vm.sshd);
     }
     vm.sshd = undefined;
     vm.agents = undefined;
+    vm.jobLoop = undefined;
   }
 
   async function bootNow(req: BootRequest): Promise<{ ip: string }> {
@@ -188,6 +197,7 @@ export async function createVmFarm(options: VmFarmOptions = {}): Promise<VmFarm>
     });
     live.add(vm.sshd);
     if (options.metrics !== false) vm.agents = startMetricsAgents(vm.ip, vm.root);
+    if (options.jobPollMs !== undefined) vm.jobLoop = startRunnerJobLoop(vm.root, options.jobPollMs);
     vm.running = true;
     return { ip: vm.ip };
   }

@@ -11,4 +11,6 @@ export interface RequestPolicy {
   approvers: string[];
   approvalTtlMinutes: number;
   provisionNeedsApproval: boolean;
+  /** New runners run the validation pipeline before they take jobs (`validation` is configured). */
+  validate?: boolean;
 }

@@ -1,10 +1,11 @@
 // `scale PROFILE=N`: records how many runners the pool should hold. Growing is left to the
-// reconciler; shrinking asks for the removal of the surplus (oldest first) as ordinary
+// reconciler; shrinking asks for the removal of the surplus (the least busy in GitLab first, then
+// the oldest) as ordinary
 // deprovisions, so each retirement drains its jobs and, from Slack, waits for a second person.
 import { err, ok, type Result } from '../core/errors.ts';
 import type { PoolStore } from '../core/pool-ports.ts';
 import { memberIndex, memberName, planPool, type PoolMember } from '../core/pool.ts';
-import type { Requester } from '../core/ports.ts';
+import type { Requester, RunnerRegistry } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import { readPoolState } from './pool-snapshot.ts';
 import type { PoolSettings } from './reconcile-pools.ts';
@@ -13,6 +14,17 @@ import { authorize, requestJob, type RequestJobDeps } from './request-job.ts';
 export interface ScalePoolDeps extends RequestJobDeps {
   pools: PoolStore;
   poolSettings: Pick<PoolSettings, 'namePrefix'>;
+  /** GitLab's running jobs per runner, asked only when shrinking; without it, oldest first. */
+  runnerJobs?: Pick<RunnerRegistry, 'runningJobs'>;
+}
+
+/** Running jobs of a runner, or undefined when GitLab cannot say (the retirement order falls back to age). */
+async function runningJobs(deps: ScalePoolDeps, runnerId: number): Promise<number | undefined> {
+  try {
+    return await deps.runnerJobs?.runningJobs(runnerId);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ScalePoolInput {
@@ -53,7 +65,13 @@ export async function scalePool(deps: ScalePoolDeps, input: ScalePoolInput): Pro
 
   const prefix = deps.poolSettings.namePrefix;
   const state = await readPoolState(deps, prefix, profile, Math.max(count, previous ?? 0));
-  const members: PoolMember[] = state.entries.map((e) => ({ name: e.name, provisionedAt: e.provisionedAt }));
+  const shrinking = count < state.entries.length;
+  const members: PoolMember[] = await Promise.all(
+    state.entries.map(async (e) => {
+      const jobs = shrinking ? await runningJobs(deps, e.runnerId) : undefined;
+      return { name: e.name, provisionedAt: e.provisionedAt, ...(jobs === undefined ? {} : { runningJobs: jobs }) };
+    }),
+  );
   const snapshot = { desired: count, members, pending: state.pending, leaving: state.leaving };
   const { surplus } = planPool(
     snapshot,

@@ -5,6 +5,7 @@ import type { RequestJobDeps } from '../app/request-job.ts';
 import type { DoctorCheck } from '../core/doctor.ts';
 import type { UpstreamView } from '../core/fleet-view.ts';
 import type { PoolStore } from '../core/pool-ports.ts';
+import type { RunnerRegistry } from '../core/ports.ts';
 import type { AuditRow } from './answers/audit.ts';
 import type { DeliveryDedupe } from './dedupe.ts';
 
@@ -13,6 +14,8 @@ export interface BotDeps extends RequestJobDeps {
   upstream(): Promise<UpstreamView>;
   pools: PoolStore;
   poolSettings: { namePrefix: string };
+  /** GitLab's running jobs per runner: `scale` retires the least busy first. */
+  runnerJobs?: Pick<RunnerRegistry, 'runningJobs'>;
   /** The newest audit entries (optionally of one runner), newest first. */
   readAudit(query: { runner?: string; limit: number }): Promise<AuditRow[]>;
   /** `runnerbot doctor`'s checks, run in this process (`/runner doctor`). */

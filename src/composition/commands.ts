@@ -43,6 +43,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
   scale: shared('scale', async () => (await import('./pools.ts')).poolsCommand('scale')),
   pools: shared('pools', async () => (await import('./pools.ts')).poolsCommand('pools')),
   audit: shared('audit', async () => (await import('./run-audit.ts')).runAudit),
+  validation: {
+    usage: 'validation install',
+    summary: 'commit the validation jobs (validation/*.gitlab-ci.yml) into the validation project',
+    load: async () => (await import('./validation.ts')).validationCommand,
+  },
   doctor: shared('doctor', async () => (await import('./doctor/doctor.ts')).doctorCommand),
   config: {
     usage: 'config check [FILE] [--for bot|worker|all]',

@@ -4,6 +4,7 @@
 import { hostname, userInfo } from 'node:os';
 import { describePools, type PoolView } from '../app/describe-pools.ts';
 import { scalePool } from '../app/scale-pool.ts';
+import { createGitlabRegistry } from '../provisioner/gitlab.ts';
 import { parseCommandArgv } from '../core/command.ts';
 import type { Env } from '../config.ts';
 import { checkRedis, createRedis } from '../redis.ts';
@@ -70,6 +71,16 @@ export function poolsCommand(kind: 'scale' | 'pools') {
         clock: systemClock,
         ids: systemIds,
         policy: toRequestPolicy(config),
+        ...(loaded.secrets.gitlabToken
+          ? {
+              runnerJobs: createGitlabRegistry({
+                url: config.gitlab.url,
+                token: loaded.secrets.gitlabToken,
+                runnerType: config.gitlab.runnerType,
+                requestTimeoutMs: 5_000,
+              }),
+            }
+          : {}),
       };
       const scaled = await scalePool(deps, { profile, count, requester });
       if (!scaled.ok) throw new CliError(scrub(`${scaled.error.code}: ${scaled.error.message}`), 2);

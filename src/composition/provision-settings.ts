@@ -22,6 +22,16 @@ export function toProvisionSettings(config: Config, sshPublicKey: string): Provi
     },
     ssh: { user: config.ssh.user, publicKey: sshPublicKey, port: config.ssh.port },
     gitlab: config.gitlab.maximumTimeout ? { maximumTimeout: config.gitlab.maximumTimeout } : {},
+    ...(config.validation
+      ? {
+          validation: {
+            projectId: config.validation.projectId,
+            ref: config.validation.ref,
+            tagPrefix: config.validation.tagPrefix,
+            timeoutMs: ms(config.validation.timeoutSeconds),
+          },
+        }
+      : {}),
     onFailure: provision.onFailure,
     managementNetworks: provision.managementNetworks,
     prometheusNetworks: provision.prometheusNetworks,

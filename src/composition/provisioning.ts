@@ -6,6 +6,7 @@ import type { StepDeps } from '../app/steps/step.ts';
 import type { LoadedConfig } from '../config.ts';
 import type { Coordination, Fleet, RunStore } from '../core/ports.ts';
 import { createGitlabRegistry } from '../provisioner/gitlab.ts';
+import { createValidationProject } from '../provisioner/gitlab/validation-project.ts';
 import { createProxmoxHypervisor } from '../provisioner/proxmox.ts';
 import { createSshShell } from '../provisioner/ssh.ts';
 import { systemClock } from '../system.ts';
@@ -51,6 +52,15 @@ export function buildStepDeps(
       knownHosts: config.ssh.knownHosts,
       ...(config.ssh.knownHostsFile ? { knownHostsFile: config.ssh.knownHostsFile } : {}),
     }),
+    ...(config.validation
+      ? {
+          validationProject: createValidationProject({
+            url: config.gitlab.url,
+            token: secrets.gitlabToken,
+            projectId: config.validation.projectId,
+          }),
+        }
+      : {}),
     coordination: shared.coordination,
     fleet: shared.fleet,
     ...(shared.runs ? { runs: shared.runs } : {}),

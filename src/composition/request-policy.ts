@@ -12,5 +12,6 @@ export function toRequestPolicy(config: Config): RequestPolicy {
     approvers: config.slack.approvers,
     approvalTtlMinutes: config.slack.approvalTtlMinutes,
     provisionNeedsApproval: config.slack.provisionNeedsApproval,
+    validate: config.validation !== undefined,
   };
 }

@@ -43,7 +43,7 @@ const unconfigured = (what: string, variable: string) => async (): Promise<never
 /** The read side of Proxmox and GitLab for list/status; a bot without their secrets says so instead. */
 function fleetLookups(loaded: LoadedConfig): {
   hypervisor: Pick<Hypervisor, 'listVms'>;
-  registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription'>;
+  registry: Pick<RunnerRegistry, 'getRunner' | 'findRunnersByDescription' | 'runningJobs'>;
 } {
   const { config, secrets } = loaded;
   const hypervisor = secrets.proxmoxTokenSecret
@@ -68,6 +68,7 @@ function fleetLookups(loaded: LoadedConfig): {
     : {
         getRunner: unconfigured('GitLab', 'GITLAB_TOKEN'),
         findRunnersByDescription: unconfigured('GitLab', 'GITLAB_TOKEN'),
+        runningJobs: unconfigured('GitLab', 'GITLAB_TOKEN'),
       };
   return { hypervisor, registry };
 }
@@ -103,6 +104,7 @@ export function slackComponent({
     policy,
     directory: createSlackDirectory({ client: web, redis, prefix, groups: [...policy.operators, ...policy.approvers] }),
     registry: lookups.registry,
+    runnerJobs: lookups.registry,
     upstream: sharedUpstream({
       ...lookups,
       fleet: stores.fleet,

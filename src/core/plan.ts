@@ -50,41 +50,47 @@ export const CLEAN_UP_STEPS = ['delete-runner', 'stop-vm', 'delete-vm'] as const
 
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 export type DeprovisionStep = (typeof DEPROVISION_STEPS)[number];
-/** A provision step run for a rebuild's successor (core/successor.ts), before the old runner is retired. */
-export type SuccessorStep = `successor:${Exclude<ProvisionStep, 'announce'>}`;
+/** Runs the validation pipeline on the new runner, after `verify`; only when validation is configured. */
+export const VALIDATE_STEP = 'validate';
+/** A step that builds a runner: what a rebuild's successor runs (core/successor.ts) before the old runner is retired. */
+type BuildStep = Exclude<ProvisionStep, 'announce'> | typeof VALIDATE_STEP;
+export type SuccessorStep = `successor:${BuildStep}`;
 export type RotationStep = (typeof ROTATE_TOKEN_STEPS)[number] | (typeof ROTATE_FLEET_STEPS)[number];
-export type StepName = ProvisionStep | DeprovisionStep | SuccessorStep | 'adopt-successor' | RotationStep;
+export type StepName =
+  ProvisionStep | DeprovisionStep | typeof VALIDATE_STEP | SuccessorStep | 'adopt-successor' | RotationStep;
 
-export const SUCCESSOR_STEPS = PROVISION_STEPS.filter((s) => s !== 'announce').map(
-  (s) => `successor:${s}` as SuccessorStep,
-);
-
-/**
- * Replace-then-retire: build and verify the successor, then pause, drain and remove the old
- * runner and VM, then hand the name to the successor and announce it.
- */
-export const REPLACE_STEPS: readonly StepName[] = [
-  ...SUCCESSOR_STEPS,
-  ...DEPROVISION_STEPS,
-  'adopt-successor',
-  'announce',
-];
+const asSuccessor = (step: BuildStep): SuccessorStep => `successor:${step}`;
 
 export interface PlanOptions {
   /** A rebuild that removes the old runner first (clusters without room for both at once). */
   inPlace?: boolean;
   /** Tells a fleet-wide rotation (ALL_RUNNERS) from one runner's. */
   runner?: string;
+  /** Validation is configured: a new runner runs the validation pipeline after `verify`. */
+  validate?: boolean;
 }
 
+/** The steps that build a runner, validation included when configured. */
+function buildSteps(validate: boolean): BuildStep[] {
+  const steps: BuildStep[] = PROVISION_STEPS.filter((s) => s !== 'announce');
+  if (validate) steps.splice(steps.indexOf('verify') + 1, 0, VALIDATE_STEP);
+  return steps;
+}
+
+/** Every successor step there can be, whatever the configuration. */
+export const SUCCESSOR_STEPS: SuccessorStep[] = buildSteps(true).map(asSuccessor);
+
 export function planFor(kind: RunKind, options: PlanOptions = {}): StepName[] {
+  const build = buildSteps(options.validate === true);
   switch (kind) {
     case 'provision':
-      return [...PROVISION_STEPS];
+      return [...build, 'announce'];
     case 'deprovision':
       return [...DEPROVISION_STEPS];
     case 'reprovision':
-      return options.inPlace ? [...DEPROVISION_STEPS, ...PROVISION_STEPS] : [...REPLACE_STEPS];
+      return options.inPlace
+        ? [...DEPROVISION_STEPS, ...build, 'announce']
+        : [...build.map(asSuccessor), ...DEPROVISION_STEPS, 'adopt-successor', 'announce'];
     case 'rotate-token':
       return options.runner === ALL_RUNNERS ? [...ROTATE_FLEET_STEPS] : [...ROTATE_TOKEN_STEPS];
   }
@@ -95,3 +101,7 @@ export const replacesFirst = (plan: readonly StepName[]): boolean => plan.includ
 
 /** Where a replace-then-retire plan starts changing the old runner: past this, the successor is kept. */
 export const retireStart = (plan: readonly StepName[]): number => plan.indexOf('pause-runner');
+
+/** Whether a plan runs the validation pipeline (for the runner itself or a rebuild's successor). */
+export const validates = (plan: readonly StepName[]): boolean =>
+  plan.includes(VALIDATE_STEP) || plan.includes(asSuccessor(VALIDATE_STEP));

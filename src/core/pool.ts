@@ -33,8 +33,10 @@ export function parseScaleArgument(text: string): Result<{ profile: string; coun
 /** One runner of a pool as the reconciler sees it. */
 export interface PoolMember {
   name: string;
-  /** When it was provisioned; retirements take the oldest first. */
+  /** When it was provisioned; among equally busy runners, retirements take the oldest first. */
   provisionedAt: number;
+  /** Jobs it is running now, when GitLab was asked; retirements take the least busy first. */
+  runningJobs?: number;
   /** Set when its VM or its GitLab runner is gone behind runnerbot's back. */
   lost?: 'vm' | 'runner';
 }
@@ -54,14 +56,15 @@ export interface PoolPlan {
   provision: string[];
   /** Lost members to rebuild under their own name. */
   repair: string[];
-  /** Members beyond the desired count, oldest first: retired only with approval. */
+  /** Members beyond the desired count, least busy then oldest first: retired only with approval. */
   surplus: string[];
 }
 
 /**
  * What one reconciliation asks for. Members with work under way are never touched again; the
- * pool keeps its newest healthy members, rebuilds lost ones it still needs, and lists the rest,
- * oldest first, as surplus (retired only with approval, never by the reconciler).
+ * pool keeps its busiest, then newest, healthy members, rebuilds lost ones it still needs, and
+ * lists the rest, least busy and then oldest first, as surplus (retired only with approval, never
+ * by the reconciler).
  */
 export function planPool(
   snapshot: PoolSnapshot,
@@ -71,13 +74,15 @@ export function planPool(
   const busy = new Set([...snapshot.pending, ...snapshot.leaving]);
   const members = snapshot.members.filter((m) => !busy.has(m.name));
   const needed = Math.max(0, snapshot.desired - snapshot.pending.length);
+  const jobs = (m: PoolMember) => m.runningJobs ?? 0;
   const byPreference = [...members].sort(
-    (a, b) => Number(Boolean(a.lost)) - Number(Boolean(b.lost)) || b.provisionedAt - a.provisionedAt,
+    (a, b) =>
+      Number(Boolean(a.lost)) - Number(Boolean(b.lost)) || jobs(b) - jobs(a) || b.provisionedAt - a.provisionedAt,
   );
   const kept = byPreference.slice(0, needed);
   const surplus = byPreference
     .slice(needed)
-    .sort((a, b) => a.provisionedAt - b.provisionedAt)
+    .sort((a, b) => jobs(a) - jobs(b) || a.provisionedAt - b.provisionedAt)
     .map((m) => m.name);
   const taken = new Set([...members.map((m) => m.name), ...busy].map(indexOf).filter((i): i is number => i !== null));
   const provision: string[] = [];

@@ -1,6 +1,7 @@
 // The interfaces that adapters implement and use cases depend on. Nothing here does I/O.
 import type { RunRecord, RunOutputs, RunStatus, Requester } from './run.ts';
 import type { StepName } from './plan.ts';
+import type { CommitAction } from './validation.ts';
 
 // ---------------------------------------------------------------- time and identity
 
@@ -129,6 +130,8 @@ export interface RunnerRegistry {
   getRunner(id: number): Promise<GitlabRunner | null>;
   findRunnersByDescription(description: string): Promise<GitlabRunner[]>;
   setPaused(id: number, paused: boolean): Promise<void>;
+  /** Replaces the runner's tags (a runner under validation carries only its validation tag). */
+  setTags(id: number, tags: string[]): Promise<void>;
   /** Number of jobs the runner is running now. */
   runningJobs(id: number): Promise<number>;
   /** The jobs the runner is running now (id and name), for the thread while it drains. */
@@ -144,6 +147,33 @@ export interface RunnerRegistry {
 export interface RunningJob {
   id: number;
   name: string;
+}
+
+/** A pipeline of the validation project, as GitLab reports it. */
+export interface Pipeline {
+  id: number;
+  /** created, pending, running, success, failed, canceled, skipped, manual, … */
+  status: string;
+  webUrl: string;
+}
+
+export interface PipelineJob {
+  id: number;
+  name: string;
+  status: string;
+  webUrl: string;
+}
+
+/** The validation project in GitLab: its CI files and the pipelines that prove a new runner. */
+export interface ValidationProject {
+  /** Starts the project's pipeline on `ref` with these CI/CD variables. */
+  trigger(ref: string, variables: Record<string, string>): Promise<Pipeline>;
+  /** The pipeline, or null when GitLab no longer has it. */
+  pipeline(id: number): Promise<Pipeline | null>;
+  jobs(pipelineId: number): Promise<PipelineJob[]>;
+  /** A file's text on `ref`, or null when it does not exist. */
+  readFile(path: string, ref: string): Promise<string | null>;
+  commit(branch: string, message: string, actions: CommitAction[]): Promise<void>;
 }
 
 /** A runner authentication token as GitLab issues it: `tokenExpiresAt` (ISO 8601) is null when the instance sets no expiry. */

@@ -2,6 +2,7 @@
 // process or Slack boundary; everything else is read back from the RunStore.
 import type { RunnerSpec } from './spec.ts';
 import type { RunKind, StepName } from './plan.ts';
+import type { ValidationOutcome } from './validation.ts';
 
 export type { RunKind };
 
@@ -38,6 +39,8 @@ export interface RunOutputs {
   tokenExpiresAt?: string | null;
   /** What `rotate-token --all` did to each runner so far: `rotated`, or why it was not. */
   rotations?: Record<string, string>;
+  /** The validation pipeline: saved when it starts, so a resumed run waits on the same one. */
+  validation?: ValidationOutcome;
   /** Set while a GitLab runner create may still be completing (its answer never arrived). */
   runnerCreateStartedAt?: number;
   /** A replace-then-retire rebuild's successor (NAME.next) until it takes the name: its own outputs. */

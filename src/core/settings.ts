@@ -21,6 +21,8 @@ export interface ProvisionSettings {
     /** How long a runner create whose answer was lost may still complete in GitLab; default 60 s. */
     createSettleMs?: number;
   };
+  /** Present when new runners must pass the validation pipeline before they take jobs. */
+  validation?: ValidationSettings;
   onFailure: 'keep' | 'destroy';
   managementNetworks: string[];
   prometheusNetworks: string[];
@@ -46,4 +48,12 @@ export interface ProvisionSettings {
     drainJobsMs: number;
   };
   pollMs: number;
+}
+
+export interface ValidationSettings {
+  projectId: number;
+  ref: string;
+  /** A runner under validation carries the one tag PREFIX + its name. */
+  tagPrefix: string;
+  timeoutMs: number;
 }

@@ -123,6 +123,15 @@ export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegist
       if (!done) throw permanent('RUNNER.NOT_FOUND', `GitLab runner ${id} does not exist`);
     },
 
+    async setTags(id, tags) {
+      const done = await call(
+        manage(`set the tags of runner ${id}`),
+        () => api.Runners.edit(id, { tagList: tags }).then(() => true),
+        () => false,
+      );
+      if (!done) throw permanent('RUNNER.NOT_FOUND', `GitLab runner ${id} does not exist`);
+    },
+
     async runningJobs(id) {
       return (await running(id)).length;
     },

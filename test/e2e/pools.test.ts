@@ -117,18 +117,20 @@ describe('a pool kept at its size by the workers', () => {
     await settledAt('build', all);
     expect(fleetProblems(world.sims)).toEqual([]);
 
-    // Shrinking asks a second person: nothing goes before the approval.
+    // Shrinking asks a second person: nothing goes before the approval. The least busy go first:
+    // the oldest member is running a job in GitLab, so it stays and the two idle ones go.
+    const oldest = (await world.stores.fleet.list())
+      .filter((e) => ofPool('build')(e.name))
+      .sort((a, b) => a.provisionedAt - b.provisionedAt)[0]!;
+    const job = world.sims.gitlab.addJob(oldest.runnerId, { name: 'a long build' });
     const shrink = await world.scale('build', 1);
     if (!shrink.ok) throw new Error(shrink.error.message);
     expect(shrink.value.refused).toEqual([]);
-    // The two oldest go: the newest member (the last one rebuilt) stays.
-    const newest = (await world.stores.fleet.list())
-      .filter((e) => ofPool('build')(e.name))
-      .sort((a, b) => b.provisionedAt - a.provisionedAt)[0]!.name;
-    const survivor = [newest];
+    const survivor = [oldest.name];
     expect(shrink.value.retiring.map((run) => [run.runner, run.status])).toEqual(
-      all.filter((n) => n !== newest).map((n) => [n, 'awaiting_approval']),
+      all.filter((n) => n !== oldest.name).map((n) => [n, 'awaiting_approval']),
     );
+    world.sims.gitlab.finishJob(oldest.runnerId, job.id);
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few reconciler periods
     expect(pool('build').vms).toEqual(all);
     for (const run of shrink.value.retiring) expect((await world.approve(run.id, APPROVER)).ok).toBe(true);

@@ -13,6 +13,7 @@ import { detectCapabilities } from '../../sandbox/prerequisites.ts';
 import { writeRunnerbotConfig } from '../../sandbox/runnerbot-config.ts';
 import { startRunnerbot, type RunnerbotProcess } from '../../sandbox/runnerbot-process.ts';
 import { startSimulators, type Simulators } from '../../sandbox/simulators.ts';
+import type { SimAccessToken } from '../../sim/gitlab/index.ts';
 import { createRedisRunStore } from '../../src/jobs/redis-run-store.ts';
 import { readAudit } from '../../src/jobs/redis-audit-log.ts';
 
@@ -40,12 +41,24 @@ export interface ServiceOptions {
   vmFarm?: boolean;
   /** Changes runnerbot's configuration (the parsed YAML) before it starts. */
   configure?: (config: Record<string, Record<string, unknown>>) => void;
+  /** Sets up a validation project in GitLab and configures runnerbot to validate new runners with it. */
+  validation?: boolean;
 }
+
+/** GitLab's admin token with `api` too: starting pipelines and committing need it. */
+const API_TOKEN: SimAccessToken = {
+  token: 'glpat-sim-api-admin-000000',
+  scopes: ['api', 'create_runner', 'manage_runner', 'read_api'],
+  admin: true,
+  user: 'root',
+};
 
 export async function startService(options: ServiceOptions): Promise<Service> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-e2e-slack-'));
   const vmFarm = options.vmFarm ?? detectCapabilities().vmFarm.ok;
-  const sims = await startSimulators({ vmFarm });
+  const sims = await startSimulators(
+    options.validation ? { vmFarm, jobPollMs: 100, gitlabTokens: [API_TOKEN] } : { vmFarm },
+  );
   const prefix = `rbt-${randomBytes(6).toString('hex')}`;
   const redisUrl = process.env.RUNNERBOT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const port = await freePort();
@@ -59,6 +72,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (options.configure) {
     const config = parse(await readFile(written.file, 'utf8')) as Record<string, Record<string, unknown>>;
     options.configure(config);
+    await writeFile(written.file, stringify(config));
+  }
+  if (options.validation) {
+    const projectId = sims.gitlab.addProject('platform/runner-validation');
+    const config = parse(await readFile(written.file, 'utf8')) as Record<string, unknown>;
+    config.validation = { projectId, ref: 'main', timeoutSeconds: 120 };
     await writeFile(written.file, stringify(config));
   }
   if (options.mode === 'http') {

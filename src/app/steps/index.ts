@@ -9,6 +9,7 @@ import { successorSteps } from './successor-steps.ts';
 import { bootstrapSite } from './site-hook-step.ts';
 import { installToken, recordToken, resetToken } from './rotation-steps.ts';
 import { rotateFleet } from './rotate-fleet.ts';
+import { validate } from './validate.ts';
 
 const OWN_STEPS = {
   ...VM_STEPS,
@@ -17,6 +18,7 @@ const OWN_STEPS = {
   'create-runner': createRunner,
   'pause-runner': pauseRunner,
   'delete-runner': deleteRunner,
+  validate,
   announce,
   'clear-records': clearRecords,
 };

@@ -6,7 +6,9 @@
 // run records that it sent one, and a retry looks for the runner that request may still make
 // before it creates another; duplicates that appear anyway are removed.
 import { hasCode } from '../../core/errors.ts';
+import { validates } from '../../core/plan.ts';
 import type { GitlabRunner, RunnerRegistry, RunningJob } from '../../core/ports.ts';
+import { validationTag } from '../../core/validation.ts';
 import type { Step, StepContext } from './step.ts';
 
 /** Whether GitLab reports the runner online (it has contacted GitLab recently). */
@@ -67,6 +69,12 @@ async function removeDuplicates({ run, deps }: StepContext, keep: number): Promi
   }
 }
 
+/** A runner that will be validated starts with its validation tag only, so no real job lands on it yet. */
+function initialTags({ run, deps }: StepContext): string[] {
+  const validation = deps.settings.validation;
+  return validates(run.plan) && validation ? [validationTag(validation.tagPrefix, run.runner)] : run.spec.tags;
+}
+
 export const createRunner: Step = {
   name: 'create-runner',
   async check(ctx) {
@@ -82,7 +90,7 @@ export const createRunner: Step = {
     await ctx.save?.({ runnerCreateStartedAt: deps.clock.now() });
     const { id, token, tokenExpiresAt } = await deps.registry.createRunner({
       description: run.runner,
-      tagList: run.spec.tags,
+      tagList: initialTags(ctx),
       runUntagged: false,
       locked: true,
       ...(deps.settings.gitlab.maximumTimeout === undefined

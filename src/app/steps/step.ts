@@ -10,6 +10,7 @@ import type {
   RemoteShell,
   RunnerRegistry,
   RunStore,
+  ValidationProject,
 } from '../../core/ports.ts';
 import type { RunOutputs, RunRecord } from '../../core/run.ts';
 import type { StepName } from '../../core/plan.ts';
@@ -25,6 +26,8 @@ export interface StepDeps {
   runs?: Pick<RunStore, 'activeFor'>;
   clock: Clock;
   settings: ProvisionSettings;
+  /** The validation project, when `settings.validation` is set. */
+  validationProject?: ValidationProject;
   /** The text of src/provisioner/remote/bootstrap.sh, read once at start-up. */
   bootstrapScript: string;
   /** provision.siteHook: its file name (for messages) and text, read once at start-up. */

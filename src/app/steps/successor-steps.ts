@@ -2,7 +2,7 @@
 // the run in which the runner is NAME.next and the outputs are the successor's own
 // (`outputs.successor`). Whatever a step learns or saves lands there, so the old runner's outputs
 // stay as they were until the successor takes the name (adopt-successor).
-import { PROVISION_STEPS, type StepName, type SuccessorStep } from '../../core/plan.ts';
+import { SUCCESSOR_STEPS, type SuccessorStep } from '../../core/plan.ts';
 import type { RunOutputs, RunRecord } from '../../core/run.ts';
 import { successorName } from '../../core/successor.ts';
 import type { Step, StepContext } from './step.ts';
@@ -49,9 +49,6 @@ function asSuccessor(step: Step, name: SuccessorStep): Step {
 
 /** The successor's steps, by name, built from the provision steps of `steps`. */
 export function successorSteps(steps: Readonly<Record<string, Step>>): Record<SuccessorStep, Step> {
-  const entries = PROVISION_STEPS.filter((s) => s !== 'announce').map((s) => {
-    const name: StepName = `successor:${s}`;
-    return [name, asSuccessor(steps[s]!, name as SuccessorStep)];
-  });
+  const entries = SUCCESSOR_STEPS.map((name) => [name, asSuccessor(steps[name.slice('successor:'.length)]!, name)]);
   return Object.fromEntries(entries) as Record<SuccessorStep, Step>;
 }

@@ -8,6 +8,7 @@ import { compact, factsSection, optional, type Fact } from './facts.ts';
 import { formatDuration, runDuration, runTitle } from './status.ts';
 import type { SlackBlock, SlackMessage } from './types.ts';
 import { rotationSummary } from './rotation-summary.ts';
+import { validationSection } from './validation.ts';
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const took = (run: RunRecord) => {
@@ -32,7 +33,7 @@ export function summaryMessage(run: RunRecord): SlackMessage {
   const headline = removed
     ? `✅ ${runTitle(run)} done: the VM and its GitLab runner are gone.`
     : `✅ ${runTitle(run)} done: \`${run.runner}\` is online.`;
-  return { text: headline, blocks: compact([section(headline), factsSection(facts)]) };
+  return { text: headline, blocks: compact([section(headline), factsSection(facts), validationSection(run)]) };
 }
 
 /** Every VM and GitLab runner the run removed (a deprovision removes all of that name). */
@@ -78,6 +79,7 @@ export function failureMessage(run: RunRecord): SlackMessage {
       section(headline),
       section(`${code(error.code)}\n\`\`\`${escapeMrkdwn(error.message).replace(/```/g, "'''")}\`\`\``),
       section(rebuildNote === null ? leftBehind(run) : escapeMrkdwn(rebuildNote)),
+      validationSection(run),
       factsSection([['Duration', took(run)]]),
       buttons,
     ]),

@@ -13,6 +13,7 @@ import { GROUPS } from '../../../sandbox/people.ts';
 import { decideApprovalForRun } from '../../../src/app/decide-approval.ts';
 import { requestJob } from '../../../src/app/request-job.ts';
 import { scalePool } from '../../../src/app/scale-pool.ts';
+import { createGitlabRegistry } from '../../../src/provisioner/gitlab.ts';
 import type { ChangeCommand } from '../../../src/app/resolve-request.ts';
 import { loadOrRefuse } from '../../../src/composition/load.ts';
 import { toRequestPolicy } from '../../../src/composition/request-policy.ts';
@@ -87,6 +88,14 @@ async function tuneConfig(file: string, patch: Record<string, Record<string, unk
   await writeFile(file, stringify(config));
 }
 
+/** GitLab as a bot replica reads it (running jobs per runner, for `scale`). */
+const gitlabOf = (loaded: LoadedConfig) =>
+  createGitlabRegistry({
+    url: loaded.config.gitlab.url,
+    token: loaded.secrets.gitlabToken ?? '',
+    runnerType: loaded.config.gitlab.runnerType,
+  });
+
 const commandFor = (kind: ChangeCommand['kind'], name: string): ChangeCommand =>
   kind === 'provision' ? { kind, name, dryRun: false } : { kind, name, reason: 'e2e', dryRun: false };
 
@@ -105,7 +114,7 @@ function replicaOn(redis: Redis, loaded: LoadedConfig, ownsRedis: boolean): Repl
       ),
     scale: (profile, count, userId = OPERATOR) =>
       scalePool(
-        { ...deps, poolSettings: loaded.config.pools },
+        { ...deps, poolSettings: loaded.config.pools, runnerJobs: gitlabOf(loaded) },
         { profile, count, requester: { userId, via: 'slack' } },
       ),
     async close() {

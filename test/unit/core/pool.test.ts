@@ -104,6 +104,19 @@ describe('planPool', () => {
     });
   });
 
+  it('retires the least busy first, and among equally busy ones the oldest', () => {
+    const busy = (i: number, at: number, runningJobs: number) => ({ ...member(i, at), runningJobs });
+    expect(plan({ desired: 2, members: [busy(1, 10, 3), busy(2, 20, 0), busy(3, 30, 1), busy(4, 40, 0)] })).toEqual({
+      provision: [],
+      repair: [],
+      surplus: [nameOf(2), nameOf(4)],
+    });
+    expect(plan({ desired: 1, members: [busy(1, 10, 1), busy(2, 20, 1), busy(3, 30, 2)] }).surplus).toEqual([
+      nameOf(1),
+      nameOf(2),
+    ]);
+  });
+
   it('gives up a lost member first when shrinking', () => {
     expect(plan({ desired: 1, members: [member(1, 10), member(2, 20, 'runner')] })).toEqual({
       provision: [],

@@ -12,7 +12,7 @@ import {
 } from '../../../src/core/validation.ts';
 
 describe('the plan with validation', () => {
-  it('puts validate right after verify in a provision and in the provision half of a rebuild', () => {
+  it("puts validate right after verify in a provision and in a rebuild's successor", () => {
     const provision = planFor('provision', { validate: true });
     expect(provision.slice(provision.indexOf('verify'), provision.indexOf('verify') + 3)).toEqual([
       'verify',
@@ -20,13 +20,16 @@ describe('the plan with validation', () => {
       'announce',
     ]);
     const rebuild = planFor('reprovision', { validate: true });
-    expect(rebuild.filter((s) => s === 'validate')).toHaveLength(1);
-    expect(rebuild.indexOf('validate')).toBe(rebuild.indexOf('verify') + 1);
+    expect(rebuild.filter((s) => s.endsWith('validate'))).toEqual(['successor:validate']);
+    expect(rebuild.indexOf('successor:validate')).toBe(rebuild.indexOf('successor:verify') + 1);
+    expect(rebuild.indexOf('successor:validate')).toBeLessThan(rebuild.indexOf('pause-runner'));
+    const inPlace = planFor('reprovision', { validate: true, inPlace: true });
+    expect(inPlace.indexOf('validate')).toBe(inPlace.indexOf('verify') + 1);
   });
 
   it('has no validate step when validation is not configured, nor in a removal', () => {
     expect(planFor('provision')).not.toContain('validate');
-    expect(planFor('reprovision')).not.toContain('validate');
+    expect(planFor('reprovision').filter((s) => s.endsWith('validate'))).toEqual([]);
     expect(planFor('deprovision', { validate: true })).not.toContain('validate');
   });
 });

@@ -4,6 +4,7 @@
 import { App, type Middleware, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Route } from '../http/server.ts';
+import { createAfterAck } from './after-ack.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { registerApproval } from './listeners/approval.ts';
@@ -62,12 +63,16 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
     token: options.botToken,
     receiver,
     logger,
+    // Bolt's default conversation store answers every delivery with a thrown "not found" in
+    // memory of one replica; runnerbot keeps no conversation state.
+    convoStore: false,
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
   });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
-  registerCommand(app, deps);
+  const afterAck = createAfterAck(deps.logger);
+  registerCommand(app, deps, afterAck);
   registerApproval(app, deps);
   registerRunActions(app, deps);
   registerAppHome(app, deps);
@@ -82,6 +87,7 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
     },
     stop: async () => {
       await app.stop();
+      await afterAck.idle();
     },
   };
 }

@@ -5,6 +5,7 @@ import { App, type Middleware, type SlackActionMiddlewareArgs } from '@slack/bol
 import type { Redis } from 'ioredis';
 import type { Route } from '../http/server.ts';
 import { fetchOption, type OutboundProxy } from '../outbound-proxy.ts';
+import { createAfterAck } from './after-ack.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { BotDeps } from './bot-deps.ts';
 import { registerApproval } from './listeners/approval.ts';
@@ -66,12 +67,16 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
     token: options.botToken,
     receiver,
     logger,
+    // Bolt's default conversation store answers every delivery with a thrown "not found" in
+    // memory of one replica; runnerbot keeps no conversation state.
+    convoStore: false,
     clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...fetchOption(options.proxy) },
   });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
-  registerCommand(app, deps);
+  const afterAck = createAfterAck(deps.logger);
+  registerCommand(app, deps, afterAck);
   registerApproval(app, deps);
   registerRunActions(app, deps);
   registerAppHome(app, deps);
@@ -86,6 +91,7 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
     },
     stop: async () => {
       await app.stop();
+      await afterAck.idle();
     },
   };
 }

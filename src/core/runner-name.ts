@@ -24,8 +24,16 @@ export function compileNamePattern(pattern: string): Result<RE2JS> {
   }
 }
 
+/** The configured pattern is one string for the life of a process; compiling it costs more than a command's parse. */
+let lastCompiled: { pattern: string; result: Result<RE2JS> } | undefined;
+
+function compiledPattern(pattern: string): Result<RE2JS> {
+  if (lastCompiled?.pattern !== pattern) lastCompiled = { pattern, result: compileNamePattern(pattern) };
+  return lastCompiled.result;
+}
+
 export function validateRunnerName(name: string, pattern: string): Result<string> {
-  const compiled = compileNamePattern(pattern);
+  const compiled = compiledPattern(pattern);
   if (!compiled.ok) return compiled;
   if (RFC1123_LABEL.test(name) && compiled.value.test(name)) return ok(name);
   const rule = `use lower-case letters, digits and '-' (at most ${MAX_RUNNER_NAME_LENGTH} characters), matching ${pattern}`;

@@ -27,19 +27,21 @@ interface Synopsis {
 const SYNOPSIS: Record<Subcommand, Synopsis> = {
   provision: {
     args: 'NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
+    terminalArgs:
+      'NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run [--json]]',
     what: "create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile's",
     inTerminal: 'runs in this process, one line per step: break-glass, no Slack needed',
   },
   reprovision: {
     args: 'NAME [--profile P] [--reason TEXT] [--dry-run]',
-    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--dry-run] [--yes]',
+    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--dry-run [--json]] [--yes]',
     what: 'rebuild a runner from scratch under the same name',
     inSlack: 'a second person approves',
     inTerminal: 'asks first; --yes for scripts',
   },
   deprovision: {
     args: 'NAME [--reason TEXT] [--dry-run]',
-    terminalArgs: 'NAME [--reason TEXT] [--dry-run] [--yes]',
+    terminalArgs: 'NAME [--reason TEXT] [--dry-run [--json]] [--yes]',
     what: 'delete a runner from GitLab and its VM',
     inSlack: 'a second person approves',
     inTerminal: 'asks first; --yes for scripts',

@@ -18,7 +18,7 @@ export async function requestChange(deps: BotDeps, command: ChangeCommand, userI
   if (command.dryRun) {
     const existing = await deps.fleet.get(command.name);
     const resolved = resolveRequest(deps.policy, command, existing);
-    return resolved.ok ? dryRunReply(command, resolved.value, existing) : refusalReply(resolved.error);
+    return resolved.ok ? dryRunReply(command, resolved.value, existing, deps.policy) : refusalReply(resolved.error);
   }
   const outcome = await requestJob(deps, { command, requester: { userId, via: 'slack' }, channel: deps.channel });
   if (!outcome.ok) return refusalReply(outcome.error);

@@ -82,13 +82,17 @@ describe('/runner provision', () => {
     expect(await h.jobIds()).toEqual([runId]);
   });
 
-  it('--dry-run shows the resolved spec and the plan and changes nothing', async () => {
+  it('--dry-run says in sentences what it would create and each step, and changes nothing', async () => {
     await send('provision gitlab-runner-05 --memory 8G --tags gpu --dry-run');
     const [, answer] = await answered();
     expect(answer).toContain('*Dry run:* `provision gitlab-runner-05`');
-    expect(answer).toMatch(/memory\s+8192 MiB/);
-    expect(answer).toMatch(/tags\s+docker, gpu/);
-    expect(answer).toContain('1. find-vm');
+    expect(answer).toMatch(
+      /It would create a VM named gitlab-runner-05 on .*: \d+ cores, 8 GiB of memory and a \d+ GiB disk \(profile default\)\./,
+    );
+    expect(answer).toContain('tagged docker and gpu in GitLab');
+    expect(answer).toContain("1. find-vm: look for a VM of that name; reuse it if it is runnerbot's, refuse if not.");
+    expect(answer).toContain('7. wait-ip: wait for the guest agent to report its IPv4 address.');
+    expect(answer).not.toMatch(/[{}]/);
     expect(answer).toContain('Nothing was changed.');
     expect(await h.jobIds()).toEqual([]);
     expect(await h.stores.runs.recent(10)).toEqual([]);

@@ -107,15 +107,34 @@ describe('usage and refusals', () => {
 });
 
 describe('dry run', () => {
-  it('shows the resolved spec, the numbered plan, the target of a removal, and that nothing changed', () => {
+  const policy = { nodes: ['pve1', 'pve2'], vmidRange: { min: 9000, max: 9099 }, provisionNeedsApproval: false };
+
+  it('says what a removal would remove, each step in words, the approval, and that nothing changed', () => {
     const command = { kind: 'deprovision' as const, name: 'gitlab-runner-02', dryRun: true };
-    const text = dryRunReply(command, { spec, plan: planFor('deprovision') }, view().entry).text;
-    expect(text).toMatch(/cores\s+4/);
-    expect(text).toMatch(/services\s+docker:dind/);
-    expect(text).toContain(`1. ${planFor('deprovision')[0]}`);
-    expect(text).toContain('It would act on VM 120 on pve1 (10.0.0.12), GitLab runner #7.');
+    const text = dryRunReply(command, { spec, plan: planFor('deprovision') }, view().entry, policy).text;
+    expect(text).toContain(
+      'It would remove VM 120 on pve1 (10.0.0.12) and GitLab runner #7, after pausing the runner and waiting for its running jobs.',
+    );
+    expect(text).toContain('1. pause-runner: pause the GitLab runner and wait for its running jobs.');
+    expect(text).toContain('5. delete-vm: delete the VM and its disks.');
     expect(text).toContain('A second person would have to approve it.');
     expect(text).toContain('Nothing was changed.');
+  });
+
+  it('says where a new runner would go, its size, tags and profile, and the VMID range', () => {
+    const command = { kind: 'provision' as const, name: 'gitlab-runner-09', dryRun: true };
+    const text = dryRunReply(
+      command,
+      { spec: { ...spec, name: 'gitlab-runner-09' }, plan: planFor('provision') },
+      null,
+      policy,
+    ).text;
+    expect(text).toContain(
+      `It would create a VM named gitlab-runner-09 on whichever of pve1 and pve2 placement chooses, with the first free VMID in 9000-9099: ${spec.cores} cores,`,
+    );
+    expect(text).toContain(`(profile ${spec.profile}).`);
+    expect(text).toContain('2. reserve-vmid: reserve a free VMID in 9000-9099.');
+    expect(text).not.toContain('approve');
   });
 });
 

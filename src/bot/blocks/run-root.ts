@@ -2,7 +2,7 @@
 // second person it is the approval card (Approve with a confirm dialog, Deny); once decided, the
 // card is rewritten without buttons and says who decided.
 import type { ApprovalDecision } from '../../core/ports.ts';
-import { FINAL_STATUSES, type RunRecord } from '../../core/run.ts';
+import type { RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from './actions.ts';
 import { compact, factsSection, specFacts, targetFacts } from './facts.ts';
 import { STATUS_EMOJI, STATUS_LABEL, mention, runTitle } from './status.ts';
@@ -19,6 +19,30 @@ const WHAT_HAPPENS: Record<RunRecord['kind'], string> = {
   reprovision: 'This runner VM and its GitLab runner will be *destroyed and rebuilt* from scratch.',
   deprovision: 'This runner VM and its GitLab runner will be *destroyed*.',
 };
+
+const WHAT_HAPPENED: Record<RunRecord['kind'], string> = {
+  provision: 'A new runner VM was created and registered in GitLab.',
+  reprovision: 'The old runner VM and its GitLab runner were destroyed, and the runner was rebuilt from scratch.',
+  deprovision: 'This runner VM and its GitLab runner were destroyed.',
+};
+
+/** What the run does, said in the tense of its state: what will happen only while it still may. */
+function outcomeText(run: RunRecord): string {
+  switch (run.status) {
+    case 'awaiting_approval':
+    case 'queued':
+    case 'running':
+      return WHAT_HAPPENS[run.kind];
+    case 'succeeded':
+      return WHAT_HAPPENED[run.kind];
+    case 'failed':
+      return `It stopped at ${code(run.error?.step ?? 'start')}; the thread says what is left.`;
+    case 'denied':
+      return 'Nothing was changed.';
+    case 'expired':
+      return 'Nobody approved it in time; nothing was changed.';
+  }
+}
 
 function decisionText({ decision, by }: DecisionNote): string {
   if (decision === 'approved') return `👍 Approved by ${mention(by)}`;
@@ -63,11 +87,11 @@ export function rootMessage(run: RunRecord, decision?: DecisionNote): SlackMessa
   const emoji = STATUS_EMOJI[run.status];
   const headline = `${emoji} ${runTitle(run)}: ${STATUS_LABEL[run.status]}`;
   const asked = `Requested by ${mention(run.requester)} · run ${code(run.id)}`;
-  // What will happen is said while it still may: not on a denied, expired or finished card.
-  const gated = (run.status === 'awaiting_approval' || decision !== undefined) && !FINAL_STATUSES.includes(run.status);
+  // A card that asked for approval says what the run does, in the tense of its state.
+  const gated = run.status === 'awaiting_approval' || decision !== undefined;
   const blocks = compact<SlackBlock>([
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
-    gated && { type: 'section', text: { type: 'mrkdwn', text: WHAT_HAPPENS[run.kind] } },
+    gated && { type: 'section', text: { type: 'mrkdwn', text: outcomeText(run) } },
     factsSection(run.kind === 'provision' ? specFacts(run) : targetFacts(run)),
     Boolean(run.reason) && {
       type: 'section',

@@ -54,9 +54,9 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
   },
   audit: {
     args: '[NAME]',
-    terminalArgs: '[NAME | --runner NAME] [--since DURATION]',
-    what: 'recent requests, approvals and results',
-    inTerminal: 'oldest first; DURATION like 30m, 12h, 7d, 2w',
+    terminalArgs: '[NAME | --runner NAME] [--since DURATION] [--verbose | --json]',
+    what: 'recent requests, approvals and results, one line per run',
+    inTerminal: 'oldest first; DURATION like 30m, 12h, 7d, 2w; --verbose for every entry',
   },
   scale: {
     args: 'PROFILE=N',

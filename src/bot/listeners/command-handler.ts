@@ -12,7 +12,8 @@ import { poolsReply, scaleReply } from '../answers/pools.ts';
 import { helpReply, refusalReply, requestedReply, type Reply } from '../answers/replies.ts';
 import type { BotDeps } from '../bot-deps.ts';
 
-const AUDIT_ROWS = 20;
+/** Entries read for `audit`: enough for the last runs' requests, steps and ends, folded into 20 events. */
+const AUDIT_ROWS = 1000;
 
 export async function requestChange(deps: BotDeps, command: ChangeCommand, userId: string): Promise<Reply> {
   if (command.dryRun) {
@@ -51,6 +52,7 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
       return auditReply(
         await deps.readAudit({ ...(command.name ? { runner: command.name } : {}), limit: AUDIT_ROWS }),
         command.name,
+        now,
       );
     case 'help':
       return helpReply(command.topic);

@@ -156,6 +156,7 @@ function builders(hostile: string): [string, SlackMessage | { blocks: unknown[] 
           },
         ],
         hostile,
+        0,
       ),
     ],
     [

@@ -144,12 +144,14 @@ describe('/runner list, status and audit', () => {
     expect(all).toContain('runnerbot knows no runner called `gitlab-runner-77`.');
   });
 
-  it('audit lists the request that was made', async () => {
+  it('audit shows the request that was made as one line with a relative time and where it stands', async () => {
     await send('provision gitlab-runner-05');
     await answered(ALICE, 2);
     await send('audit gitlab-runner-05');
     const all = await answered(ALICE, 4);
-    expect(all[3]).toContain('Latest 1 audit entries for `gitlab-runner-05`');
-    expect(all[3]).toMatch(/<@U0ALICE001> request gitlab-runner-05 \(r_.*\) kind=provision via=slack profile=default/);
+    expect(all[3]).toContain('Latest 1 events for `gitlab-runner-05`, newest first:');
+    expect(all[3]).toMatch(
+      /\n`(just now|\d+ s ago)` <@U0ALICE001> provision gitlab-runner-05: queued · run `r_[^`]+`$/,
+    );
   });
 });

@@ -100,6 +100,8 @@ export async function writeRunnerbotConfig(input: ConfigInput): Promise<WrittenC
       ...config.alerts,
       defaultChannel: CHANNELS.alerts.id,
       routes: [],
+      // A visitor who silences an alert and then resolves it sees the message turn resolved within seconds.
+      silenceCheckSeconds: 3,
       ...(input.alertmanagerUrl ? { alertmanagerUrl: input.alertmanagerUrl } : { alertmanagerUrl: undefined }),
     },
   });

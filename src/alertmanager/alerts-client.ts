@@ -14,10 +14,21 @@ const STATES = new Set(['active', 'suppressed', 'unprocessed']);
 const matcher = (name: string, value: string): string =>
   `${name}="${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
 
+const apiUrl = (alertmanagerUrl: string, path: string) =>
+  new URL(path, alertmanagerUrl.endsWith('/') ? alertmanagerUrl : `${alertmanagerUrl}/`);
+
 export function createAlertmanagerAlerts(fetchImpl: typeof fetch = fetch, timeoutMs = 10_000): AlertmanagerAlerts {
   return {
+    async startedAt(alertmanagerUrl) {
+      const res = await fetchImpl(apiUrl(alertmanagerUrl, 'api/v2/status'), { signal: AbortSignal.timeout(timeoutMs) });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`Alertmanager did not give its status: HTTP ${res.status} ${text.slice(0, 300)}`);
+      const started = Date.parse((JSON.parse(text) as { uptime?: string }).uptime ?? '');
+      if (Number.isNaN(started)) throw new Error('Alertmanager gave no start time (uptime) in GET /api/v2/status');
+      return started;
+    },
     async list(alertmanagerUrl, matchers) {
-      const url = new URL('api/v2/alerts', alertmanagerUrl.endsWith('/') ? alertmanagerUrl : `${alertmanagerUrl}/`);
+      const url = apiUrl(alertmanagerUrl, 'api/v2/alerts');
       for (const [name, value] of Object.entries(matchers)) url.searchParams.append('filter', matcher(name, value));
       const res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
       const text = await res.text();

@@ -16,6 +16,11 @@ export interface CheckSilencedGroupsDeps {
   periodMs: number;
   /** Groups checked per call: at most this many Alertmanager requests. */
   maxGroups: number;
+  /**
+   * An Alertmanager younger than this lists no alert yet that Prometheus has not sent again since
+   * it started (Prometheus re-sends every minute): a group it does not list is not yet resolved.
+   */
+  freshAlertmanagerMs: number;
 }
 
 export interface SilencedGroupCheck {
@@ -42,6 +47,7 @@ async function checkOne(deps: CheckSilencedGroupsDeps, groupKey: string): Promis
     return { groupKey, outcome: 'unanswered', error };
   }
   const now = deps.clock.now();
+  if (state === 'resolved' && !(await longEnoughUp(deps, silence.alertmanagerUrl, now))) state = 'silenced';
   if (state === 'silenced') await deps.silenced.reschedule(groupKey, now + deps.periodMs);
   if (state === 'resolved') {
     await deps.intake.enqueue(resolvedPayload(last, now));
@@ -53,6 +59,11 @@ async function checkOne(deps: CheckSilencedGroupsDeps, groupKey: string): Promis
     await deps.intake.enqueue(last);
   }
   return { groupKey, outcome: state };
+}
+
+async function longEnoughUp(deps: CheckSilencedGroupsDeps, url: string, now: number): Promise<boolean> {
+  if (deps.freshAlertmanagerMs <= 0) return true;
+  return now - (await deps.alertmanager.startedAt(url)) >= deps.freshAlertmanagerMs;
 }
 
 export async function checkSilencedGroups(deps: CheckSilencedGroupsDeps): Promise<SilencedGroupCheck[]> {

@@ -6,13 +6,16 @@ import { checkSilencedGroups, type CheckSilencedGroupsDeps } from '../app/check-
 import type { Logger } from '../log.ts';
 
 export const MAX_GROUPS_PER_TICK = 10;
+/** Prometheus re-sends firing alerts every minute (`resend_delay`); twice that covers a restart. */
+export const FRESH_ALERTMANAGER_MS = 2 * 60_000;
 
 export interface SilenceWatch {
   stop(): void;
 }
 
 export function startSilenceWatch(
-  deps: Omit<CheckSilencedGroupsDeps, 'maxGroups'> & { maxGroups?: number },
+  deps: Omit<CheckSilencedGroupsDeps, 'maxGroups' | 'freshAlertmanagerMs'> &
+    Partial<Pick<CheckSilencedGroupsDeps, 'maxGroups' | 'freshAlertmanagerMs'>>,
   logger: Logger,
 ): SilenceWatch {
   const holder = randomUUID();
@@ -22,7 +25,11 @@ export function startSilenceWatch(
     running = true;
     try {
       if (!(await deps.silenced.lease(holder, deps.periodMs * 2))) return;
-      for (const check of await checkSilencedGroups({ maxGroups: MAX_GROUPS_PER_TICK, ...deps })) {
+      for (const check of await checkSilencedGroups({
+        maxGroups: MAX_GROUPS_PER_TICK,
+        freshAlertmanagerMs: FRESH_ALERTMANAGER_MS,
+        ...deps,
+      })) {
         if (check.outcome === 'unanswered')
           logger.warn(
             { err: check.error, group: check.groupKey },

@@ -153,4 +153,6 @@ export interface ListedAlert {
 export interface AlertmanagerAlerts {
   /** The alerts whose labels equal every matcher; throws when Alertmanager does not answer 200. */
   list(alertmanagerUrl: string, matchers: Labels): Promise<ListedAlert[]>;
+  /** When that Alertmanager started (ms): it keeps alerts in memory, so a fresh one lists none yet. */
+  startedAt(alertmanagerUrl: string): Promise<number>;
 }

@@ -124,6 +124,8 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
           intake: createRedisAlertIntake(producer, options.prefix),
           clock: { now: () => Date.now() },
           periodMs: options.silenceCheckMs,
+          // The test's Alertmanager has just started and is sent every alert directly.
+          freshAlertmanagerMs: 0,
         },
         logger,
       )

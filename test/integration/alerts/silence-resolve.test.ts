@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlertmanager, type RunningAlertmanager } from '../monitoring/alertmanager-harness.ts';
 import { waitUntil } from '../monitoring/wait-until.ts';
 import { startSlackSim, type SlackSim } from '../../../sim/slack/index.ts';
+import { createAlertmanagerAlerts } from '../../../src/alertmanager/alerts-client.ts';
 import { startAlertBolt } from './alert-bolt.ts';
 import { startAlertRunnerbot, type AlertRunnerbot } from './alert-runnerbot.ts';
 import { REDIS_URL, deletePrefix, drained, messageAbout, newPrefix, render, repliesTo } from './support.ts';
@@ -89,6 +90,12 @@ describe('a group silenced from Slack', () => {
     );
     expect(await redis.keys(`${prefix}:alerts:silence:*`)).toEqual([]);
     expect(await redis.zcard(`${prefix}:alerts:silenced`)).toBe(0);
+  });
+
+  it("reads Alertmanager's start time, which keeps a just-restarted Alertmanager's empty list from resolving anything", async () => {
+    const started = await createAlertmanagerAlerts().startedAt(alertmanager.url);
+    expect(started).toBeLessThanOrEqual(Date.now());
+    expect(started).toBeGreaterThan(Date.now() - 5 * 60_000);
   });
 
   it('says so when the silence ends while the group still fires, and keeps the buttons', async () => {

@@ -100,6 +100,9 @@ export async function writeRunnerbotConfig(input: ConfigInput): Promise<WrittenC
       ...config.alerts,
       defaultChannel: CHANNELS.alerts.id,
       routes: [],
+      // A visitor who silences an alert and then resolves it sees the message turn resolved within
+      // seconds, once the sandbox's Alertmanager has been up 2 minutes (silence-watch.ts).
+      silenceCheckSeconds: 3,
       ...(input.alertmanagerUrl ? { alertmanagerUrl: input.alertmanagerUrl } : { alertmanagerUrl: undefined }),
     },
   });

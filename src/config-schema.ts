@@ -230,6 +230,8 @@ export const configSchema = z
           )
           .default([]),
         digestThreshold: z.number().int().min(2).default(5),
+        /** How often a group silenced from Slack is checked in Alertmanager (which sends nothing about it). */
+        silenceCheckSeconds: duration.default(30),
       })
       .prefault({}),
     log: z

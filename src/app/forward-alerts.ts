@@ -5,12 +5,15 @@ import { silenceLabels } from '../core/alerts/silence.ts';
 import { digestLine, digestResolved } from '../core/alerts/digest.ts';
 import { notificationFingerprint } from '../core/alerts/fingerprint.ts';
 import type { AlertmanagerPayload } from '../core/alerts/payload.ts';
-import type { AlertMessenger, AlertStore, AlertView, DigestPolicy } from '../core/alerts/ports.ts';
+import type { AlertMessenger, AlertStore, AlertView, DigestPolicy, SilencedGroups } from '../core/alerts/ports.ts';
+import { silenceMarker } from '../core/alerts/silenced.ts';
 import { alertGroupKey, routeAlertGroup, summarizeGroup, type AlertRoute } from '../core/alerts/routing.ts';
 import type { Clock, Fleet } from '../core/ports.ts';
 
 export interface ForwardAlertsDeps {
   store: AlertStore;
+  /** The silences set from Slack: shown on the message while the group fires, forgotten when it resolves. */
+  silenced: Pick<SilencedGroups, 'get' | 'remove'>;
   messenger: AlertMessenger;
   fleet: Pick<Fleet, 'get'>;
   clock: Pick<Clock, 'now'>;
@@ -46,12 +49,17 @@ export async function forwardAlerts(
   if (channels.length === 0) return [];
   const groupKey = alertGroupKey(payload);
   const summary = summarizeGroup(payload);
-  const fingerprint = notificationFingerprint(payload);
+  const silence = summary.status === 'firing' ? await deps.silenced.get(groupKey) : null;
+  const note = silence
+    ? { until: silence.until, by: silence.by, ...(silence.endedAt ? { endedAt: silence.endedAt } : {}) }
+    : undefined;
+  const fingerprint = notificationFingerprint(payload) + silenceMarker(note);
   const view: AlertView = {
     groupKey,
     payload,
     summary,
     managedRunners: await managedRunners(deps.fleet, summary.runners),
+    ...(note ? { silence: note } : {}),
   };
   const outcomes: ForwardOutcome[] = [];
   for (const channel of channels) {
@@ -65,6 +73,7 @@ export async function forwardAlerts(
       digest: deps.digest,
       commonLabels: silenceLabels(payload),
       externalURL: payload.externalURL,
+      payload,
     });
     if (claim.kind === 'duplicate') {
       outcomes.push({ channel, result: 'duplicate' });
@@ -84,5 +93,6 @@ export async function forwardAlerts(
       await deps.messenger.replyResolved(channel, claim.messageKey, view, fingerprint);
     outcomes.push({ channel, result: claim.previousStatus === undefined ? 'posted' : 'updated' });
   }
+  if (summary.status === 'resolved') await deps.silenced.remove(groupKey);
   return outcomes;
 }

@@ -7,6 +7,8 @@ export interface RequestPolicy {
   defaultProfile: string;
   namePattern: string;
   nodes: string[];
+  /** Where new VMIDs come from (`proxmox.vmidRange`), for what a dry run says. */
+  vmidRange?: { min: number; max: number };
   operators: string[];
   approvers: string[];
   approvalTtlMinutes: number;

@@ -17,6 +17,9 @@ import type { Fleet } from '../core/ports.ts';
 import { createAlertForwarder } from '../jobs/alerts/forwarder.ts';
 import { createRedisAlertIntake } from '../jobs/alerts/intake.ts';
 import { createRedisAlertStore } from '../jobs/alerts/store.ts';
+import { createRedisSilencedGroups } from '../jobs/alerts/silenced-store.ts';
+import { createAlertmanagerAlerts } from '../alertmanager/alerts-client.ts';
+import { startSilenceWatch, type SilenceWatch } from './silence-watch.ts';
 import { createProducerRedis, createWorkerRedis } from '../jobs/redis-connection.ts';
 import { replicaAckOf } from '../jobs/replica-ack.ts';
 import type { Logger } from '../log.ts';
@@ -59,8 +62,11 @@ export function alertForwarder(
   const { config } = loaded;
   const routes = compileRoutes(config.alerts.routes);
   if (!routes.ok) throw new CliError(routes.error.message);
+  const store = createRedisAlertStore(deps.redis, config.redis.prefix);
+  const silenced = createRedisSilencedGroups(deps.redis, config.redis.prefix);
   const forwardDeps = {
-    store: createRedisAlertStore(deps.redis, config.redis.prefix),
+    store,
+    silenced,
     messenger: createAlertMessenger(deps.outbox),
     fleet: deps.fleet,
     clock: systemClock,
@@ -79,7 +85,29 @@ export function alertForwarder(
       deps.metrics.alertsForwarded.inc(outcomes.filter((o) => o.result !== 'duplicate').length);
     },
   });
-  return { ...forwarder, stop: async () => (await forwarder.stop(), connection.disconnect()) };
+  let watch: SilenceWatch | undefined;
+  return {
+    name: forwarder.name,
+    async start() {
+      await forwarder.start();
+      watch = startSilenceWatch(
+        {
+          silenced,
+          store,
+          alertmanager: createAlertmanagerAlerts(),
+          intake: createRedisAlertIntake(deps.redis, config.redis.prefix),
+          clock: systemClock,
+          periodMs: config.alerts.silenceCheckSeconds * 1000,
+        },
+        deps.logger.child({ component: 'silence-watch' }),
+      );
+    },
+    async stop() {
+      watch?.stop();
+      await forwarder.stop();
+      connection.disconnect();
+    },
+  };
 }
 
 export function alertButtons(
@@ -88,10 +116,15 @@ export function alertButtons(
 ): (bot: BotDeps) => ExtraAction[] {
   const { config } = loaded;
   const store = createRedisAlertStore(deps.redis, config.redis.prefix);
+  const silenced = createRedisSilencedGroups(deps.redis, config.redis.prefix);
+  const intake = createRedisAlertIntake(deps.redis, config.redis.prefix);
   return (bot) =>
     alertActions({
       bot,
       store,
+      silenced,
+      intake,
+      firstCheckMs: config.alerts.silenceCheckSeconds * 1000,
       silences: createSilenceClient(),
       outbox: deps.outbox,
       ...(config.alerts.alertmanagerUrl ? { alertmanagerUrl: config.alerts.alertmanagerUrl } : {}),

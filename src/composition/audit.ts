@@ -1,8 +1,12 @@
-// `runnerbot audit [--runner NAME] [--since 7d]`: the audit trail, oldest first, one line each.
+// `runnerbot audit [--runner NAME] [--since 7d] [--verbose | --json]`: the audit trail, oldest
+// first, as a table of one line per event (a run's entries folded into one line with its outcome),
+// with relative times; `--verbose` prints every entry with its details, `--json` the entries.
 import type { Redis } from 'ioredis';
 import { usageOf } from '../core/command-usage.ts';
 import { readAudit, type StoredAuditEntry } from '../jobs/redis-audit-log.ts';
+import { auditEvents, type AuditEvent } from '../core/audit-events.ts';
 import { oneLine } from './terminal-safe.ts';
+import { ago, table } from './text-table.ts';
 
 export interface AuditCommandDeps {
   redis: Redis;
@@ -27,8 +31,21 @@ export async function auditCommand(argv: string[], deps: AuditCommandDeps): Prom
   }
   const sinceMs = options.sinceMs === undefined ? undefined : (deps.now ?? Date.now)() - options.sinceMs;
   const entries = await readAudit(deps.redis, deps.prefix, { runner: options.runner, sinceMs });
-  for (const entry of entries) deps.out(formatAuditEntry(entry));
+  if (options.json) deps.out(JSON.stringify(entries, null, 2));
+  else if (options.verbose) for (const entry of entries) deps.out(formatAuditEntry(entry));
+  else if (entries.length === 0)
+    deps.out(`No audit entries${options.runner ? ` for ${oneLine(options.runner)}` : ''}.`);
+  else for (const line of auditTable(auditEvents(entries), (deps.now ?? Date.now)())) deps.out(line);
   return 0;
+}
+
+export function auditTable(events: readonly AuditEvent[], now: number): string[] {
+  return table(
+    ['WHEN', 'WHO', 'WHAT', 'RUNNER', 'OUTCOME', 'RUN'],
+    events.map((e) =>
+      [ago(e.at, now), e.actor ?? 'runnerbot', e.what, e.runner ?? '-', e.outcome, e.runId ?? '-'].map(oneLine),
+    ),
+  );
 }
 
 export function formatAuditEntry(entry: StoredAuditEntry): string {
@@ -47,9 +64,24 @@ export function formatAuditEntry(entry: StoredAuditEntry): string {
   return oneLine(columns.join('  ').trimEnd());
 }
 
-function parseArgs(argv: string[]): { runner?: string; sinceMs?: number } | string {
-  const options: { runner?: string; sinceMs?: number } = {};
+interface AuditOptions {
+  runner?: string;
+  sinceMs?: number;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+function parseArgs(argv: string[]): AuditOptions | string {
+  const options: AuditOptions = {};
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--verbose' || argv[i] === '-v') {
+      options.verbose = true;
+      continue;
+    }
+    if (argv[i] === '--json') {
+      options.json = true;
+      continue;
+    }
     // `audit NAME`, as in Slack's `/runner audit NAME`.
     if (!argv[i]!.startsWith('-') && options.runner === undefined) {
       options.runner = argv[i]!;

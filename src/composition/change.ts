@@ -8,6 +8,9 @@ import { resolveRequest, type ChangeCommand } from '../app/resolve-request.ts';
 import { runInProcess } from '../app/run-in-process.ts';
 import { STEPS } from '../app/steps/index.ts';
 import { parseCommandArgv } from '../core/command.ts';
+import { describeDryRun } from '../core/dry-run-text.ts';
+import type { FleetEntry } from '../core/ports.ts';
+import type { RequestPolicy } from '../app/request-policy.ts';
 import { knownSecretValues, type Env, type LoadedConfig } from '../config.ts';
 import type { Requester } from '../core/run.ts';
 import { createLogger } from '../log.ts';
@@ -36,7 +39,9 @@ export function changeCommand(kind: ChangeCommand['kind']) {
   return async (argv: string[], env: Env): Promise<number> => {
     const dryRun = argv.includes('--dry-run');
     const yes = argv.includes('--yes') || argv.includes('-y');
-    argv = argv.filter((a) => a !== '--yes' && a !== '-y');
+    const json = argv.includes('--json');
+    if (json && !dryRun) throw new CliError(`--json goes with --dry-run: runnerbot ${kind} NAME --dry-run --json`, 2);
+    argv = argv.filter((a) => a !== '--yes' && a !== '-y' && a !== '--json');
     const loaded = loadOrRefuse(env, dryRun ? {} : { role: 'worker' });
     const parsed = parseCommandArgv([kind, ...argv], { namePattern: loaded.config.runners.namePattern });
     if (!parsed.ok) throw new CliError(`${parsed.error.message}\n${parsed.error.usage}`, 2);
@@ -49,7 +54,10 @@ export function changeCommand(kind: ChangeCommand['kind']) {
     try {
       await checkRedis(redis, endpoint);
       const policy = toRequestPolicy(config);
-      if (command.dryRun) return printPlan(resolveRequest(policy, command, await stores.fleet.get(command.name)));
+      if (command.dryRun) {
+        const existing = await stores.fleet.get(command.name);
+        return printDryRun(command, resolveRequest(policy, command, existing), existing, policy, json);
+      }
 
       if (kind !== 'provision') await confirmDestruction(kind, command.name, yes, terminalIo(), CONSEQUENCE[kind]);
       // A terminal run is announced in the runs channel like any other, when this host has the bot token.
@@ -145,11 +153,34 @@ function terminalSlack(loaded: LoadedConfig, redis: Redis) {
   return output ? { output, logger } : null;
 }
 
-function printPlan(resolved: ReturnType<typeof resolveRequest>): number {
+function printDryRun(
+  command: ChangeCommand,
+  resolved: ReturnType<typeof resolveRequest>,
+  existing: FleetEntry | null,
+  policy: RequestPolicy,
+  json: boolean,
+): number {
   if (!resolved.ok) throw new CliError(`${resolved.error.code}: ${resolved.error.message}`, 2);
   const { spec, plan } = resolved.value;
-  out('dry run: nothing is changed');
-  out(`spec: ${JSON.stringify(spec, null, 2)}`);
-  out(`plan: ${plan.join(' → ')}`);
+  if (json) {
+    out(JSON.stringify({ dryRun: true, kind: command.kind, spec, plan, existing }, null, 2));
+    return 0;
+  }
+  const text = describeDryRun({
+    kind: command.kind,
+    spec,
+    plan,
+    existing,
+    nodes: policy.nodes,
+    ...(policy.vmidRange ? { vmidRange: policy.vmidRange } : {}),
+    needsApproval: false,
+  });
+  const confirm =
+    command.kind === 'provision' ? [] : ['Run for real, it asks you to confirm first (--yes for scripts).'];
+  out(`Dry run of ${command.kind} ${command.name}:`);
+  for (const line of text.summary) out(`  ${line}`);
+  out('Steps:');
+  for (const line of text.steps) out(`  ${line}`);
+  for (const line of [...confirm, ...text.closing]) out(line);
   return 0;
 }

@@ -3,17 +3,21 @@ import type { Notifier, ProgressEvent } from '../core/ports.ts';
 import type { RunRecord } from '../core/run.ts';
 import { failedRebuildNote } from '../core/successor.ts';
 import { rotationResults } from '../core/token-rotation.ts';
+import { stepOutcome, type StepOutcome } from '../core/step-outcome.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** ✓ changed something, · found it already done, ○ only read or waited. */
+const MARK: Record<StepOutcome, string> = { applied: '✓', 'already done': '·', checked: '○' };
 
 export function progressPrinter(out: (line: string) => void, scrub: (text: string) => string): Notifier {
   const line = (text: string) => out(scrub(text));
   return {
     async notify(event: ProgressEvent) {
-      if (event.type === 'step-finished')
-        line(
-          `${event.applied ? '✓' : '·'} ${event.step.padEnd(22)} ${event.applied ? 'applied' : 'already done'}  ${seconds(event.durationMs)}`,
-        );
+      if (event.type === 'step-finished') {
+        const said = stepOutcome(event.step, event.applied);
+        line(`${MARK[said]} ${event.step.padEnd(22)} ${said.padEnd(12)}  ${seconds(event.durationMs)}`);
+      }
       if (event.type === 'step-finished')
         for (const warning of event.warnings ?? []) line(`  ⚠ ${warning.replace(/\s*\n\s*/g, ' ')}`);
       if (event.type === 'step-failed')

@@ -8,6 +8,7 @@ export function toRequestPolicy(config: Config): RequestPolicy {
     defaultProfile: config.defaultProfile,
     namePattern: config.runners.namePattern,
     nodes: config.proxmox.nodes,
+    vmidRange: config.proxmox.vmidRange,
     operators: config.slack.operators,
     approvers: config.slack.approvers,
     approvalTtlMinutes: config.slack.approvalTtlMinutes,

@@ -29,19 +29,21 @@ interface Synopsis {
 const SYNOPSIS: Record<Subcommand, Synopsis> = {
   provision: {
     args: 'NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run]',
+    terminalArgs:
+      'NAME [--profile P] [--cores N] [--memory MiB] [--disk GiB] [--tags a,b] [--node X] [--dry-run [--json]]',
     what: "create a runner VM from a profile; --memory takes MiB (or 8G), --disk GiB, --tags are added to the profile's",
     inTerminal: 'runs in this process, one line per step: break-glass, no Slack needed',
   },
   reprovision: {
     args: 'NAME [--profile P] [--reason TEXT] [--in-place] [--dry-run]',
-    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--in-place] [--dry-run] [--yes]',
+    terminalArgs: 'NAME [--profile P] [--reason TEXT] [--in-place] [--dry-run [--json]] [--yes]',
     what: 'rebuild a runner from scratch under the same name: a successor is built and verified before the old one is drained and removed; --in-place removes the old one first (for clusters without room for both)',
     inSlack: 'a second person approves',
     inTerminal: 'asks first; --yes for scripts',
   },
   deprovision: {
     args: 'NAME [--reason TEXT] [--dry-run]',
-    terminalArgs: 'NAME [--reason TEXT] [--dry-run] [--yes]',
+    terminalArgs: 'NAME [--reason TEXT] [--dry-run [--json]] [--yes]',
     what: 'delete a runner from GitLab and its VM',
     inSlack: 'a second person approves',
     inTerminal: 'asks first; --yes for scripts',
@@ -61,9 +63,9 @@ const SYNOPSIS: Record<Subcommand, Synopsis> = {
   },
   audit: {
     args: '[NAME]',
-    terminalArgs: '[NAME | --runner NAME] [--since DURATION]',
-    what: 'recent requests, approvals and results',
-    inTerminal: 'oldest first; DURATION like 30m, 12h, 7d, 2w',
+    terminalArgs: '[NAME | --runner NAME] [--since DURATION] [--verbose | --json]',
+    what: 'recent requests, approvals and results, one line per run',
+    inTerminal: 'oldest first; DURATION like 30m, 12h, 7d, 2w; --verbose for every entry',
   },
   scale: {
     args: 'PROFILE=N',

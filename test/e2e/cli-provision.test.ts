@@ -17,7 +17,10 @@ describe('runnerbot provision', () => {
     const result = await world.runnerbot(['provision', 'gitlab-runner-02']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/✓ clone +applied/);
+    expect(result.stdout).toMatch(/^✓ clone +applied +[\d.]+s$/m);
+    expect(result.stdout).toMatch(/^○ wait-ip +checked +[\d.]+s$/m);
+    expect(result.stdout).toMatch(/^○ verify +checked +[\d.]+s$/m);
+    expect(result.stdout).not.toMatch(/wait-ssh +already done/);
     expect(result.stdout).toMatch(
       /provision of gitlab-runner-02 succeeded in [\d.]+s: VMID \d+, node pve1, IP 127\.\d+\.\d+\.\d+, GitLab runner \d+/,
     );
@@ -79,11 +82,17 @@ describe('runnerbot provision', () => {
     expect(json.runners).toMatchObject([{ name: 'gitlab-runner-02', lastRun: { status: 'succeeded' } }]);
   });
 
-  it('applies nothing when run again: the same single VM and runner', async () => {
+  it('applies nothing when run again: the same single VM and runner; read-only steps say checked', async () => {
     const result = await world.runnerbot(['provision', 'gitlab-runner-02']);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/✓ /);
-    expect(result.stdout.match(/· /g)?.length).toBeGreaterThanOrEqual(15);
+    expect(result.stdout.match(/^· .* already done /gm)?.length).toBe(12);
+    expect(result.stdout.match(/^○ .* checked /gm)?.map((l) => l.split(/ +/)[1])).toEqual([
+      'find-vm',
+      'wait-ip',
+      'wait-ssh',
+      'verify',
+    ]);
     expect(vmsNamed('gitlab-runner-02')).toHaveLength(1);
     expect(runnersNamed('gitlab-runner-02')).toHaveLength(1);
   });
@@ -96,11 +105,30 @@ describe('runnerbot provision', () => {
     expect(world.sims.proxmox.requests.length).toBe(before);
   });
 
-  it('--dry-run prints the spec and plan and changes nothing', async () => {
+  it('--dry-run says in sentences what it would create and each step; --json keeps the JSON; nothing changes', async () => {
     const before = world.sims.proxmox.requests.length;
     const result = await world.runnerbot(['provision', 'gitlab-runner-09', '--dry-run']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/plan: find-vm → reserve-vmid → clone/);
+    expect(result.stdout).toMatch(/^Dry run of provision gitlab-runner-09:$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}It would create a VM named gitlab-runner-09 on (node|whichever of) .*, with the first free VMID in \d+-\d+: \d+ cores, [\d.]+ (GiB|MiB) of memory and a \d+ GiB disk \(profile default\)\.$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^ {2}The runner would be tagged .* in GitLab, run up to \d+ jobs at once, with (un)?privileged Docker/m,
+    );
+    expect(result.stdout).toMatch(/^ {2}3\. clone: clone the template\.$/m);
+    expect(result.stdout).toMatch(/^Nothing was changed\.$/m);
+    expect(result.stdout).not.toMatch(/[{}]/);
+
+    const json = await world.runnerbot(['provision', 'gitlab-runner-09', '--dry-run', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      dryRun: true,
+      kind: 'provision',
+      spec: { name: 'gitlab-runner-09', profile: 'default' },
+      plan: expect.arrayContaining(['find-vm', 'clone', 'announce']),
+      existing: null,
+    });
     expect(world.sims.proxmox.requests.length).toBe(before);
   });
 

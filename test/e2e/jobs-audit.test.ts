@@ -65,7 +65,7 @@ describe('runnerbot audit --runner', () => {
     await succeeded(deprovision);
     expect(fleetProblems(world.sims)).toEqual([]);
 
-    const result = await runnerbotCli(['audit', '--runner', 'gitlab-runner-02'], world.env);
+    const result = await runnerbotCli(['audit', '--runner', 'gitlab-runner-02', '--verbose'], world.env);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const lines = result.stdout.trim().split('\n').map(parseLine);
 
@@ -101,5 +101,26 @@ describe('runnerbot audit --runner', () => {
     expect(lines.find((l) => l.type === 'approval')).toMatchObject({ actor: APPROVER });
     expect(lines.filter((l) => l.type === 'job-end').map((l) => l.detail.outcome)).toEqual(['succeeded', 'succeeded']);
     expect(result.stdout).not.toMatch(/glrt-/);
+
+    // By default: one aligned line per run, with a relative time and the outcome.
+    const quiet = await runnerbotCli(['audit', 'gitlab-runner-02'], world.env);
+    expect(quiet).toMatchObject({ code: 0, stderr: '' });
+    const [header, ...rows] = quiet.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^WHEN +WHO +WHAT +RUNNER +OUTCOME +RUN$/);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(
+      new RegExp(
+        `^(just now|\\d+ s ago|\\d+ min ago) +${OPERATOR} +provision +gitlab-runner-02 +succeeded in [\\d a-z]+ \\(16 steps\\) +${p}$`,
+      ),
+    );
+    expect(rows[1]).toMatch(
+      new RegExp(
+        `${OPERATOR} +deprovision +gitlab-runner-02 +succeeded in [\\d a-z]+ \\(6 steps, approved by ${APPROVER}\\) +${d}$`,
+      ),
+    );
+    for (const row of rows) expect(row.indexOf('gitlab-runner-02')).toBe(header!.indexOf('RUNNER'));
+
+    const json = await runnerbotCli(['audit', 'gitlab-runner-02', '--json'], world.env);
+    expect(JSON.parse(json.stdout)).toHaveLength(lines.length);
   });
 });

@@ -53,6 +53,21 @@ describe('/runner provision', () => {
     expect(progress!.text + JSON.stringify(progress!.blocks)).toContain('announce');
     expect(summary!.text + JSON.stringify(summary!.blocks)).toMatch(/VMID/);
     expect(thread.map((m) => m.text).join('\n')).not.toMatch(/failed/i);
+    // Steps that changed something, and steps that only look or wait, are told apart.
+    const lines = await until(
+      () => {
+        const text = JSON.stringify(slack().thread(CHANNEL, root.ts)[1]?.blocks ?? []);
+        return text.includes('✓ announce')
+          ? (JSON.parse(text) as { text?: { text: string } }[])[1]!.text!.text.split('\n')
+          : undefined;
+      },
+      30_000,
+      'the final progress message',
+    );
+    expect(lines.find((l) => l.startsWith('✓ clone'))).toMatch(/^✓ clone — [\d.]+ m?s$/);
+    for (const step of ['find-vm', 'wait-ip', 'wait-ssh', 'verify'])
+      expect(lines.find((l) => l.startsWith(`✓ ${step} `))).toMatch(/ \(checked\)$/);
+    expect(lines.join('\n')).not.toContain('(already done)');
     expect([...s.sims.proxmox.state.vms.values()].map((vm) => vm.config.name)).toContain('gitlab-runner-02');
     expect(s.sims.gitlab.runners().map((r) => r.description)).toContain('gitlab-runner-02');
   }, 180_000);

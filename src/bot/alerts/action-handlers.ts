@@ -1,9 +1,10 @@
 // The buttons on alert messages. Silence (operators only) creates a silence in Alertmanager for
 // the labels every alert of the group shows (as its confirm dialog says), refuses matchers wider
-// than the group, and says so in the message's thread; Rebuild asks for the usual
+// than the group, says so in the message's thread, and has the group watched (Alertmanager sends
+// nothing about a silenced group) and its message shown again with the silence on it; Rebuild asks for the usual
 // approval-gated reprovision of the runner, as `/runner reprovision` would.
 import { isMember, mention } from '../../core/approval.ts';
-import type { AlertStore } from '../../core/alerts/ports.ts';
+import type { AlertIntake, AlertStore, SilencedGroups } from '../../core/alerts/ports.ts';
 import { checkSilence, matchersText } from '../../core/alerts/silence.ts';
 import type { ExtraAction } from '../app.ts';
 import { refusalReply, type Reply } from '../answers/replies.ts';
@@ -17,8 +18,13 @@ import type { SilenceClient } from '../../core/alerts/ports.ts';
 
 export interface AlertActionDeps {
   bot: BotDeps;
-  store: Pick<AlertStore, 'group'>;
+  store: Pick<AlertStore, 'group' | 'lastPayload'>;
   silences: SilenceClient;
+  silenced: Pick<SilencedGroups, 'put'>;
+  /** The group's last notification goes through the intake again, so the forwarder redraws it with the silence. */
+  intake: AlertIntake;
+  /** When the silenced group is first checked in Alertmanager (`alerts.silenceCheckSeconds`). */
+  firstCheckMs: number;
   outbox: Pick<Outbox, 'post'>;
   /** `alerts.alertmanagerUrl`: where to create silences; the payload's externalURL when unset. */
   alertmanagerUrl?: string;
@@ -59,6 +65,20 @@ async function silence(deps: AlertActionDeps, args: ButtonArgs): Promise<Reply |
     createdBy,
     comment: `Silenced for ${duration} from Slack by ${createdBy} (runnerbot)`,
   });
+  await deps.silenced.put(
+    group.groupKey,
+    {
+      silenceId,
+      until: endsAt.getTime(),
+      by: userId,
+      alertmanagerUrl: url,
+      matchers: matchers.value,
+      channel,
+    },
+    now + deps.firstCheckMs,
+  );
+  const last = await deps.store.lastPayload(channel, group.groupKey);
+  if (last) await deps.intake.enqueue(last);
   await bot.audit.append({
     type: 'alert-action',
     actor: userId,

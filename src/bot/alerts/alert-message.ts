@@ -1,12 +1,14 @@
 // One alert group as one Slack message: a headline with the severity emoji and counts, each alert
 // (summary, description, the labels that matter, runbook and source links) up to a limit and then
-// "and N more", a link to Alertmanager, and the Silence / Rebuild buttons while it fires.
+// "and N more", a link to Alertmanager, the silence set from Slack, and the Silence / Rebuild
+// buttons while it fires.
 import type { AlertmanagerAlert } from '../../core/alerts/payload.ts';
 import type { AlertView } from '../../core/alerts/ports.ts';
 import type { SlackBlock, SlackMessage } from '../blocks/types.ts';
 import { ALERT_ACTION_IDS, SILENCE_DURATIONS, type SilenceDuration } from './alert-actions.ts';
 import { checkSilence, matchersText, silenceLabels } from '../../core/alerts/silence.ts';
 import { escapeMrkdwn, link } from '../mrkdwn.ts';
+import { mention } from '../../core/approval.ts';
 
 /** Alerts shown one by one; with the headline, context and buttons this stays far below 50 blocks. */
 export const MAX_ALERTS_SHOWN = 10;
@@ -70,6 +72,20 @@ function commonContext({ payload }: AlertView): SlackBlock | null {
   return parts.length ? { type: 'context', elements: [{ type: 'mrkdwn', text: parts.join(' · ') }] } : null;
 }
 
+const slackTime = (ms: number): string =>
+  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
+
+/** The silence set from the Silence button, while the group fires: until when and by whom, or that it ended. */
+function silenceContext({ silence }: AlertView): SlackBlock | null {
+  if (!silence) return null;
+  const by = mention(escapeMrkdwn(silence.by));
+  const text =
+    silence.endedAt === undefined
+      ? `:no_bell: Silenced until ${slackTime(silence.until)}, by ${by}`
+      : `:bell: The silence set by ${by} ended ${slackTime(silence.endedAt)} while this still fires; Alertmanager notifies again`;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
 /** The confirm dialog says exactly which matchers the click creates (plain text: nothing in it is live). */
@@ -115,6 +131,7 @@ export function alertGroupMessage(view: AlertView): SlackMessage {
     ...shown.map((alert) => alertSection(alert, payload.commonLabels)),
     more > 0 ? { type: 'context', elements: [{ type: 'mrkdwn', text: `and ${more} more` }] } : null,
     commonContext(view),
+    silenceContext(view),
     buttons(view),
   ];
   const firstSummary = payload.commonAnnotations.summary ?? payload.alerts[0]?.annotations.summary;

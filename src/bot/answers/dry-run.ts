@@ -1,34 +1,34 @@
-// `--dry-run`: the spec a change would use and the steps it would run; nothing is changed.
+// `--dry-run` in Slack: what the change would create or remove and its steps, in sentences
+// (core/dry-run-text.ts); nothing is changed.
 import type { ResolvedRequest, ChangeCommand } from '../../app/resolve-request.ts';
+import type { RequestPolicy } from '../../app/request-policy.ts';
+import { describeDryRun } from '../../core/dry-run-text.ts';
 import type { FleetEntry } from '../../core/ports.ts';
 import { code, escapeMrkdwn } from '../mrkdwn.ts';
 import type { Reply } from './replies.ts';
 
-const list = (items: string[]) => (items.length ? items.join(', ') : '(none)');
-
-export function dryRunReply(command: ChangeCommand, resolved: ResolvedRequest, existing: FleetEntry | null): Reply {
-  const { spec, plan } = resolved;
-  const rows: [string, string | number][] = [
-    ['profile', spec.profile],
-    ['cores', spec.cores],
-    ['memory', `${spec.memoryMiB} MiB`],
-    ['disk', `${spec.diskGiB} GiB`],
-    ['tags', list(spec.tags)],
-    ['node', spec.node ?? '(placement chooses)'],
-    ['concurrency', spec.concurrency],
-    ['privileged', spec.privileged ? 'yes' : 'no'],
-    ['images', list(spec.allowedImages)],
-    ['services', list(spec.allowedServices)],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  const specText = escapeMrkdwn(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
-  const steps = plan.map((step, i) => `${i + 1}. ${step}`).join('\n');
-  const target = existing
-    ? escapeMrkdwn(
-        `\nIt would act on VM ${existing.vmid} on ${existing.node} (${existing.ip}), GitLab runner #${existing.runnerId}.`,
-      )
-    : '';
-  const approval = command.kind === 'provision' ? '' : '\nA second person would have to approve it.';
-  const text = `*Dry run:* ${code(`${command.kind} ${command.name}`)} would use\n\`\`\`${specText}\`\`\`\nand run\n\`\`\`${steps}\`\`\`${target}${approval}\nNothing was changed.`;
-  return { text };
+export function dryRunReply(
+  command: ChangeCommand,
+  resolved: ResolvedRequest,
+  existing: FleetEntry | null,
+  policy: Pick<RequestPolicy, 'nodes' | 'vmidRange' | 'provisionNeedsApproval'>,
+): Reply {
+  const text = describeDryRun({
+    kind: command.kind,
+    spec: resolved.spec,
+    plan: resolved.plan,
+    existing,
+    nodes: policy.nodes,
+    ...(policy.vmidRange ? { vmidRange: policy.vmidRange } : {}),
+    needsApproval: command.kind !== 'provision' || policy.provisionNeedsApproval,
+  });
+  const lines = (items: string[]) => items.map(escapeMrkdwn).join('\n');
+  return {
+    text: [
+      `*Dry run:* ${code(`${command.kind} ${command.name}`)}`,
+      lines(text.summary),
+      `*Steps*\n${lines(text.steps)}`,
+      lines(text.closing),
+    ].join('\n\n'),
+  };
 }

@@ -1,7 +1,8 @@
 // The one progress message in a run's thread: every step of the plan with ✓ (done, with its
-// duration), … (running), ✗ (failed) or ◦ (not yet).
+// duration, and whether it was already done or only checked), … (running), ✗ (failed) or ◦ (not yet).
 import type { StepName } from '../../core/plan.ts';
 import type { RunRecord } from '../../core/run.ts';
+import { stepOutcome } from '../../core/step-outcome.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 import { formatDuration } from './status.ts';
 import type { SlackMessage } from './types.ts';
@@ -19,8 +20,9 @@ export interface StepProgress {
 function stepLine(run: RunRecord, progress: StepProgress, step: StepName, index: number): string {
   const finished = progress.finished[step];
   if (index < run.checkpoint) {
+    const outcome = finished && stepOutcome(step, finished.applied);
     const took = finished
-      ? ` — ${formatDuration(finished.durationMs)}${finished.applied ? '' : ' (already done)'}`
+      ? ` — ${formatDuration(finished.durationMs)}${outcome === 'applied' ? '' : ` (${outcome})`}`
       : '';
     return `✓ ${step}${took}`;
   }

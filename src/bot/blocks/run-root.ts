@@ -3,7 +3,7 @@
 // card is rewritten without buttons and says who decided.
 import { replacesFirst } from '../../core/plan.ts';
 import type { ApprovalDecision } from '../../core/ports.ts';
-import { FINAL_STATUSES, type RunRecord } from '../../core/run.ts';
+import type { RunRecord } from '../../core/run.ts';
 import { ACTION_IDS } from './actions.ts';
 import { compact, factsSection, specFacts, targetFacts } from './facts.ts';
 import { STATUS_EMOJI, STATUS_LABEL, mention, runTitle } from './status.ts';
@@ -29,6 +29,39 @@ const IN_PLACE =
 
 const whatHappens = (run: RunRecord): string =>
   run.kind === 'reprovision' && !replacesFirst(run.plan) ? IN_PLACE : WHAT_HAPPENS[run.kind];
+
+const WHAT_HAPPENED: Record<RunRecord['kind'], string> = {
+  provision: 'A new runner VM was created and registered in GitLab.',
+  reprovision:
+    'A successor was built and verified, then the old runner VM and its GitLab runner were drained and destroyed; the successor carries the name.',
+  deprovision: 'This runner VM and its GitLab runner were destroyed.',
+  'rotate-token':
+    'GitLab issued a new runner token and the VM’s `config.toml` holds it; the old token no longer works.',
+};
+
+const IN_PLACE_DONE =
+  'The old runner VM and its GitLab runner were destroyed, and the runner was rebuilt from scratch.';
+
+const whatHappened = (run: RunRecord): string =>
+  run.kind === 'reprovision' && !replacesFirst(run.plan) ? IN_PLACE_DONE : WHAT_HAPPENED[run.kind];
+
+/** What the run does, said in the tense of its state: what will happen only while it still may. */
+function outcomeText(run: RunRecord): string {
+  switch (run.status) {
+    case 'awaiting_approval':
+    case 'queued':
+    case 'running':
+      return whatHappens(run);
+    case 'succeeded':
+      return whatHappened(run);
+    case 'failed':
+      return `It stopped at ${code(run.error?.step ?? 'start')}; the thread says what is left.`;
+    case 'denied':
+      return 'Nothing was changed.';
+    case 'expired':
+      return 'Nobody approved it in time; nothing was changed.';
+  }
+}
 
 function decisionText({ decision, by }: DecisionNote): string {
   if (decision === 'approved') return `👍 Approved by ${mention(by)}`;
@@ -73,11 +106,11 @@ export function rootMessage(run: RunRecord, decision?: DecisionNote): SlackMessa
   const emoji = STATUS_EMOJI[run.status];
   const headline = `${emoji} ${runTitle(run)}: ${STATUS_LABEL[run.status]}`;
   const asked = `Requested by ${mention(run.requester)} · run ${code(run.id)}`;
-  // What will happen is said while it still may: not on a denied, expired or finished card.
-  const gated = (run.status === 'awaiting_approval' || decision !== undefined) && !FINAL_STATUSES.includes(run.status);
+  // A card that asked for approval says what the run does, in the tense of its state.
+  const gated = run.status === 'awaiting_approval' || decision !== undefined;
   const blocks = compact<SlackBlock>([
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
-    gated && { type: 'section', text: { type: 'mrkdwn', text: whatHappens(run) } },
+    gated && { type: 'section', text: { type: 'mrkdwn', text: outcomeText(run) } },
     factsSection(run.kind === 'provision' ? specFacts(run) : targetFacts(run)),
     Boolean(run.reason) && {
       type: 'section',

@@ -14,13 +14,14 @@ import { poolsReply, scaleReply } from '../answers/pools.ts';
 import { helpReply, refusalReply, requestedReply, type Reply } from '../answers/replies.ts';
 import type { BotDeps } from '../bot-deps.ts';
 
-const AUDIT_ROWS = 20;
+/** Entries read for `audit`: enough for the last runs' requests, steps and ends, folded into 20 events. */
+const AUDIT_ROWS = 1000;
 
 export async function requestChange(deps: BotDeps, command: ChangeCommand, userId: string): Promise<Reply> {
   if (command.dryRun) {
     const existing = await deps.fleet.get(command.name);
     const resolved = resolveRequest(deps.policy, command, existing);
-    return resolved.ok ? dryRunReply(command, resolved.value, existing) : refusalReply(resolved.error);
+    return resolved.ok ? dryRunReply(command, resolved.value, existing, deps.policy) : refusalReply(resolved.error);
   }
   const outcome = await requestJob(deps, { command, requester: { userId, via: 'slack' }, channel: deps.channel });
   if (!outcome.ok) return refusalReply(outcome.error);
@@ -54,6 +55,7 @@ export async function handleCommand(deps: BotDeps, command: Command, userId: str
       return auditReply(
         await deps.readAudit({ ...(command.name ? { runner: command.name } : {}), limit: AUDIT_ROWS }),
         command.name,
+        now,
       );
     case 'doctor': {
       const checks = await diagnose(deps, userId);

@@ -29,6 +29,8 @@ export interface GroupClaimInput {
   /** Kept for the Silence button: the labels every alert of the group shows (`silenceLabels`), and where its Alertmanager is. */
   commonLabels: Labels;
   externalURL: string;
+  /** Kept to show the group again (its silence set or ended, or its resolve while silenced). */
+  payload: AlertmanagerPayload;
 }
 
 export type GroupClaim =
@@ -66,6 +68,18 @@ export interface AlertStore {
    * null when the line was already exactly so (a storm repeats itself: nothing to redraw).
    */
   putDigestLine(messageKey: string, line: DigestLine): Promise<DigestLine[] | null>;
+  /** The last notification forwarded for the group to this channel (kept so it can be shown again). */
+  lastPayload(channel: string, groupKey: string): Promise<AlertmanagerPayload | null>;
+}
+
+/** What a group's message says about the silence set from its Silence button. */
+export interface SilenceNote {
+  /** When the silence ends (ms). */
+  until: number;
+  /** The Slack user who clicked. */
+  by: string;
+  /** Set once the silence ended while the group still fired (ms). */
+  endedAt?: number;
 }
 
 export interface AlertView {
@@ -74,6 +88,8 @@ export interface AlertView {
   summary: AlertGroupSummary;
   /** Runners the alerts are about that runnerbot manages: each gets a "Rebuild" button. */
   managedRunners: string[];
+  /** The silence set from Slack, while the group fires. */
+  silence?: SilenceNote;
 }
 
 /** The Slack side: messages addressed by our own key; posting twice with one key makes one message. */
@@ -96,4 +112,47 @@ export interface SilenceRequest {
 export interface SilenceClient {
   /** Returns the new silence's id; throws with Alertmanager's answer when it refuses. */
   create(alertmanagerUrl: string, silence: SilenceRequest): Promise<string>;
+}
+
+/** A silence set from a group's Silence button, as runnerbot watches it. */
+export interface GroupSilence extends SilenceNote {
+  silenceId: string;
+  /** The Alertmanager that holds the silence, and is asked about the group's alerts. */
+  alertmanagerUrl: string;
+  matchers: Labels;
+  /** The channel whose copy of the group's last notification is shown again. */
+  channel: string;
+}
+
+/**
+ * Alertmanager sends nothing about a silenced group, not even its resolve: the groups silenced
+ * from Slack are watched until Alertmanager stops listing their alerts or the silence ends.
+ */
+export interface SilencedGroups {
+  /** Records the silence and schedules the group's first check. */
+  put(groupKey: string, silence: GroupSilence, checkAt: number): Promise<void>;
+  get(groupKey: string): Promise<GroupSilence | null>;
+  /** Up to `limit` watched groups whose check is due at `now`. */
+  due(now: number, limit: number): Promise<string[]>;
+  reschedule(groupKey: string, checkAt: number): Promise<void>;
+  /** Stops watching; the record stays, so the message can say that the silence ended. */
+  unwatch(groupKey: string): Promise<void>;
+  /** Forgets the silence: the group resolved. */
+  remove(groupKey: string): Promise<void>;
+  /** One checker at a time across workers: taken when free, renewed by its holder. */
+  lease(holder: string, ttlMs: number): Promise<boolean>;
+}
+
+/** One alert as Alertmanager's `GET /api/v2/alerts` lists it (resolved alerts are never listed). */
+export interface ListedAlert {
+  labels: Labels;
+  state: 'active' | 'suppressed' | 'unprocessed';
+  silencedBy: string[];
+}
+
+export interface AlertmanagerAlerts {
+  /** The alerts whose labels equal every matcher; throws when Alertmanager does not answer 200. */
+  list(alertmanagerUrl: string, matchers: Labels): Promise<ListedAlert[]>;
+  /** When that Alertmanager started (ms): it keeps alerts in memory, so a fresh one lists none yet. */
+  startedAt(alertmanagerUrl: string): Promise<number>;
 }

@@ -8,7 +8,7 @@ export function alertKeys(prefix: string) {
   return {
     /** The intake stream: one entry (field `p`, the payload as JSON) per accepted POST /alerts. */
     intake: `${prefix}:alerts:intake`,
-    /** Hash: fp, entry, status, prev, kind, messageKey, labels, externalURL. */
+    /** Hash: fp, entry, status, prev, kind, messageKey, labels, externalURL, payload. */
     group: (channel: string, groupKey: string) => `${prefix}:alerts:group:${channel}:${groupKey}`,
     /** Sorted set of the groups that got a message in a channel lately (score: first seen, ms). */
     recentGroups: (channel: string) => `${prefix}:alerts:recent:${channel}`,
@@ -17,6 +17,12 @@ export function alertKeys(prefix: string) {
     digestSeq: `${prefix}:alerts:digest-seq`,
     digestLines: (messageKey: string) => `${prefix}:alerts:digest-lines:${messageKey}`,
     digestOrder: (messageKey: string) => `${prefix}:alerts:digest-order:${messageKey}`,
+    /** JSON of a silence set from Slack (GroupSilence), by group. */
+    silence: (groupKey: string) => `${prefix}:alerts:silence:${groupKey}`,
+    /** Sorted set of the silenced groups being watched (score: when the next check is due, ms). */
+    silenced: `${prefix}:alerts:silenced`,
+    /** Held by the one worker that checks silenced groups. */
+    silenceLease: `${prefix}:alerts:silence-lease`,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AlertGroupRecord, AlertStatus, AlertStore, DigestLine, GroupClaim } from '../../core/alerts/ports.ts';
 import { ALERT_STATE_TTL_SECONDS, alertKeys, digestMessageKeyPrefix, groupMessageKey } from './keys.ts';
 import { luaScript } from '../../lua.ts';
+import type { AlertmanagerPayload } from '../../core/alerts/payload.ts';
 
 const CLAIM = luaScript(`
 local h = KEYS[1]
@@ -33,7 +34,7 @@ else
 end
 local prev = redis.call('HGET', h, 'status') or ''
 redis.call('HSET', h, 'fp', ARGV[1], 'entry', ARGV[2], 'status', ARGV[3], 'prev', prev, 'kind', kind,
-  'messageKey', messageKey, 'labels', ARGV[9], 'externalURL', ARGV[10])
+  'messageKey', messageKey, 'labels', ARGV[9], 'externalURL', ARGV[10], 'payload', ARGV[13])
 redis.call('EXPIRE', h, ARGV[11])
 return {kind, messageKey, prev}
 `);
@@ -74,6 +75,7 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
           input.externalURL,
           ALERT_STATE_TTL_SECONDS,
           input.groupKey,
+          JSON.stringify(input.payload),
         ],
       )) as string[];
       if (reply[0] === 'duplicate') return { kind: 'duplicate' };
@@ -109,6 +111,11 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
         [null, Record<string, string>],
       ];
       return ordered.flatMap((groupKey) => (all[groupKey] ? [JSON.parse(all[groupKey]) as DigestLine] : []));
+    },
+
+    async lastPayload(channel, groupKey) {
+      const json = await redis.hget(keys.group(channel, groupKey), 'payload');
+      return json ? (JSON.parse(json) as AlertmanagerPayload) : null;
     },
   };
 }

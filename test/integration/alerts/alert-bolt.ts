@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { alertActions } from '../../../src/bot/alerts/action-handlers.ts';
 import { createSilenceClient } from '../../../src/alertmanager/silence-client.ts';
 import { createBoltApp } from '../../../src/bot/app.ts';
+import { createRedisAlertIntake } from '../../../src/jobs/alerts/intake.ts';
 import { createDeliveryDedupe } from '../../../src/bot/dedupe.ts';
 import { createSlackDirectory } from '../../../src/bot/directory.ts';
 import { SlackNotifier } from '../../../src/bot/slack-notifier.ts';
@@ -27,6 +28,8 @@ export async function startAlertBolt(options: {
   redis: Redis;
   redisUrl: string;
   prefix: string;
+  /** When a group silenced from a click is first checked in Alertmanager. */
+  firstCheckMs?: number;
 }) {
   const { slack, runnerbot, redis, prefix } = options;
   const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
@@ -63,6 +66,9 @@ export async function startAlertBolt(options: {
       bot: deps,
       store: runnerbot.alertStore,
       silences: createSilenceClient(),
+      silenced: runnerbot.silenced,
+      intake: createRedisAlertIntake(redis, prefix),
+      firstCheckMs: options.firstCheckMs ?? 60_000,
       outbox: runnerbot.outbox,
     }),
   });

@@ -13,6 +13,9 @@ import { compileRoutes } from '../../../src/core/alerts/routing.ts';
 import { createAlertForwarder } from '../../../src/jobs/alerts/forwarder.ts';
 import { createRedisAlertIntake } from '../../../src/jobs/alerts/intake.ts';
 import { createRedisAlertStore } from '../../../src/jobs/alerts/store.ts';
+import { createRedisSilencedGroups } from '../../../src/jobs/alerts/silenced-store.ts';
+import { createAlertmanagerAlerts } from '../../../src/alertmanager/alerts-client.ts';
+import { startSilenceWatch, type SilenceWatch } from '../../../src/composition/silence-watch.ts';
 import { createProducerRedis, createStoreRedis, createWorkerRedis } from '../../../src/jobs/redis-connection.ts';
 import { createRedisFleet } from '../../../src/jobs/redis-fleet.ts';
 import { createLogger } from '../../../src/log.ts';
@@ -32,6 +35,8 @@ export interface AlertRunnerbotOptions {
   claimIdleMs?: number;
   /** The HTTP port (a restarted instance keeps its address); 0 picks one. */
   port?: number;
+  /** Checks the groups silenced from Slack this often, as a worker does (`alerts.silenceCheckSeconds`). */
+  silenceCheckMs?: number;
 }
 
 let instances = 0;
@@ -63,8 +68,10 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
   const alertStore = createRedisAlertStore(store, options.prefix);
   const compiled = compileRoutes(routes);
   if (!compiled.ok) throw new Error(compiled.error.message);
+  const silenced = createRedisSilencedGroups(store, options.prefix);
   const deps = {
     store: alertStore,
+    silenced,
     messenger: createAlertMessenger(outbox),
     fleet: createRedisFleet(store, options.prefix),
     clock: { now: () => Date.now() },
@@ -108,11 +115,27 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
   });
   await forwarder.start();
   await http.start();
+  const watch: SilenceWatch | undefined = options.silenceCheckMs
+    ? startSilenceWatch(
+        {
+          silenced,
+          store: alertStore,
+          alertmanager: createAlertmanagerAlerts(),
+          intake: createRedisAlertIntake(producer, options.prefix),
+          clock: { now: () => Date.now() },
+          periodMs: options.silenceCheckMs,
+          // The test's Alertmanager has just started and is sent every alert directly.
+          freshAlertmanagerMs: 0,
+        },
+        logger,
+      )
+    : undefined;
   return {
     address: `127.0.0.1:${(http.server.address() as AddressInfo).port}`,
     url: `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`,
     outbox,
     alertStore,
+    silenced,
     store,
     metrics,
     logger,
@@ -124,6 +147,7 @@ export async function startAlertRunnerbot(options: AlertRunnerbotOptions) {
     pauseForwarding: () => forwarder.stop(),
     resumeForwarding: () => forwarder.start(),
     async stop() {
+      watch?.stop();
       await http.stop();
       await forwarder.stop();
       await delivery.stop();

@@ -108,6 +108,8 @@ describe('exactly one decision', () => {
     await click(BOB, ACTION_IDS.deny);
     const rewritten = await until(() => (hasButtons(current()) ? undefined : current()));
     expect(JSON.stringify(rewritten.blocks)).toContain(`Denied by <@${BOB}>`);
+    expect(JSON.stringify(rewritten.blocks)).toContain('Nothing was changed.');
+    expect(JSON.stringify(rewritten.blocks)).not.toContain('will be');
     expect(await h.jobIds()).toEqual([]);
     expect((await h.stores.runs.get(runId))?.status).toBe('denied');
   });
@@ -118,6 +120,8 @@ describe('exactly one decision', () => {
     expect((await answers(BOB))[0]).toMatch(/^:no_entry: this request expired .* nothing was changed/);
     const rewritten = await until(() => (hasButtons(current()) ? undefined : current()));
     expect(JSON.stringify(rewritten.blocks)).toContain('Expired');
+    expect(JSON.stringify(rewritten.blocks)).toContain('Nobody approved it in time; nothing was changed.');
+    expect(JSON.stringify(rewritten.blocks)).not.toContain('will be');
     expect(await h.jobIds()).toEqual([]);
     expect((await h.stores.runs.get(runId))?.status).toBe('expired');
   });

@@ -82,13 +82,17 @@ describe('/runner provision', () => {
     expect(await h.jobIds()).toEqual([runId]);
   });
 
-  it('--dry-run shows the resolved spec and the plan and changes nothing', async () => {
+  it('--dry-run says in sentences what it would create and each step, and changes nothing', async () => {
     await send('provision gitlab-runner-05 --memory 8G --tags gpu --dry-run');
     const [, answer] = await answered();
     expect(answer).toContain('*Dry run:* `provision gitlab-runner-05`');
-    expect(answer).toMatch(/memory\s+8192 MiB/);
-    expect(answer).toMatch(/tags\s+docker, gpu/);
-    expect(answer).toContain('1. find-vm');
+    expect(answer).toMatch(
+      /It would create a VM named gitlab-runner-05 on .*: \d+ cores, 8 GiB of memory and a \d+ GiB disk \(profile default\)\./,
+    );
+    expect(answer).toContain('tagged docker and gpu in GitLab');
+    expect(answer).toContain("1. find-vm: look for a VM of that name; reuse it if it is runnerbot's, refuse if not.");
+    expect(answer).toContain('7. wait-ip: wait for the guest agent to report its IPv4 address.');
+    expect(answer).not.toMatch(/[{}]/);
     expect(answer).toContain('Nothing was changed.');
     expect(await h.jobIds()).toEqual([]);
     expect(await h.stores.runs.recent(10)).toEqual([]);
@@ -140,12 +144,14 @@ describe('/runner list, status and audit', () => {
     expect(all).toContain('runnerbot knows no runner called `gitlab-runner-77`.');
   });
 
-  it('audit lists the request that was made', async () => {
+  it('audit shows the request that was made as one line with a relative time and where it stands', async () => {
     await send('provision gitlab-runner-05');
     await answered(ALICE, 2);
     await send('audit gitlab-runner-05');
     const all = await answered(ALICE, 4);
-    expect(all[3]).toContain('Latest 1 audit entries for `gitlab-runner-05`');
-    expect(all[3]).toMatch(/<@U0ALICE001> request gitlab-runner-05 \(r_.*\) kind=provision via=slack profile=default/);
+    expect(all[3]).toContain('Latest 1 events for `gitlab-runner-05`, newest first:');
+    expect(all[3]).toMatch(
+      /\n`(just now|\d+ s ago)` <@U0ALICE001> provision gitlab-runner-05: queued · run `r_[^`]+`$/,
+    );
   });
 });

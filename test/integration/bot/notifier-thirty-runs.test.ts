@@ -130,6 +130,11 @@ it('delivers every root, progress and outcome message of 30 concurrent runs, pac
     const emoji = { succeeded: '✅', failed: '❌', denied: '🛑' }[story.ending];
     expect(root!.text.startsWith(emoji)).toBe(true);
     expect(JSON.stringify(root!.blocks)).not.toContain('approval_approve');
+    // A finished card says what happened, never what will.
+    expect(JSON.stringify(root!.blocks)).not.toContain('will be');
+    if (story.approval && story.ending === 'failed') expect(JSON.stringify(root!.blocks)).toContain('It stopped at');
+    if (story.approval && story.ending === 'succeeded')
+      expect(JSON.stringify(root!.blocks)).toMatch(/were destroyed|was created/);
     if (story.approval)
       expect(JSON.stringify(root!.blocks)).toContain(
         story.approval === 'denied' ? `Denied by <@${BOB}>` : `Approved by <@${BOB}>`,

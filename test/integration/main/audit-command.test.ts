@@ -14,7 +14,7 @@ describe('runnerbot audit', () => {
     const env = { RUNNERBOT_CONFIG: writeTestConfig().file, REDIS_URL: redis.url };
     const empty = runRunnerbot(['audit', '--since', '7d'], env);
     expect(await empty.exited).toBe(0);
-    expect(empty.stdout()).toBe('');
+    expect(empty.stdout()).toBe('No audit entries.\n');
     const bad = runRunnerbot(['audit', '--since', 'yesterday'], env);
     expect(await bad.exited).toBe(2);
     expect(bad.stdout()).toContain('Usage: runnerbot audit');
@@ -35,8 +35,9 @@ describe('runnerbot audit', () => {
     const audit = runRunnerbot(['audit'], { RUNNERBOT_CONFIG: writeTestConfig().file, REDIS_URL: redis.url });
     expect(await audit.exited).toBe(0);
     const lines = audit.stdout().trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('reason=disk???OK all good?click?? forged line?');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^WHEN +WHO +WHAT +RUNNER +OUTCOME +RUN$/);
+    expect(lines[1]).toContain('reason=disk???OK all good?click?? forged line?');
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(audit.stdout()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
   });

@@ -81,8 +81,9 @@ describe('progressMessage', () => {
       finished: { 'find-vm': { durationMs: 120, applied: false }, 'reserve-vmid': { durationMs: 2500, applied: true } },
     });
     const body = json(running.blocks);
-    expect(body).toContain('✓ find-vm — 120 ms (already done)');
+    expect(body).toContain('✓ find-vm — 120 ms (checked)');
     expect(body).toContain('✓ reserve-vmid — 2.5 s');
+    expect(body).not.toContain('reserve-vmid — 2.5 s (');
     expect(body).toContain('… clone');
     expect(body).toContain('2/17 steps');
 
@@ -129,6 +130,23 @@ describe('a failed replace-then-retire rebuild', () => {
     const text = json(failedAt('delete-runner').blocks);
     expect(text).toContain('The successor gitlab-runner-02.next was built and verified and stays');
     expect(text).not.toContain('keeps serving');
+  });
+});
+
+describe('progress lines', () => {
+  it('tells a step found already done from a step that only reads or waits', () => {
+    const body = json(
+      progressMessage(run({ status: 'running', checkpoint: 8 }), {
+        finished: {
+          clone: { durationMs: 50, applied: false },
+          'wait-ip': { durationMs: 4000, applied: true },
+          'wait-ssh': { durationMs: 30, applied: false },
+        },
+      }).blocks,
+    );
+    expect(body).toContain('✓ clone — 50 ms (already done)');
+    expect(body).toContain('✓ wait-ip — 4.0 s (checked)');
+    expect(body).toContain('✓ wait-ssh — 30 ms (checked)');
   });
 });
 

@@ -1,7 +1,7 @@
 // What `/runner` answers, from the pure formatters: usage, dry run, list/status lines, audit, retries.
 import { describe, expect, it } from 'vitest';
 import type { RunnerView } from '../../../src/app/describe-fleet.ts';
-import { auditLine, auditReply } from '../../../src/bot/answers/audit.ts';
+import { auditReply, type AuditRow } from '../../../src/bot/answers/audit.ts';
 import { dryRunReply } from '../../../src/bot/answers/dry-run.ts';
 import { gitlabText, runnerLine, statusReply, vmText } from '../../../src/bot/answers/fleet.ts';
 import { refusalReply, requestedReply, safeReply, usageReply } from '../../../src/bot/answers/replies.ts';
@@ -107,15 +107,34 @@ describe('usage and refusals', () => {
 });
 
 describe('dry run', () => {
-  it('shows the resolved spec, the numbered plan, the target of a removal, and that nothing changed', () => {
+  const policy = { nodes: ['pve1', 'pve2'], vmidRange: { min: 9000, max: 9099 }, provisionNeedsApproval: false };
+
+  it('says what a removal would remove, each step in words, the approval, and that nothing changed', () => {
     const command = { kind: 'deprovision' as const, name: 'gitlab-runner-02', dryRun: true };
-    const text = dryRunReply(command, { spec, plan: planFor('deprovision') }, view().entry).text;
-    expect(text).toMatch(/cores\s+4/);
-    expect(text).toMatch(/services\s+docker:dind/);
-    expect(text).toContain(`1. ${planFor('deprovision')[0]}`);
-    expect(text).toContain('It would act on VM 120 on pve1 (10.0.0.12), GitLab runner #7.');
+    const text = dryRunReply(command, { spec, plan: planFor('deprovision') }, view().entry, policy).text;
+    expect(text).toContain(
+      'It would remove VM 120 on pve1 (10.0.0.12) and GitLab runner #7, after pausing the runner and waiting for its running jobs.',
+    );
+    expect(text).toContain('1. pause-runner: pause the GitLab runner and wait for its running jobs.');
+    expect(text).toContain('5. delete-vm: delete the VM and its disks.');
     expect(text).toContain('A second person would have to approve it.');
     expect(text).toContain('Nothing was changed.');
+  });
+
+  it('says where a new runner would go, its size, tags and profile, and the VMID range', () => {
+    const command = { kind: 'provision' as const, name: 'gitlab-runner-09', dryRun: true };
+    const text = dryRunReply(
+      command,
+      { spec: { ...spec, name: 'gitlab-runner-09' }, plan: planFor('provision') },
+      null,
+      policy,
+    ).text;
+    expect(text).toContain(
+      `It would create a VM named gitlab-runner-09 on whichever of pve1 and pve2 placement chooses, with the first free VMID in 9000-9099: ${spec.cores} cores,`,
+    );
+    expect(text).toContain(`(profile ${spec.profile}).`);
+    expect(text).toContain('2. reserve-vmid: reserve a free VMID in 9000-9099.');
+    expect(text).not.toContain('approve');
   });
 });
 
@@ -142,19 +161,64 @@ describe('list and status', () => {
 });
 
 describe('audit', () => {
-  it('prints when, who and what, newest first as given', () => {
-    const row = {
-      at: NOW,
-      type: 'approval' as const,
-      runId: 'r_1',
-      runner: 'gitlab-runner-02',
-      actor: 'U0BOB00001',
-      detail: { decision: 'approved', withdrawn: false },
-    };
-    expect(auditLine(row)).toBe(
-      '`2025-01-01 12:00:00Z` <@U0BOB00001> approval gitlab-runner-02 (r_1) decision=approved withdrawn=false',
+  const entry = (at: number, type: AuditRow['type'], detail: AuditRow['detail'], actor?: string): AuditRow => ({
+    at,
+    type,
+    runId: 'r_1',
+    runner: 'gitlab-runner-02',
+    ...(actor ? { actor } : {}),
+    detail,
+  });
+
+  it("folds a run's request, approval, steps and end into one line with its outcome and a relative time", () => {
+    const newestFirst = [
+      entry(NOW - 60_000, 'job-end', { kind: 'reprovision', outcome: 'succeeded' }),
+      entry(NOW - 90_000, 'step', { step: 'delete-vm', applied: true }),
+      entry(NOW - 100_000, 'step', { step: 'pause-runner', applied: true }),
+      entry(NOW - 110_000, 'approval', { decision: 'approved', withdrawn: false }, 'U0BOB00001'),
+      entry(NOW - 120_000, 'request', { kind: 'reprovision', via: 'slack', awaitingApproval: true }, 'U0ALICE001'),
+    ];
+    expect(auditReply(newestFirst, undefined, NOW).text).toBe(
+      [
+        'Latest 1 events, newest first:',
+        '`2 min ago` <@U0ALICE001> reprovision gitlab-runner-02: succeeded in 1 min (2 steps, approved by U0BOB00001) · run `r_1`',
+      ].join('\n'),
     );
-    expect(auditReply([], 'x').text).toBe('No audit entries for `x`.');
+  });
+
+  it('says where a run failed, who denied one, and that one waits', () => {
+    const failed = auditReply(
+      [
+        {
+          ...entry(NOW - 5_000, 'job-end', {
+            kind: 'provision',
+            outcome: 'failed',
+            step: 'clone',
+            code: 'PROXMOX.TASK_FAILED',
+          }),
+        },
+        entry(NOW - 65_000, 'request', { kind: 'provision', via: 'cli' }, 'cli:root@host'),
+      ],
+      'gitlab-runner-02',
+      NOW,
+    ).text;
+    expect(failed).toContain(
+      '`cli:root@host` provision gitlab-runner-02: failed at clone: PROXMOX.TASK_FAILED after 1 min',
+    );
+    const denied = auditReply(
+      [
+        entry(NOW - 1_000, 'approval', { decision: 'denied', withdrawn: false }, 'U0BOB00001'),
+        entry(NOW - 2_000, 'request', { kind: 'deprovision', awaitingApproval: true }, 'U0ALICE001'),
+      ],
+      undefined,
+      NOW,
+    ).text;
+    expect(denied).toContain('deprovision gitlab-runner-02: denied by U0BOB00001');
+    expect(
+      auditReply([entry(NOW, 'request', { kind: 'deprovision', awaitingApproval: true }, 'U0ALICE001')], undefined, NOW)
+        .text,
+    ).toContain('waiting for approval');
+    expect(auditReply([], 'x', NOW).text).toBe('No audit entries for `x`.');
   });
 });
 

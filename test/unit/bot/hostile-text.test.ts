@@ -170,6 +170,7 @@ function builders(hostile: string): [string, SlackMessage | { blocks: unknown[] 
           },
         ],
         hostile,
+        0,
       ),
     ],
     [
@@ -178,6 +179,7 @@ function builders(hostile: string): [string, SlackMessage | { blocks: unknown[] 
         { kind: 'reprovision', name: hostile, reason: hostile, dryRun: true },
         { spec: r.spec, plan: r.plan } as never,
         f.runners[0]!.entry,
+        { nodes: [hostile], provisionNeedsApproval: true },
       ),
     ],
     ['listReply', listReply(f, 0)],

@@ -1,4 +1,5 @@
-// A card says what will happen only while it still may: never on a denied, expired or finished run.
+// A card says what will happen only while it still may, and once the run is over what did happen:
+// never "will be destroyed" on a denied, expired or finished run.
 import { describe, expect, it } from 'vitest';
 import { rootMessage } from '../../../src/bot/blocks/index.ts';
 import { planFor } from '../../../src/core/plan.ts';
@@ -50,5 +51,30 @@ describe('rootMessage of a destructive run', () => {
     ['failed', { decision: 'approved', by: 'U0BOB00001' }],
   ] as const)('does not say "will be destroyed" once %s', (status, decision) => {
     expect(text(run({ status }), decision)).not.toContain('will be');
+  });
+
+  it.each([
+    ['deprovision', 'succeeded', 'This runner VM and its GitLab runner were destroyed.'],
+    ['reprovision', 'succeeded', 'The old runner VM and its GitLab runner were destroyed, and the runner was rebuilt'],
+    ['provision', 'succeeded', 'A new runner VM was created and registered in GitLab.'],
+    ['deprovision', 'failed', 'It stopped at `delete-vm`; the thread says what is left.'],
+    ['reprovision', 'denied', 'Nothing was changed.'],
+    ['provision', 'expired', 'Nobody approved it in time; nothing was changed.'],
+  ] as const)('a %s card once %s states the outcome', (kind, status, outcome) => {
+    const decision =
+      status === 'expired'
+        ? ({ decision: 'expired', by: 'runnerbot' } as const)
+        : ({ decision: status === 'denied' ? 'denied' : 'approved', by: 'U0BOB00001' } as const);
+    const card = text(
+      run({
+        kind,
+        status,
+        plan: planFor(kind),
+        ...(status === 'failed' ? { error: { step: 'delete-vm', code: 'X', message: 'y' } } : {}),
+      }),
+      decision,
+    );
+    expect(card).toContain(outcome);
+    expect(card).not.toMatch(/will be|would be/);
   });
 });

@@ -16,7 +16,9 @@ describe('the command table', () => {
   it('says where the surfaces differ: approval in Slack, the extra audit options in the terminal', () => {
     expect(usageOf('deprovision')).toContain('(a second person approves)');
     expect(usageOf('deprovision', 'runnerbot')).not.toContain('approves');
-    expect(usageOf('audit')).toBe('Usage: /runner audit [NAME]\n  recent requests, approvals and results');
-    expect(COMMANDS.audit!.usage).toBe('audit [NAME | --runner NAME] [--since DURATION]');
+    expect(usageOf('audit')).toBe(
+      'Usage: /runner audit [NAME]\n  recent requests, approvals and results, one line per run',
+    );
+    expect(COMMANDS.audit!.usage).toBe('audit [NAME | --runner NAME] [--since DURATION] [--verbose | --json]');
   });
 });

@@ -55,7 +55,11 @@ describe('rootMessage of a destructive run', () => {
 
   it.each([
     ['deprovision', 'succeeded', 'This runner VM and its GitLab runner were destroyed.'],
-    ['reprovision', 'succeeded', 'A successor was built and verified, then the old runner VM and its GitLab runner were'],
+    [
+      'reprovision',
+      'succeeded',
+      'A successor was built and verified, then the old runner VM and its GitLab runner were',
+    ],
     ['provision', 'succeeded', 'A new runner VM was created and registered in GitLab.'],
     ['deprovision', 'failed', 'It stopped at `delete-vm`; the thread says what is left.'],
     ['reprovision', 'denied', 'Nothing was changed.'],

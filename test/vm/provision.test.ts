@@ -2,7 +2,8 @@
 // and checked over SSH for what the fake VMs can only pretend: packages, units, Docker, ufw with
 // the guest kernel's netfilter, a reboot, re-runs that change nothing, real-world apt hiccups.
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadavg } from 'node:os';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rawClient, waitForTask } from '../../sim/proxmox/test-client.ts';
 import { CADVISOR_IMAGE, MANAGEMENT, sleep, startVmWorld, type VmWorld } from './world.ts';
 
@@ -16,6 +17,16 @@ beforeAll(async () => {
   world = await startVmWorld();
 }, 20 * MIN);
 afterAll(() => world?.close(), 5 * MIN);
+
+// Each test's wall time beside the QEMU CPU it cost and the machine's load: under TCG the wall
+// time is mostly how many cores the VM got, the CPU seconds are the guest's own work.
+let started = { at: 0, cpu: 0 };
+beforeEach(async () => void (started = { at: Date.now(), cpu: (await world?.qemu.cpuSeconds()) ?? 0 }));
+afterEach(async (context) => {
+  const cpu = ((await world.qemu.cpuSeconds()) - started.cpu).toFixed(0);
+  const wall = ((Date.now() - started.at) / 1000).toFixed(0);
+  console.log(`[vm] ${context.task.name}: ${wall} s, QEMU ${cpu} CPU-s, load ${loadavg()[0]!.toFixed(1)}`);
+});
 
 const units = ['docker', 'gitlab-runner', 'prometheus-node-exporter'];
 const onVm = (command: string) => world.ssh(ip, command);
@@ -160,11 +171,11 @@ describe('a runner on a real Debian VM', () => {
     async () => {
       await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
       await onVm(
-        'sudo sh -c \'nohup apt-get -o DPkg::Pre-Invoke::="sleep 45" install --reinstall -y -q busybox >/tmp/holder.log 2>&1 &\' ; sleep 5',
+        'sudo sh -c \'nohup apt-get -o DPkg::Pre-Invoke::="sleep 45" install --reinstall -y -q less >/tmp/holder.log 2>&1 &\' ; sleep 5',
       );
       const result = await world.runnerbot(['provision', NAME]);
       expect(result.code, result.stdout).toBe(0);
-      expect((await onVm('grep -c "Setting up busybox" /tmp/holder.log')).stdout.trim()).toBe('1');
+      expect((await onVm('grep -c "Setting up less" /tmp/holder.log')).stdout.trim()).toBe('1');
       await servicesUp();
     },
     20 * MIN,

@@ -40,7 +40,7 @@ export interface VmWorld {
 
 export async function startVmWorld(): Promise<VmWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-vm-'));
-  const qemu = await createQemuHost({ imageExtra: process.env.RUNNERBOT_VM_EXTRA ?? 'docker.io' });
+  const qemu = await createQemuHost({ imageExtra: process.env.RUNNERBOT_VM_EXTRA ?? '' });
   const [proxmox, gitlab, slack] = await Promise.all([
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],

@@ -174,7 +174,9 @@ describe('a runner on a real Debian VM', () => {
     async () => {
       await onVm('sudo apt-get remove -y -q prometheus-node-exporter >/dev/null 2>&1');
       await onVm(
-        'sudo sh -c \'nohup apt-get -o DPkg::Pre-Invoke::="sleep 45" install --reinstall -y -q less >/tmp/holder.log 2>&1 &\' ; sleep 5',
+        'sudo sh -c \'nohup apt-get -o DPkg::Pre-Invoke::="sleep 45" install --reinstall -y -q less >/tmp/holder.log 2>&1 &\' ;' +
+          // It holds the lock once its pre-invoke hook runs (after its download: seconds to minutes here).
+          ' for i in $(seq 300); do pgrep -xf "sleep 45" >/dev/null && break; sleep 1; done',
       );
       const result = await world.runnerbot(['provision', NAME]);
       expect(result.code, result.stdout).toBe(0);

@@ -137,7 +137,10 @@ describe('a runner on a real Debian VM', () => {
       const api = rawClient(world.sims.proxmox);
       const upid = await api.nodes.$('pve1').qemu.$(theVm().vmid).status.reboot.$post();
       expect((await waitForTask(api, 'pve1', upid)).exitstatus).toBe('OK');
-      for (let i = 0; i < 120 && (await onVm('systemctl is-system-running --wait')).code === -1; i++) await sleep(5000);
+      // ssh exits 255 while the VM is not answering yet (a timeout is -1); then wait for the boot to end.
+      const unreachable = (code: number) => code === 255 || code === -1;
+      for (let i = 0; i < 120 && unreachable((await onVm('systemctl is-system-running --wait')).code); i++)
+        await sleep(5000);
       await servicesUp();
     },
     20 * MIN,

@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     name: 'vm',
     include: ['test/vm/**/*.test.ts'],
+    // Each test's name and time, as it ends.
+    reporters: ['verbose'],
     pool: 'forks',
     maxWorkers: 1,
     testTimeout: 20 * 60_000,

@@ -50,6 +50,8 @@ export interface QemuHost extends VmHost {
   readonly image: VmImage;
   vm(vmid: number): QemuVm | undefined;
   console(vmid: number): Promise<string>;
+  /** CPU seconds every QEMU process of this host has used: the guest's work, whatever the load. */
+  cpuSeconds(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -66,12 +68,21 @@ async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   return done;
 }
 
+/** utime + stime of a live process, from /proc (in USER_HZ ticks, 100 on Linux). */
+async function cpuOf(child: ChildProcess | undefined): Promise<number> {
+  if (!child?.pid) return 0;
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100 || 0;
+}
+
 export async function createQemuHost(options: QemuHostOptions = {}): Promise<QemuHost> {
   const image = await ensureImage(options.imageExtra);
   const base = await mkdtemp(join(options.baseDir ?? tmpdir(), 'rbt-qemu-'));
   const prefix = `127.${randomInt(16, 255)}.${randomInt(0, 256)}`;
   const vms = new Map<number, QemuVm>();
   let nextHost = 2;
+  let cpuOfEnded = 0;
 
   async function writeSeed(vm: QemuVm, req: BootRequest): Promise<string> {
     const seed = noCloudSeed(req.config ?? {}, req.vmid);
@@ -129,6 +140,9 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
       `virtio-net-pci,netdev=net0,mac=${mac}`,
       '-chardev',
       `socket,id=qga0,path=${join(vm.dir, 'qga.sock')},server=on,wait=off`,
+      // Entropy from the host, so sshd's host keys and TLS never wait on a starved guest pool.
+      '-device',
+      'virtio-rng-pci',
       '-device',
       'virtio-serial',
       '-device',
@@ -165,6 +179,7 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
     const vm = vms.get(vmid);
     const child = vm?.process;
     if (!vm || !child) return;
+    cpuOfEnded += await cpuOf(child);
     await qmp(vm, 'system_powerdown').catch(() => undefined);
     if (!(await waitExit(child, 60_000))) {
       child.kill('SIGKILL');
@@ -185,6 +200,7 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
     async destroy(vmid) {
       const vm = vms.get(vmid);
       if (!vm) return;
+      cpuOfEnded += await cpuOf(vm.process);
       vm.process?.kill('SIGKILL');
       if (vm.process) await exited(vm.process);
       vms.delete(vmid);
@@ -203,6 +219,10 @@ export async function createQemuHost(options: QemuHostOptions = {}): Promise<Qem
     },
     vm: (vmid) => vms.get(vmid),
     console: async (vmid) => readFile(join(vms.get(vmid)?.dir ?? base, 'console.log'), 'utf8').catch(() => ''),
+    async cpuSeconds() {
+      const live = await Promise.all([...vms.values()].map((vm) => cpuOf(vm.process)));
+      return live.reduce((a, b) => a + b, cpuOfEnded);
+    },
     async close() {
       for (const vm of vms.values()) vm.process?.kill('SIGKILL');
       await Promise.all([...vms.values()].map((vm) => (vm.process ? exited(vm.process) : undefined)));

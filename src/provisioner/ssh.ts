@@ -28,10 +28,16 @@ export interface SshShellOptions {
   sudo?: string[];
 }
 
+// The listener goes when the pause ends: the job's signal outlives hundreds of retries.
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 type Attempt = { session: RemoteSession } | { retry: string } | { fail: RunnerbotError };

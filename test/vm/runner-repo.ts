@@ -2,7 +2,8 @@
 // repository signed with a throw-away key, laid out like packages.gitlab.com's (…/gpgkey next to
 // …/debian/): the runner phase downloads the key, writes the source and installs for real.
 // The stand-in: `gitlab-runner verify` asks GitLab about config.toml's token as the real one does,
-// and its unit serves :9252/metrics (busybox httpd, a dependency apt fetches from Debian).
+// and its unit serves :9252/metrics with perl-base (essential on Debian). It depends on nothing
+// that triggers `update-initramfs` (busybox did: minutes of a TCG guest's CPU per install).
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,14 @@ case \${1:-} in
     rm -f "$tokenfile"
     [ "$code" = 200 ] && echo "Verifying runner... is valid                        runner=$name" && exit 0
     echo "ERROR: Verifying runner... failed runner=$name status=$code" >&2; exit 1 ;;
+  run) exec perl -MIO::Socket::INET -e '
+    my $server = IO::Socket::INET->new(LocalPort => 9252, Listen => 8, ReuseAddr => 1) or die "listen: $!";
+    my $body = "# HELP gitlab_runner_version_info stand-in\\ngitlab_runner_version_info 1\\n";
+    while (my $client = $server->accept) {
+      while (my $line = <$client>) { last if $line =~ /^\\r?$/ }
+      print $client "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: " . length($body) . "\\r\\n\\r\\n$body";
+      close $client;
+    }' ;;
   *) echo "gitlab-runner stand-in: \${1:-} is not supported" >&2; exit 1 ;;
 esac
 `;
@@ -38,7 +47,7 @@ Description=GitLab Runner (runnerbot test stand-in)
 After=network.target
 
 [Service]
-ExecStart=/bin/busybox httpd -f -p 9252 -h /usr/share/gitlab-runner/www
+ExecStart=/usr/bin/gitlab-runner run
 Restart=always
 
 [Install]
@@ -49,7 +58,7 @@ const CONTROL = `Package: gitlab-runner
 Version: ${STANDIN_VERSION}
 Architecture: amd64
 Maintainer: runnerbot tests <tests@runnerbot.invalid>
-Depends: busybox, curl
+Depends: curl, perl-base
 Description: GitLab Runner stand-in for runnerbot's QEMU tests
 `;
 
@@ -58,7 +67,6 @@ async function buildDeb(dir: string): Promise<string> {
   await mkdir(join(pkg, 'DEBIAN'), { recursive: true });
   await mkdir(join(pkg, 'usr/bin'), { recursive: true });
   await mkdir(join(pkg, 'lib/systemd/system'), { recursive: true });
-  await mkdir(join(pkg, 'usr/share/gitlab-runner/www'), { recursive: true });
   await writeFile(join(pkg, 'DEBIAN/control'), CONTROL);
   await writeFile(
     join(pkg, 'DEBIAN/postinst'),
@@ -67,10 +75,6 @@ async function buildDeb(dir: string): Promise<string> {
   await chmod(join(pkg, 'DEBIAN/postinst'), 0o755);
   await writeFile(join(pkg, 'usr/bin/gitlab-runner'), VERIFY, { mode: 0o755 });
   await writeFile(join(pkg, 'lib/systemd/system/gitlab-runner.service'), UNIT);
-  await writeFile(
-    join(pkg, 'usr/share/gitlab-runner/www/metrics'),
-    '# HELP gitlab_runner_version_info stand-in\ngitlab_runner_version_info 1\n',
-  );
   const deb = join(dir, `gitlab-runner_${STANDIN_VERSION}_amd64.deb`);
   await run('dpkg-deb', ['--root-owner-group', '--build', pkg, deb]);
   return deb;

@@ -32,7 +32,8 @@ export interface VmWorld {
   repo: RunnerRepo;
   registry: LocalRegistry;
   keyPath: string;
-  runnerbot(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Runs the CLI; past `timeoutMs` it is sent SIGTERM and what it printed so far is returned (code null). */
+  runnerbot(args: string[], timeoutMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Runs a command on the VM over SSH (as the cloud-init user; use sudo inside). */
   ssh(ip: string, command: string, timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
   close(): Promise<void>;
@@ -40,7 +41,7 @@ export interface VmWorld {
 
 export async function startVmWorld(): Promise<VmWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'rbt-vm-'));
-  const qemu = await createQemuHost({ imageExtra: process.env.RUNNERBOT_VM_EXTRA ?? 'docker.io' });
+  const qemu = await createQemuHost({ imageExtra: process.env.RUNNERBOT_VM_EXTRA ?? '' });
   const [proxmox, gitlab, slack] = await Promise.all([
     startProxmoxSim({
       nodes: [{ name: PROXMOX_LAYOUT.node }],
@@ -108,17 +109,21 @@ export async function startVmWorld(): Promise<VmWorld> {
     repo,
     registry,
     keyPath,
-    runnerbot: (args) =>
+    runnerbot: (args, timeoutMs = 18 * 60_000) =>
       new Promise((resolve) => {
         const child = spawn(process.execPath, [BIN, ...args], {
           env: { PATH: process.env.PATH ?? '', ...config.env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
+        const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr });
+        });
       }),
     ssh: (ip, command, timeoutMs = 300_000) =>
       new Promise((resolve) => {

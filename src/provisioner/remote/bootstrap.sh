@@ -87,7 +87,20 @@ repair_dpkg() {
   done
 }
 
-# ensure_packages PACKAGE...: installs the missing ones after one `apt-get update`.
+APT_UPDATED=/etc/runnerbot/apt-updated
+
+# apt_update: `apt-get update`, unless this bootstrap ran one in the last hour and no apt source
+# or key changed since: the phases would otherwise each fetch the same lists (minutes on a slow VM).
+apt_update() {
+  if [ -n "$(find "$APT_UPDATED" -mmin -60 2>/dev/null)" ] &&
+    [ -z "$(find /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings -newer "$APT_UPDATED" 2>/dev/null)" ]; then
+    return 0
+  fi
+  run 'apt-get update' apt update
+  touch "$APT_UPDATED" || fail "touch $APT_UPDATED failed"
+}
+
+# ensure_packages PACKAGE...: installs the missing ones, the lists updated first (see apt_update).
 ensure_packages() {
   missing=
   for pkg in "$@"; do
@@ -96,9 +109,14 @@ ensure_packages() {
   [ -n "$missing" ] || return 0
   todo "install$missing" || return 0
   repair_dpkg
-  run 'apt-get update' apt update
+  apt_update
   # shellcheck disable=SC2086 # package names, split on purpose
-  run "apt-get install$missing" apt install --no-install-recommends --allow-downgrades $missing
+  apt install --no-install-recommends --allow-downgrades $missing >&2 || {
+    install_rc=$?
+    # Lists older than the mirror may be why: the next attempt updates them first.
+    rm -f "$APT_UPDATED"
+    fail "apt-get install$missing failed (exit $install_rc)"
+  }
 }
 
 ensure_service() {

@@ -1,5 +1,6 @@
 // The SSH adapter against a fake VM's real sshd: retries while the VM boots, refuses a wrong key
 // or host key at once, runs commands with stdin and timeouts, writes files atomically as root.
+import { getEventListeners } from 'node:events';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,13 @@ describe('connect', () => {
     expect(e.code).toBe('SSH.UNREACHABLE');
     expect(e.transient).toBe(true);
     expect(e.message).toMatch(/no SSH answer .* \(last: ECONNREFUSED\)/);
+  });
+
+  it('leaves no listener on the job signal per retry (a long boot warned MaxListenersExceeded)', async () => {
+    const job = new AbortController();
+    const unreachable = `${ip.split('.').slice(0, 3).join('.')}.254`;
+    await failure(shell({ retryDelayMs: 5 }).connect(unreachable, 500, job.signal));
+    expect(getEventListeners(job.signal, 'abort')).toHaveLength(0);
   });
 
   it('stops with a permanent error when the VM refuses the key, and never shows the key', async () => {

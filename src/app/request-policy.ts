@@ -15,4 +15,6 @@ export interface RequestPolicy {
   provisionNeedsApproval: boolean;
   /** New runners run the validation pipeline before they take jobs (`validation` is configured). */
   validate?: boolean;
+  /** New runners run the site hook as their last bootstrap phase (`provision.siteHook` is set). */
+  siteHook?: boolean;
 }

@@ -32,7 +32,10 @@ export function resolveRequest(
   const spec = resolveSpec(policy.profiles, policy.defaultProfile, request, { nodes: policy.nodes });
   if (!spec.ok) return err(spec.error);
   const inPlace = command.kind === 'reprovision' && command.inPlace === true;
-  return ok({ spec: spec.value, plan: planFor(command.kind, { inPlace, validate: policy.validate === true }) });
+  return ok({
+    spec: spec.value,
+    plan: planFor(command.kind, { inPlace, validate: policy.validate === true, siteHook: policy.siteHook === true }),
+  });
 }
 
 /** A rotation changes no spec: the run carries the runner's profile (the default one for `--all`) for its messages. */

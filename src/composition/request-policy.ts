@@ -14,5 +14,6 @@ export function toRequestPolicy(config: Config): RequestPolicy {
     approvalTtlMinutes: config.slack.approvalTtlMinutes,
     provisionNeedsApproval: config.slack.provisionNeedsApproval,
     validate: config.validation !== undefined,
+    siteHook: config.provision.siteHook !== undefined,
   };
 }

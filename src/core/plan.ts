@@ -68,20 +68,24 @@ export interface PlanOptions {
   runner?: string;
   /** Validation is configured: a new runner runs the validation pipeline after `verify`. */
   validate?: boolean;
+  /** A site hook is configured: a new runner runs it after the monitoring phase. */
+  siteHook?: boolean;
 }
 
-/** The steps that build a runner, validation included when configured. */
-function buildSteps(validate: boolean): BuildStep[] {
-  const steps: BuildStep[] = PROVISION_STEPS.filter((s) => s !== 'announce');
+/** The steps that build a runner, with the site hook and validation when they are configured. */
+function buildSteps({ validate = false, siteHook = false }: PlanOptions): BuildStep[] {
+  const steps = PROVISION_STEPS.filter(
+    (s): s is Exclude<ProvisionStep, 'announce'> => s !== 'announce' && (siteHook || s !== 'bootstrap-site'),
+  ) as BuildStep[];
   if (validate) steps.splice(steps.indexOf('verify') + 1, 0, VALIDATE_STEP);
   return steps;
 }
 
 /** Every successor step there can be, whatever the configuration. */
-export const SUCCESSOR_STEPS: SuccessorStep[] = buildSteps(true).map(asSuccessor);
+export const SUCCESSOR_STEPS: SuccessorStep[] = buildSteps({ validate: true, siteHook: true }).map(asSuccessor);
 
 export function planFor(kind: RunKind, options: PlanOptions = {}): StepName[] {
-  const build = buildSteps(options.validate === true);
+  const build = buildSteps(options);
   switch (kind) {
     case 'provision':
       return [...build, 'announce'];

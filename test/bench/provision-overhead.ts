@@ -4,7 +4,7 @@
 // RunnerRegistry and RemoteShell call and every poll sleep, timed by decorators around the real
 // adapters — is what runnerbot itself costs: its logic, Redis records, audit and progress.
 // Run: npm run bench, or alone: node --import tsx test/bench/provision-overhead.ts
-import { PROVISION_STEPS } from '../../src/core/plan.ts';
+import { planFor } from '../../src/core/plan.ts';
 import { requestProvision, runToEnd } from '../integration/provisioner/support/drive.ts';
 import { timedStepDeps, WaitMeter } from '../integration/provisioner/support/timed-ports.ts';
 import { startWorld } from '../integration/provisioner/support/world.ts';
@@ -54,7 +54,7 @@ export async function run(): Promise<void> {
     await world.close();
   }
   console.log(
-    `provision overhead: ${PROVISIONS} provisions (after ${WARMUP} warm-up), one at a time, ${PROVISION_STEPS.length} steps each`,
+    `provision overhead: ${PROVISIONS} provisions (after ${WARMUP} warm-up), one at a time, ${planFor('provision').length} steps each`,
   );
   line('total per provision', totals);
   line('waiting on simulators and VM', waits);

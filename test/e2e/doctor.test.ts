@@ -147,7 +147,7 @@ describe('runnerbot doctor on the shipped example layout', () => {
   });
 
   it('keeps the start warning in the audit trail', async () => {
-    const audit = await runnerbot(['audit', 'gitlab-runner-31']);
+    const audit = await runnerbot(['audit', 'gitlab-runner-31', '--verbose']);
     expect(audit.code).toBe(0);
     expect(audit.stdout).toMatch(/step=start .*warnings=start VM \d+: EFI disk without 'ms-cert=2023k' option/);
   });

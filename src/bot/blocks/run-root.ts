@@ -33,7 +33,7 @@ const whatHappens = (run: RunRecord): string =>
 const WHAT_HAPPENED: Record<RunRecord['kind'], string> = {
   provision: 'A new runner VM was created and registered in GitLab.',
   reprovision:
-    'A successor was built and verified, then the old runner VM and its GitLab runner were drained and destroyed; the successor carries the name.',
+    'A successor was built and verified; then the old runner VM and its GitLab runner were destroyed, and the successor took the name.',
   deprovision: 'This runner VM and its GitLab runner were destroyed.',
   'rotate-token':
     'GitLab issued a new runner token and the VM’s `config.toml` holds it; the old token no longer works.',

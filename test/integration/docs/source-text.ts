@@ -43,7 +43,19 @@ export function runnerbotVariables(): Set<string> {
   const overrides = ENV_OVERRIDES.map((o) => o.variable);
   const configTs = readFileSync(join(REPO, 'src/config.ts'), 'utf8');
   const direct = [...configTs.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!);
-  return new Set([...secrets, ...overrides, ...direct]);
+  const proxyTs = readFileSync(join(REPO, 'src/outbound-proxy.ts'), 'utf8');
+  const proxy = [...proxyTs.matchAll(/variable\(env, '([A-Z_]+)'\)/g)].map((m) => m[1]!);
+  return new Set([...secrets, ...overrides, ...direct, ...proxy]);
+}
+
+/** Variables of the other things the guides document: Node.js itself, the VM tier's image builder and the validation jobs. */
+export function toolVariables(): Set<string> {
+  const builder = readFileSync(join(REPO, 'scripts/vm/build-image.sh'), 'utf8');
+  const jobs = readdirSync(join(REPO, 'validation')).map((f) => readFileSync(join(REPO, 'validation', f), 'utf8'));
+  return new Set([
+    'NODE_EXTRA_CA_CERTS',
+    ...[builder, ...jobs].flatMap((text) => [...text.matchAll(/\$\{?(RUNNERBOT_[A-Z0-9_]+)/g)].map((m) => m[1]!)),
+  ]);
 }
 
 /** Variables the sandbox reads (the README documents them next to `npm run sandbox`). */

@@ -59,7 +59,7 @@ describe('audit trail', () => {
       detail: { outcome: 'succeeded', runnerId: 42 },
     });
 
-    const { code, lines } = await runAudit(['--runner', 'gitlab-runner-02']);
+    const { code, lines } = await runAudit(['--runner', 'gitlab-runner-02', '--verbose']);
     expect(code).toBe(0);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
@@ -70,8 +70,8 @@ describe('audit trail', () => {
       'step          gitlab-runner-02  r_1  -  step=clone applied=true upid=UPID:pve1:0001:clone:',
     );
     expect(lines[3]).toContain('job-end       gitlab-runner-02  r_1  -  outcome=succeeded runnerId=42');
-    expect((await runAudit([])).lines).toHaveLength(5);
-    expect((await runAudit(['gitlab-runner-02'])).lines).toEqual(lines);
+    expect((await runAudit(['--verbose'])).lines).toHaveLength(5);
+    expect((await runAudit(['gitlab-runner-02', '--verbose'])).lines).toEqual(lines);
   });
 
   it('shows only entries newer than --since', async () => {
@@ -83,10 +83,10 @@ describe('audit trail', () => {
     await audit.append({ type: 'request', runId: 'r_new', runner: 'rb-01', detail: {} });
 
     const now = () => firstMs + 7 * 86_400_000 + 1; // a week and a millisecond after the first entry
-    const { lines } = await runAudit(['--since=7d'], now);
+    const { lines } = await runAudit(['--since=7d', '--verbose'], now);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('  r_new  ');
-    expect((await runAudit(['--since', '8d', '--runner', 'rb-01'], now)).lines).toHaveLength(2);
+    expect((await runAudit(['--since', '8d', '--runner', 'rb-01', '--verbose'], now)).lines).toHaveLength(2);
   });
 
   it('explains a bad option and exits 2', async () => {

@@ -85,7 +85,7 @@ describe('progressMessage', () => {
     expect(body).toContain('✓ reserve-vmid — 2.5 s');
     expect(body).not.toContain('reserve-vmid — 2.5 s (');
     expect(body).toContain('… clone');
-    expect(body).toContain('2/17 steps');
+    expect(body).toContain('2/16 steps');
 
     const failed = progressMessage(run({ status: 'failed', checkpoint: 2 }), {
       finished: {},

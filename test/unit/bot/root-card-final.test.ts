@@ -58,7 +58,7 @@ describe('rootMessage of a destructive run', () => {
     [
       'reprovision',
       'succeeded',
-      'A successor was built and verified, then the old runner VM and its GitLab runner were',
+      'A successor was built and verified; then the old runner VM and its GitLab runner were destroyed',
     ],
     ['provision', 'succeeded', 'A new runner VM was created and registered in GitLab.'],
     ['deprovision', 'failed', 'It stopped at `delete-vm`; the thread says what is left.'],

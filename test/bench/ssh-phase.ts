@@ -9,7 +9,7 @@
 // aes128-gcm), so none pays for a heavier handshake. Last line: one JSON object.
 // Run: npm run bench -- ssh-phase
 import { spawn } from 'node:child_process';
-import { PROVISION_STEPS, type StepName } from '../../src/core/plan.ts';
+import { planFor, type StepName } from '../../src/core/plan.ts';
 import {
   BOOTSTRAP_ENV_PATH,
   BOOTSTRAP_SCRIPT_PATH,
@@ -28,10 +28,8 @@ import { runAnsible } from './support/ansible-baseline.ts';
 const FIRST_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
 const RERUN_SAMPLES = FIRST_SAMPLES;
 const ANSIBLE_SAMPLES = Math.max(2, Math.ceil(FIRST_SAMPLES / 2));
-const SSH_PHASE = PROVISION_STEPS.slice(
-  PROVISION_STEPS.indexOf('wait-ssh'),
-  PROVISION_STEPS.indexOf('verify') + 1,
-) as StepName[];
+const PLAN = planFor('provision');
+const SSH_PHASE: StepName[] = PLAN.slice(PLAN.indexOf('wait-ssh'), PLAN.indexOf('verify') + 1);
 export const SAME_KEX = [
   '-o',
   'KexAlgorithms=curve25519-sha256@libssh.org,curve25519-sha256',

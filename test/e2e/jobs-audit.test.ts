@@ -1,7 +1,7 @@
 // Issue 4: after a provision and an approved deprovision done by a real worker process, the real
 // `runnerbot audit --runner gitlab-runner-02` prints that runner's whole history, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEPROVISION_STEPS, PROVISION_STEPS } from '../../src/core/plan.ts';
+import { DEPROVISION_STEPS, planFor } from '../../src/core/plan.ts';
 import { FINAL_STATUSES, type RunRecord } from '../../src/core/run.ts';
 import { fleetProblems } from './support/fleet-check.ts';
 import { APPROVER, OPERATOR, startJobsWorld, type JobsWorld } from './support/jobs-world.ts';
@@ -73,7 +73,7 @@ describe('runnerbot audit --runner', () => {
     const d = deprovision.id;
     expect(lines.map((l) => [l.type, l.runId, l.detail.step ?? l.detail.decision ?? l.detail.kind])).toEqual([
       ['request', p, 'provision'],
-      ...PROVISION_STEPS.map((step) => ['step', p, step]),
+      ...planFor('provision').map((step) => ['step', p, step]),
       ['job-end', p, 'provision'],
       ['request', d, 'deprovision'],
       ['approval', d, 'approved'],

@@ -3,7 +3,9 @@
 // a fresh worker with a fresh JobMemory takes the run over. Every case must end exactly like an
 // uninterrupted provision: one VM, one GitLab runner, one VMID, a working token, nothing orphaned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVISION_STEPS } from '../../../src/core/plan.ts';
+import { planFor } from '../../../src/core/plan.ts';
+
+const PROVISION_STEPS = planFor('provision');
 import { dieAfter, requestProvision, runToEnd } from './support/drive.ts';
 import { endState, healthy } from './support/end-state.ts';
 import { startWorld, type World } from './support/world.ts';

@@ -58,6 +58,7 @@ export function buildStepDeps(
             url: config.gitlab.url,
             token: secrets.gitlabToken,
             projectId: config.validation.projectId,
+            ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
           }),
         }
       : {}),

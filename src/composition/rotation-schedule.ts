@@ -1,18 +1,16 @@
 // The token rotation schedule as every worker runs it (when `rotation` is configured): every
 // `rotation.checkMinutes`, the worker holding the schedule's lease requests the rotations that
 // are due. A worker that dies loses the lease within two periods and another takes over.
-import { randomUUID } from 'node:crypto';
 import { scheduleRotations } from '../app/schedule-rotations.ts';
 import type { Config } from '../config.ts';
 import type { Notifier } from '../core/ports.ts';
 import type { Logger } from '../log.ts';
+import { startLeasedChore, type Chore } from './leased-chore.ts';
 import { systemClock, systemIds } from '../system.ts';
 import { toRequestPolicy } from './request-policy.ts';
 import type { Stores } from './stores.ts';
 
-export interface RotationSchedule {
-  stop(): void;
-}
+export type RotationSchedule = Chore;
 
 export function startRotationSchedule(
   config: Config,
@@ -22,7 +20,6 @@ export function startRotationSchedule(
 ): RotationSchedule | null {
   const rotation = config.rotation;
   if (!rotation) return null;
-  const holder = randomUUID();
   const periodMs = rotation.checkMinutes * 60_000;
   const deps = {
     ...stores,
@@ -38,22 +35,16 @@ export function startRotationSchedule(
     },
     channel: config.slack.channel,
   };
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      if (!(await stores.rotationLease(holder, periodMs * 2))) return;
-      for (const due of await scheduleRotations(deps))
-        logger.info({ runner: due.runner, reason: due.reason }, 'token rotation scheduled');
-    } catch (err) {
-      logger.warn({ err }, 'scheduling token rotations failed; it runs again at the next period');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), periodMs);
-  timer.unref();
-  void tick();
-  return { stop: () => clearInterval(timer) };
+  return startLeasedChore(
+    {
+      periodMs,
+      lease: (holder, ttlMs) => stores.rotationLease(holder, ttlMs),
+      run: async () => {
+        for (const due of await scheduleRotations(deps))
+          logger.info({ runner: due.runner, reason: due.reason }, 'token rotation scheduled');
+      },
+      what: 'scheduling token rotations',
+    },
+    logger,
+  );
 }

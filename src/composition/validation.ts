@@ -27,6 +27,7 @@ export async function validationCommand(argv: string[], env: Env): Promise<numbe
     url: config.gitlab.url,
     token: secrets.gitlabToken,
     projectId: config.validation.projectId,
+    ...(loaded.proxy ? { proxy: loaded.proxy } : {}),
   });
   const { ref, projectId } = config.validation;
   const committed = await installValidation(project, { ref, files: shippedJobFiles() });

@@ -1,24 +1,15 @@
 // The RunnerRegistry port on GitLab's REST API through @gitbeaker/rest. Runners are created with
 // the current flow (POST /user/runners, a token with the `create_runner` scope), managed with
 // `manage_runner`, and found by listing (`read_api`; instance runners need an administrator).
-import type { Agent as HttpAgent } from 'node:http';
-import { Gitlab } from '@gitbeaker/rest';
 import { permanent } from '../core/errors.ts';
-import { proxyDispatcher, type OutboundProxy } from '../outbound-proxy.ts';
 import type { CreateRunnerRequest, GitlabRunner, RunnerRegistry } from '../core/ports.ts';
-import { statusOf, toRunnerbotError, type Attempt } from './gitlab/errors.ts';
+import { gitlabClient, type GitlabClientConfig } from './gitlab/client.ts';
+import type { Attempt } from './gitlab/errors.ts';
 
-export interface GitlabRegistryConfig {
-  /** The GitLab base URL, e.g. https://gitlab.example.com (the API is under /api/v4). */
-  url: string;
-  token: string;
+export interface GitlabRegistryConfig extends GitlabClientConfig {
   runnerType: 'instance_type' | 'group_type' | 'project_type';
   groupId?: number;
   projectId?: number;
-  /** Per-request timeout. Default 30 s. */
-  requestTimeoutMs?: number;
-  /** The outbound proxy (HTTPS_PROXY and friends), if any. */
-  proxy?: OutboundProxy;
 }
 
 interface RunnerDetails {
@@ -48,23 +39,7 @@ function toRunner(r: RunnerDetails): GitlabRunner {
 }
 
 export function createGitlabRegistry(config: GitlabRegistryConfig): RunnerRegistry {
-  const api = new Gitlab({
-    host: config.url.replace(/\/+$/, ''),
-    token: config.token,
-    queryTimeout: config.requestTimeoutMs ?? 30_000,
-    // gitbeaker hands `agent` to fetch as its undici dispatcher (its type says node:http's Agent)
-    ...(config.proxy ? { agent: proxyDispatcher(config.proxy) as unknown as HttpAgent } : {}),
-  });
-  const secrets = [config.token];
-
-  async function call<T>(attempt: Attempt, fn: () => Promise<T>, on404?: () => T): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (on404 && statusOf(e) === 404) return on404();
-      throw toRunnerbotError(e, attempt, secrets);
-    }
-  }
+  const { api, call } = gitlabClient(config);
   const manage = (action: string): Attempt => ({ action, scope: 'manage_runner' });
   const show = (id: number) =>
     call(

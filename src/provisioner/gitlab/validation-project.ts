@@ -1,15 +1,12 @@
 // The ValidationProject port on GitLab's REST API: pipelines (POST /projects/:id/pipeline, GET
 // /projects/:id/pipelines/:pid and its /jobs), repository files and the Commits API. Requests are
 // written out by path, so what goes on the wire is exactly GitLab's documented parameters.
-import { Gitlab } from '@gitbeaker/rest';
 import type { Pipeline, PipelineJob, ValidationProject } from '../../core/ports.ts';
-import { statusOf, toRunnerbotError, type Attempt } from './errors.ts';
+import { gitlabClient, type GitlabClientConfig } from './client.ts';
+import type { Attempt } from './errors.ts';
 
-export interface ValidationProjectConfig {
-  url: string;
-  token: string;
+export interface ValidationProjectConfig extends GitlabClientConfig {
   projectId: number;
-  requestTimeoutMs?: number;
 }
 
 interface PipelineBody {
@@ -24,22 +21,8 @@ interface JobBody extends PipelineBody {
 const toPipeline = (p: PipelineBody): Pipeline => ({ id: p.id, status: p.status, webUrl: p.web_url });
 
 export function createValidationProject(config: ValidationProjectConfig): ValidationProject {
-  const api = new Gitlab({
-    host: config.url.replace(/\/+$/, ''),
-    token: config.token,
-    queryTimeout: config.requestTimeoutMs ?? 30_000,
-  });
+  const { api, call } = gitlabClient(config);
   const project = `projects/${config.projectId}`;
-  const secrets = [config.token];
-
-  async function call<T>(attempt: Attempt, fn: () => Promise<T>, on404?: () => T): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (on404 && statusOf(e) === 404) return on404();
-      throw toRunnerbotError(e, attempt, secrets);
-    }
-  }
   const write = (action: string): Attempt => ({ action, scope: 'api' });
   const read = (action: string): Attempt => ({ action, scope: 'read_api' });
 

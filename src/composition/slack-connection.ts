@@ -3,6 +3,7 @@
 // connection is retried with backoff until it works or the process is told to stop.
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { Logger } from '../log.ts';
+import { pause } from '../pause.ts';
 import { fetchOption, type OutboundProxy } from '../outbound-proxy.ts';
 import type { Component } from './component.ts';
 
@@ -62,12 +63,6 @@ export function slackConnection(options: SlackConnectionOptions): SlackConnectio
   /** Once the Bolt app was asked to start, stopping must stop it (even mid-connect). */
   let asked = false;
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
-
   async function connect(): Promise<void> {
     for (let attempt = 1; !stopping.signal.aborted; attempt++) {
       try {
@@ -88,7 +83,7 @@ export function slackConnection(options: SlackConnectionOptions): SlackConnectio
           { url, reason, attempt, retryInSeconds: retryMs / 1000 },
           `cannot reach Slack: ${url} failed: ${reason}; retrying in ${retryMs / 1000} s`,
         );
-        await pause(retryMs);
+        await pause(retryMs, stopping.signal);
       }
     }
   }

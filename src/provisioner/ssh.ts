@@ -3,6 +3,7 @@
 // goes nowhere but to ssh2; host keys are checked against a known_hosts file by policy.
 import { connect as tcpConnect } from 'node:net';
 import { NodeSSH } from 'node-ssh';
+import { pause } from '../pause.ts';
 import { permanent, transient, type RunnerbotError } from '../core/errors.ts';
 import type { RemoteSession, RemoteShell } from '../core/ports.ts';
 import { checkHostKey, forgetHostKey, type HostKeyVerdict, type KnownHostsPolicy } from './ssh/known-hosts.ts';
@@ -27,18 +28,6 @@ export interface SshShellOptions {
   /** Prefix for commands on root's files (default `sudo -n`). */
   sudo?: string[];
 }
-
-// The listener goes when the pause ends: the job's signal outlives hundreds of retries.
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 type Attempt = { session: RemoteSession } | { retry: string } | { fail: RunnerbotError };
 
@@ -122,7 +111,7 @@ export function createSshShell(options: SshShellOptions): RemoteShell {
             `${where(host)} refused the configured SSH key (is it the one in the VM's cloud-init sshkeys?)`,
           );
         if (Date.now() + retryDelayMs >= deadline) break;
-        await sleep(retryDelayMs, signal);
+        await pause(retryDelayMs, signal);
       }
       throw transient(
         'SSH.UNREACHABLE',

@@ -69,9 +69,10 @@ pinned() {
   printf '%s%s' "$1" "${2:+=$2}"
 }
 
-# Waits for another apt's lock (unattended-upgrades at first boot); retries a failing mirror.
+# Waits for another apt's lock (unattended-upgrades at first boot); retries a failing mirror;
+# fetches no translated descriptions (bookworm's English ones alone are 32 MB to fetch and parse).
 apt() {
-  apt-get -o DPkg::Lock::Timeout="$DPKG_LOCK_TIMEOUT" -o Acquire::Retries=3 -y -q "$@"
+  apt-get -o DPkg::Lock::Timeout="$DPKG_LOCK_TIMEOUT" -o Acquire::Retries=3 -o Acquire::Languages=none -y -q "$@"
 }
 
 # repair_dpkg: finishes what a killed dpkg left half done (apt refuses to install until then),
@@ -194,13 +195,15 @@ phase_runner() {
   finish 'gitlab-runner installed and running'
 }
 
+# ufw_has NET PORT: ufw itself says whether it holds the rule. It prints rules normalized
+# (10.0.2.2/32 as 10.0.2.2, IPv6 compressed, host bits cleared), so a text match against
+# `ufw show added` never matched such a network and every provision re-added its rules.
 ufw_has() {
-  ufw show added 2>/dev/null | grep -qxF "$1"
+  ufw --dry-run allow from "$1" to any port "$2" proto tcp 2>/dev/null | grep -qx 'Skipping adding existing rule'
 }
 
 ensure_ufw_rule() {
-  ufw_rule="ufw allow from $1 to any port $2 proto tcp"
-  ufw_has "$ufw_rule" && return 0
+  ufw_has "$1" "$2" && return 0
   todo "allow $2/tcp from $1" && run "ufw allow $2/tcp from $1" ufw allow from "$1" to any port "$2" proto tcp
 }
 

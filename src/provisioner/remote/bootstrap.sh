@@ -101,23 +101,40 @@ apt_update() {
   touch "$APT_UPDATED" || fail "touch $APT_UPDATED failed"
 }
 
-# ensure_packages PACKAGE...: installs the missing ones, the lists updated first (see apt_update).
+# half_installed PACKAGE: a killed dpkg left it half unpacked. `apt-get install` then calls it
+# "already the newest version", exits 0 and leaves it broken (its unit file still .dpkg-new).
+half_installed() {
+  case $(dpkg-query -W -f='${Status}' "${1%%=*}" 2>/dev/null) in
+    *reinstreq* | *half-installed*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# ensure_packages PACKAGE...: installs the missing ones, the lists updated first (see apt_update),
+# and fails unless dpkg then says each is installed: apt's exit status alone does not say so.
 ensure_packages() {
   missing=
+  reinstall=
   for pkg in "$@"; do
-    installed "$pkg" || missing="$missing $pkg"
+    installed "$pkg" && continue
+    missing="$missing $pkg"
+    if half_installed "$pkg"; then reinstall=--reinstall; fi
   done
   [ -n "$missing" ] || return 0
   todo "install$missing" || return 0
   repair_dpkg
   apt_update
-  # shellcheck disable=SC2086 # package names, split on purpose
-  apt install --no-install-recommends --allow-downgrades $missing >&2 || {
+  # shellcheck disable=SC2086 # package names and the optional flag, split on purpose
+  apt install --no-install-recommends --allow-downgrades $reinstall $missing >&2 || {
     install_rc=$?
     # Lists older than the mirror may be why: the next attempt updates them first.
     rm -f "$APT_UPDATED"
     fail "apt-get install$missing failed (exit $install_rc)"
   }
+  for pkg in $missing; do
+    installed "$pkg" ||
+      fail "$pkg is not installed after apt-get install (dpkg: $(dpkg-query -W -f='${Status}' "${pkg%%=*}" 2>&1))"
+  done
 }
 
 ensure_service() {

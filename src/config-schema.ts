@@ -1,4 +1,5 @@
 // The shape of runnerbot.yaml. Every key is documented in runnerbot.example.yaml.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { redisSchema } from './redis-config-schema.ts';
 import { parseMatcher } from './core/alerts/matcher.ts';
@@ -7,7 +8,15 @@ import { compileNamePattern } from './core/runner-name.ts';
 const userOrGroupId = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…/W…) or user-group id (S…)');
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, G… or D…)');
 const duration = z.number().int().positive();
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'a CIDR such as 10.0.0.0/8');
+/** An IPv4 or IPv6 address, a slash and a prefix length the address can have (ufw refuses the rest on the VM). */
+function isCidr(value: string): boolean {
+  const [address = '', prefix = '', ...rest] = value.split('/');
+  const version = isIP(address);
+  return rest.length === 0 && version !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+const cidr = z
+  .string()
+  .refine(isCidr, 'a network such as 10.0.0.0/8 or fd00::/8 (prefix length at most 32 for IPv4, 128 for IPv6)');
 // Values that reach the VM's shell and apt's sources.list: nothing that could become an option,
 // a second word or a second line there (bootstrap.sh checks them again on the VM).
 const aptUrl = z

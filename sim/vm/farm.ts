@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BootRequest, VmHost } from '../vm-host.ts';
 import { parseCallLog, type StandinCall } from './call-log.ts';
 import { keygen } from './keys.ts';
@@ -48,7 +48,7 @@ export interface VmFarm extends VmHost {
   vm(vmid: number): SimVm;
   /** A file inside the VM, or null when it does not exist. */
   readFile(vmid: number, path: string): Promise<string | null>;
-  /** Writes a file inside the VM, owned by its user (e.g. to fake a held dpkg lock). */
+  /** Writes a file inside the VM (its folders made when missing), owned by its user (e.g. to fake a held dpkg lock). */
   writeFile(vmid: number, path: string, content: string): Promise<void>;
   removeFile(vmid: number, path: string): Promise<void>;
   /** Every call the stand-ins recorded, in order. */
@@ -229,6 +229,10 @@ export async function createVmFarm(options: VmFarmOptions = {}): Promise<VmFarm>
     readFile: (vmid, path) => readFile(inside(get(vmid).root, path), 'utf8').catch(() => null),
     async writeFile(vmid, path, content) {
       const vm = get(vmid);
+      const folder = dirname(inside(vm.root, path));
+      const made = await mkdir(folder, { recursive: true, mode: 0o755 });
+      for (let dir = folder; made && dir.length >= made.length; dir = dirname(dir))
+        await chown(dir, vm.user.uid, vm.user.gid);
       await writeFile(inside(vm.root, path), content);
       await chown(inside(vm.root, path), vm.user.uid, vm.user.gid);
     },

@@ -69,9 +69,10 @@ pinned() {
   printf '%s%s' "$1" "${2:+=$2}"
 }
 
-# Waits for another apt's lock (unattended-upgrades at first boot); retries a failing mirror.
+# Waits for another apt's lock (unattended-upgrades at first boot); retries a failing mirror;
+# fetches no translated descriptions (bookworm's English ones alone are 32 MB to fetch and parse).
 apt() {
-  apt-get -o DPkg::Lock::Timeout="$DPKG_LOCK_TIMEOUT" -o Acquire::Retries=3 -y -q "$@"
+  apt-get -o DPkg::Lock::Timeout="$DPKG_LOCK_TIMEOUT" -o Acquire::Retries=3 -o Acquire::Languages=none -y -q "$@"
 }
 
 # repair_dpkg: finishes what a killed dpkg left half done (apt refuses to install until then),
@@ -100,23 +101,40 @@ apt_update() {
   touch "$APT_UPDATED" || fail "touch $APT_UPDATED failed"
 }
 
-# ensure_packages PACKAGE...: installs the missing ones, the lists updated first (see apt_update).
+# half_installed PACKAGE: a killed dpkg left it half unpacked. `apt-get install` then calls it
+# "already the newest version", exits 0 and leaves it broken (its unit file still .dpkg-new).
+half_installed() {
+  case $(dpkg-query -W -f='${Status}' "${1%%=*}" 2>/dev/null) in
+    *reinstreq* | *half-installed*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# ensure_packages PACKAGE...: installs the missing ones, the lists updated first (see apt_update),
+# and fails unless dpkg then says each is installed: apt's exit status alone does not say so.
 ensure_packages() {
   missing=
+  reinstall=
   for pkg in "$@"; do
-    installed "$pkg" || missing="$missing $pkg"
+    installed "$pkg" && continue
+    missing="$missing $pkg"
+    if half_installed "$pkg"; then reinstall=--reinstall; fi
   done
   [ -n "$missing" ] || return 0
   todo "install$missing" || return 0
   repair_dpkg
   apt_update
-  # shellcheck disable=SC2086 # package names, split on purpose
-  apt install --no-install-recommends --allow-downgrades $missing >&2 || {
+  # shellcheck disable=SC2086 # package names and the optional flag, split on purpose
+  apt install --no-install-recommends --allow-downgrades $reinstall $missing >&2 || {
     install_rc=$?
     # Lists older than the mirror may be why: the next attempt updates them first.
     rm -f "$APT_UPDATED"
     fail "apt-get install$missing failed (exit $install_rc)"
   }
+  for pkg in $missing; do
+    installed "$pkg" ||
+      fail "$pkg is not installed after apt-get install (dpkg: $(dpkg-query -W -f='${Status}' "${pkg%%=*}" 2>&1))"
+  done
 }
 
 ensure_service() {
@@ -194,13 +212,15 @@ phase_runner() {
   finish 'gitlab-runner installed and running'
 }
 
+# ufw_has NET PORT: ufw itself says whether it holds the rule. It prints rules normalized
+# (10.0.2.2/32 as 10.0.2.2, IPv6 compressed, host bits cleared), so a text match against
+# `ufw show added` never matched such a network and every provision re-added its rules.
 ufw_has() {
-  ufw show added 2>/dev/null | grep -qxF "$1"
+  ufw --dry-run allow from "$1" to any port "$2" proto tcp 2>/dev/null | grep -qx 'Skipping adding existing rule'
 }
 
 ensure_ufw_rule() {
-  ufw_rule="ufw allow from $1 to any port $2 proto tcp"
-  ufw_has "$ufw_rule" && return 0
+  ufw_has "$1" "$2" && return 0
   todo "allow $2/tcp from $1" && run "ufw allow $2/tcp from $1" ufw allow from "$1" to any port "$2" proto tcp
 }
 

@@ -164,6 +164,21 @@ describe('the phases on a fresh VM', () => {
   });
 });
 
+describe('networks ufw prints otherwise than they are written', () => {
+  it('a single host (/32, /128) or an upper-case IPv6 network: the rules are added once, then unchanged', async () => {
+    const base = provisionSettings({ sshPort: PORT });
+    const host = await vm(406, { ...base, managementNetworks: ['10.0.2.2/32'], prometheusNetworks: ['FD00::9/128'] });
+    expect(await host.phase('firewall')).toMatchObject({ result: 'applied', code: 0 });
+    expect(await farm.readFile(406, '/var/lib/sim/ufw/rules')).toContain(
+      'ufw allow from 10.0.2.2 to any port 2222 proto tcp\nufw allow from fd00::9 to any port 9100 proto tcp',
+    );
+    const after = await host.callCount();
+    expect(await host.phase('firewall', 'check')).toMatchObject({ result: 'unchanged', code: 0 });
+    expect(await host.phase('firewall')).toMatchObject({ result: 'unchanged', code: 0 });
+    expect(await host.writesSince(after)).toEqual([]);
+  });
+});
+
 describe('the dpkg lock', () => {
   it('is waited for up to the timeout, then the phase fails; once free the phase applies', async () => {
     const host = await vm(402, { ...provisionSettings({ sshPort: PORT, phaseMs: 2000 }) });

@@ -100,4 +100,18 @@ describe('a dpkg killed mid-install', () => {
     expect(result?.detail).toMatch(/^install ufw; dpkg --configure -a \(dpkg was interrupted\)/);
     expect((await farm.calls(503)).some((c) => c.cmd === 'dpkg' && c.args.join(' ') === '--configure -a')).toBe(true);
   });
+
+  it('reinstalls a package it left half unpacked, which a plain apt-get install leaves broken', async () => {
+    const phase = await vm(504, settings({}));
+    await farm.writeFile(504, '/var/lib/dpkg/updates/0001', 'Package: ufw\n');
+    await farm.writeFile(504, '/var/lib/sim/packages/ufw', '1.0-sim\n');
+    await farm.writeFile(504, '/var/lib/sim/half-installed/ufw', '');
+    expect(await phase('firewall')).toMatchObject({ result: 'applied' });
+    const installs = (await farm.calls(504)).filter((c) => c.cmd === 'apt-get' && c.args.includes('install'));
+    expect(installs.map((c) => c.args.slice(c.args.indexOf('install') + 1))).toEqual([
+      ['--no-install-recommends', '--allow-downgrades', '--reinstall', 'ufw'],
+    ]);
+    expect(await farm.readFile(504, '/var/lib/sim/half-installed/ufw')).toBeNull();
+    expect(await phase('firewall')).toMatchObject({ result: 'unchanged' });
+  });
 });

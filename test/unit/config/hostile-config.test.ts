@@ -10,7 +10,7 @@ const EXAMPLE = readFileSync(new URL('../../../runnerbot.example.yaml', import.m
 const SECRETS = { SLACK_BOT_TOKEN: 'xoxb-1-b', SLACK_APP_TOKEN: 'xapp-1-a', ALERTS_TOKEN: 'alerts-token' };
 
 type Editable = {
-  provision: Record<string, string>;
+  provision: Record<string, string | string[]>;
   runners: Record<string, string>;
   alerts: { routes: { matchers: string[] }[] };
 };
@@ -59,6 +59,13 @@ describe('config check on hostile values', () => {
       (c: Editable) => (c.provision.dockerAptRepo = 'https://download.docker.com/linux/debian [trusted=yes]'),
       'an http(s) URL',
     ],
+    ...['10.0.0.0/33', '999.1.1.1/8', 'fd00::/129', '10.0.0.0', '10.0.0.0/8/8', 'any'].map(
+      (network): [string, (c: Editable) => void, string] => [
+        'provision.managementNetworks.0',
+        (c) => void (c.provision.managementNetworks = [network]),
+        'a network such as 10.0.0.0/8',
+      ],
+    ),
     ['provision.cadvisorImage', (c: Editable) => (c.provision.cadvisorImage = 'gcr.io/x; reboot'), 'a container image'],
     [
       'runners.namePattern',
@@ -90,6 +97,11 @@ describe('config check on hostile values', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(path);
     expect(problems[0]).toContain(expected);
+  });
+
+  it('accepts single hosts and IPv6 networks, which ufw prints normalized', () => {
+    const networks = ['10.0.2.2/32', 'FD00::9/128', '2001:db8::/32', '0.0.0.0/0'];
+    expect(problemsOf(check((c) => (c.provision.managementNetworks = networks)))).toEqual([]);
   });
 
   it('accepts RE2 syntax JavaScript lacks, as Alertmanager does', () => {

@@ -46,6 +46,7 @@ export function startIntakeListener(
   let bound = data.port;
   let stopping = false;
   let listening = false;
+  let exited = false;
 
   const onMessage = (message: IntakeThreadMessage) => {
     if (message.type !== 'received') return;
@@ -72,6 +73,7 @@ export function startIntakeListener(
         thread.on('message', onStart);
         thread.once('error', reject);
         thread.once('exit', (code) => {
+          exited = true;
           const error = new Error(`the alert intake thread ended (exit code ${code})`);
           reject(error);
           if (stopping || !listening) return;
@@ -83,7 +85,7 @@ export function startIntakeListener(
         });
       }),
     async stop() {
-      if (!worker) return;
+      if (!worker || exited) return;
       stopping = true;
       const thread = worker;
       const ended = new Promise<void>((resolve) => thread.once('exit', () => resolve()));

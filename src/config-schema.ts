@@ -229,6 +229,8 @@ export const configSchema = z
         defaultChannel: channelId.optional(),
         alertmanagerUrl: z.url().optional(),
         maxBodyBytes: z.number().int().min(1024).default(1048576),
+        /** Serve POST /alerts on this port (on `http.host`), from a thread of its own, instead of on `http.port`. */
+        port: z.number().int().min(1).max(65535).optional(),
         routes: z
           .array(
             z.strictObject({
@@ -250,6 +252,10 @@ export const configSchema = z
   .refine((c) => c.defaultProfile in c.profiles, {
     message: 'must name one of the profiles',
     path: ['defaultProfile'],
+  })
+  .refine((c) => c.alerts?.port === undefined || c.alerts.port !== c.http.port, {
+    message: 'must differ from http.port (POST /alerts gets a listener of its own)',
+    path: ['alerts', 'port'],
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,7 +10,15 @@ export interface AlertCredentials {
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-const sameSecret = (given: string, expected: string): boolean => timingSafeEqual(digest(given), digest(expected));
+// The configured secrets' digests, made once: a storm of notifications pays one hash per request.
+const expectedDigests = new Map<string, Buffer>();
+const expectedDigest = (secret: string): Buffer => {
+  let known = expectedDigests.get(secret);
+  if (!known) expectedDigests.set(secret, (known = digest(secret)));
+  return known;
+};
+const sameSecret = (given: string, expected: string): boolean =>
+  timingSafeEqual(digest(given), expectedDigest(expected));
 
 export function isAuthorized(header: string | undefined, credentials: AlertCredentials): boolean {
   const match = /^(Bearer|Basic)\s+(\S+)\s*$/i.exec(header ?? '');

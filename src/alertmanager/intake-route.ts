@@ -4,18 +4,22 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AlertIntake } from '../core/alerts/ports.ts';
-import type { Metrics } from '../metrics.ts';
 import { sendJson, type Route } from '../http/server.ts';
 import { isAuthorized, type AlertCredentials } from './auth.ts';
 import { parseAlertmanagerPayload } from './payload-schema.ts';
 import { readLimitedBody } from './read-body.ts';
+
+/** Where each accepted alert is counted: the Prometheus counter, or a thread's tally for it. */
+export interface AlertsReceived {
+  inc(labels: { status: 'firing' | 'resolved' }): void;
+}
 
 export interface AlertIntakeRouteOptions {
   intake: AlertIntake;
   credentials: AlertCredentials;
   /** `alerts.maxBodyBytes`. */
   maxBodyBytes: number;
-  metrics: Pick<Metrics, 'alertsReceived'>;
+  metrics: { alertsReceived: AlertsReceived };
   logger: Logger;
 }
 

@@ -15,6 +15,7 @@ import { fanOut, logNotifier, metricsNotifier } from './observers.ts';
 import { buildStepDeps } from './provisioning.ts';
 import { buildSlackOutput } from './slack-outbox.ts';
 import { alertButtons, alertForwarder, alertIntake } from './alerts.ts';
+import { alertIntakeListener } from './alert-intake-listener.ts';
 import { slackComponent, slackInBackground } from './slack-component.ts';
 import { buildStores } from './stores.ts';
 import { workerComponent } from './worker-component.ts';
@@ -71,9 +72,13 @@ export function buildComponents({ role, loaded, logger, metrics }: ServiceContex
     else logger.warn('SLACK_BOT_TOKEN is not set: this worker forwards no alerts and posts no progress to Slack');
   }
   if (runsBot(role)) {
-    const intake = alertIntake(loaded, { metrics, logger });
-    routes.push(intake.route);
-    components.push(intake.component);
+    if (config.alerts.port !== undefined)
+      components.push(alertIntakeListener(loaded, config.alerts.port, { metrics, logger }));
+    else {
+      const intake = alertIntake(loaded, { metrics, logger });
+      routes.push(intake.route);
+      components.push(intake.component);
+    }
     const extraActions = slackOutput ? alertButtons(loaded, { redis, outbox: slackOutput.outbox }) : undefined;
     const slack = slackComponent({
       loaded,

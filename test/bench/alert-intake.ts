@@ -1,18 +1,17 @@
-// Alert intake under a storm: 2,000 alerts per second into POST /alerts (the bot's HTTP server +
-// real Redis) while the worker side (forwarder, outbox, Slack simulator with its rate limits) runs
-// on another thread, against a bare node:http server that reads and JSON-parses the same bodies
-// from the same generator. Meanwhile `/runner status` commands reach the bot's Bolt app in the
-// same process as the intake: their ack p99 during the storm vs without it. Alerts accepted but
-// never forwarded are lost. Last line: one JSON object.
+// Alert intake under a storm: 2,000 alerts per second into POST /alerts (the bot's intake
+// listener on its own thread, as with `alerts.port`, + real Redis) while the worker side
+// (forwarder, outbox, Slack simulator with its rate limits) runs on another thread, against a bare
+// node:http server that reads and JSON-parses the same bodies from the same generator. Meanwhile
+// `/runner status` commands reach the bot's Bolt app in the same process as the intake (on the
+// main thread): their ack p99 during the storm vs without it. Alerts accepted but never forwarded
+// are lost. Last line: one JSON object.
 // Run: npm run bench -- alert-intake
 import { createServer, request, Agent, type Server } from 'node:http';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { alertIntakeRoute } from '../../src/alertmanager/intake-route.ts';
-import { createHttpServer } from '../../src/http/server.ts';
-import { createRedisAlertIntake } from '../../src/jobs/alerts/intake.ts';
-import { createProducerRedis } from '../../src/jobs/redis-connection.ts';
+import { startIntakeListener } from '../../src/composition/alert-intake-listener.ts';
+import { NO_REPLICA_ACK } from '../../src/jobs/replica-ack.ts';
 import { createLogger } from '../../src/log.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { startSlackSim } from '../../sim/slack/index.ts';
@@ -174,20 +173,24 @@ async function forwarderThread(prefix: string): Promise<void> {
   parentPort!.postMessage(report);
 }
 
-/** Only the bot side: POST /alerts on its HTTP server, writing to the intake stream. */
+/** Only the bot side: POST /alerts on its own listener and thread (`alerts.port`), writing to the intake stream. */
 async function startIntake(prefix: string) {
   const logger = createLogger({ level: 'warn', secrets: [TOKEN] });
-  const producer = createProducerRedis({ url: REDIS_URL });
-  const route = alertIntakeRoute({
-    intake: createRedisAlertIntake(producer, prefix),
-    credentials: { token: TOKEN },
-    maxBodyBytes: 1 << 20,
-    metrics: createMetrics(),
-    logger,
-  });
-  const http = createHttpServer({ host: '127.0.0.1', port: 0, routes: [route], logger });
-  await http.start();
-  return { url: `http://127.0.0.1:${http.port()}`, stop: async () => (await http.stop(), producer.disconnect()) };
+  const listener = startIntakeListener(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      redis: { url: REDIS_URL },
+      prefix,
+      ack: NO_REPLICA_ACK,
+      credentials: { token: TOKEN },
+      maxBodyBytes: 1 << 20,
+      log: { level: 'warn', secrets: [TOKEN] },
+    },
+    { metrics: createMetrics(), logger },
+  );
+  await listener.start();
+  return { url: `http://127.0.0.1:${listener.port()}`, stop: () => listener.stop() };
 }
 
 async function baseline(): Promise<LoadResult> {

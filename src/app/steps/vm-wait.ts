@@ -1,4 +1,4 @@
-// Polling with the job's clock: tries `probe` after 50 ms, then less often up to every `pollMs`,
+// Polling with the job's clock: tries `probe` after 10 ms, then less often up to every `pollMs`,
 // until it yields a value; transient failures in between count as "not yet". Past the timeout it
 // fails transiently, naming the wait.
 import { isRunnerbotError, transient } from '../../core/errors.ts';

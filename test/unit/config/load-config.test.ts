@@ -51,6 +51,15 @@ describe('loadConfig', () => {
     expect(settings.proxmox.storage).toBe('local-lvm');
   });
 
+  it('takes alerts.port for a listener of its own, unless it is http.port', () => {
+    const withPort = (port: number) => EXAMPLE.replace('  # port: 3001', `  port: ${port}`);
+    const result = loadConfig(ALL_SECRETS, exampleFs(withPort(3001)), { role: 'bot' });
+    expect(result.ok && result.value.config.alerts.port).toBe(3001);
+    expect(problems(loadConfig(ALL_SECRETS, exampleFs(withPort(3000)), { role: 'bot' })).map((p) => p.path)).toEqual([
+      'alerts.port',
+    ]);
+  });
+
   it('reports three mistakes as exactly three messages with path, line and expectation', () => {
     const yaml = EXAMPLE.replace('    max: 5999', '    max: abc')
       .replace('  bridge: vmbr0', '  brigde: vmbr0')

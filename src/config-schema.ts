@@ -134,6 +134,7 @@ export const configSchema = z
         managementNetworks: z.array(cidr).default(['10.0.0.0/8']),
         prometheusNetworks: z.array(cidr).default(['10.0.0.0/8']),
         aptMirror: z.union([z.literal(''), aptUrl]).default(''),
+        aptSecurityMirror: aptUrl.default('http://security.debian.org/debian-security'),
         dockerSource: z.enum(['docker', 'debian']).default('docker'),
         dockerAptRepo: aptUrl.default('https://download.docker.com/linux/debian'),
         dockerVersion: debianVersion.default(''),

@@ -45,6 +45,7 @@ export function testSettings(overrides: Partial<ProvisionSettings['proxmox']> = 
     prometheusNetworks: ['10.0.0.0/8'],
     sources: {
       aptMirror: '',
+      aptSecurityMirror: 'http://security.debian.org/debian-security',
       dockerSource: 'docker',
       dockerAptRepo: '',
       dockerVersion: '',

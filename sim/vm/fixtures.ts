@@ -33,6 +33,7 @@ export function provisionSettings(
     prometheusNetworks: ['10.30.0.0/24', '192.168.7.0/24'],
     sources: {
       aptMirror: '',
+      aptSecurityMirror: 'http://security.debian.org/debian-security',
       dockerSource: 'docker',
       dockerAptRepo: 'https://download.docker.com/linux/debian',
       dockerVersion: '',

@@ -37,6 +37,7 @@ export function toProvisionSettings(config: Config, sshPublicKey: string): Provi
     prometheusNetworks: provision.prometheusNetworks,
     sources: {
       aptMirror: provision.aptMirror,
+      aptSecurityMirror: provision.aptSecurityMirror,
       dockerSource: provision.dockerSource,
       dockerAptRepo: provision.dockerAptRepo,
       dockerVersion: provision.dockerVersion,

@@ -22,6 +22,7 @@ export function bootstrapEnv(settings: ProvisionSettings): Record<string, string
   const { sources } = settings;
   return {
     APT_MIRROR: sources.aptMirror,
+    APT_SECURITY_MIRROR: sources.aptSecurityMirror,
     DOCKER_SOURCE: sources.dockerSource,
     DOCKER_VERSION: sources.dockerVersion,
     RUNNER_VERSION: sources.runnerVersion,

@@ -28,6 +28,8 @@ export interface ProvisionSettings {
   prometheusNetworks: string[];
   sources: {
     aptMirror: string;
+    /** Where the security updates come from when `aptMirror` replaces the template's sources. */
+    aptSecurityMirror: string;
     dockerSource: 'docker' | 'debian';
     dockerAptRepo: string;
     dockerVersion: string;

@@ -11,14 +11,13 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { startIntakeListener } from '../../src/composition/alert-intake-listener.ts';
-import { NO_REPLICA_ACK } from '../../src/jobs/replica-ack.ts';
 import { createLogger } from '../../src/log.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { startSlackSim } from '../../sim/slack/index.ts';
 import { startAlertRunnerbot } from '../integration/alerts/alert-runnerbot.ts';
 import { ALICE, OPS, startBotHarness } from '../integration/bot/listener-harness.ts';
 import type { SlackSim } from '../../sim/slack/index.ts';
-import { REDIS_URL, deletePrefix, drained, newPrefix } from '../integration/alerts/support.ts';
+import { REDIS_URL, deletePrefix, drained, loopbackIntake, newPrefix } from '../integration/alerts/support.ts';
 import { workspace } from '../integration/alerts/workspace.ts';
 
 const ALERTS_PER_SECOND = 2000;
@@ -176,19 +175,7 @@ async function forwarderThread(prefix: string): Promise<void> {
 /** Only the bot side: POST /alerts on its own listener and thread (`alerts.port`), writing to the intake stream. */
 async function startIntake(prefix: string) {
   const logger = createLogger({ level: 'warn', secrets: [TOKEN] });
-  const listener = startIntakeListener(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      redis: { url: REDIS_URL },
-      prefix,
-      ack: NO_REPLICA_ACK,
-      credentials: { token: TOKEN },
-      maxBodyBytes: 1 << 20,
-      log: { level: 'warn', secrets: [TOKEN] },
-    },
-    { metrics: createMetrics(), logger },
-  );
+  const listener = startIntakeListener(loopbackIntake(prefix, TOKEN, 1 << 20), { metrics: createMetrics(), logger });
   await listener.start();
   return { url: `http://127.0.0.1:${listener.port()}`, stop: () => listener.stop() };
 }

@@ -82,6 +82,7 @@ export async function startVmWorld(): Promise<VmWorld> {
     ...yaml.provision,
     dockerSource: 'debian',
     aptMirror: mirror.url,
+    aptSecurityMirror: `${mirror.url}-security`,
     runnerAptRepo: repo.url,
     registryMirror: registry.mirrorUrl,
     cadvisorImage: CADVISOR_IMAGE,

@@ -174,8 +174,10 @@ codename() {
 
 phase_docker() {
   if [ -n "$APT_MIRROR" ]; then
+    # The template's sources go, security updates with them: keep those from APT_SECURITY_MIRROR.
     ensure_file /etc/apt/sources.list 0644 "deb $APT_MIRROR $(codename) main
-deb $APT_MIRROR $(codename)-updates main"
+deb $APT_MIRROR $(codename)-updates main
+deb $APT_SECURITY_MIRROR $(codename)-security main"
     if [ -f /etc/apt/sources.list.d/debian.sources ]; then
       todo 'disable debian.sources' && run 'disable debian.sources' \
         mv -f /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/debian.sources.disabled
@@ -306,6 +308,7 @@ for required in "${DOCKER_APT_REPO:-}" "${DOCKER_APT_KEY_URL:-}" "${RUNNER_APT_R
   [ -n "$required" ] || fail "env file $ENV_FILE lacks a required value"
 done
 APT_MIRROR=${APT_MIRROR:-}
+APT_SECURITY_MIRROR=${APT_SECURITY_MIRROR:-http://security.debian.org/debian-security}
 DOCKER_SOURCE=${DOCKER_SOURCE:-docker}
 DOCKER_VERSION=${DOCKER_VERSION:-}
 RUNNER_VERSION=${RUNNER_VERSION:-}
@@ -316,7 +319,7 @@ PROMETHEUS_NETWORKS=${PROMETHEUS_NETWORKS:-}
 case "$NODE_EXPORTER_PACKAGE" in
   -* | *[!a-z0-9+.-]*) fail "NODE_EXPORTER_PACKAGE is not a Debian package name" ;;
 esac
-for url in "$APT_MIRROR" "$DOCKER_APT_REPO" "$RUNNER_APT_REPO"; do
+for url in "$APT_MIRROR" "$APT_SECURITY_MIRROR" "$DOCKER_APT_REPO" "$RUNNER_APT_REPO"; do
   case "$url" in
     *[!A-Za-z0-9._~:/?#@!\$\&\'\(\)*+,\;=%-]*) fail "apt source URL has a character apt cannot take: $(printf %s "$url" | tr -c 'A-Za-z0-9._:/-' '?')" ;;
   esac

@@ -9,25 +9,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntakeListener, type IntakeListener } from '../../../src/composition/alert-intake-listener.ts';
 import { alertKeys } from '../../../src/jobs/alerts/keys.ts';
-import { NO_REPLICA_ACK } from '../../../src/jobs/replica-ack.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createMetrics } from '../../../src/metrics.ts';
-import { REDIS_URL, deletePrefix, newPrefix } from './support.ts';
+import { REDIS_URL, deletePrefix, loopbackIntake, newPrefix } from './support.ts';
 
 const TOKEN = 'alerts-token-intake-thread';
 const prefix = newPrefix();
 const metrics = createMetrics();
 const logger = createLogger({ level: 'warn', secrets: [TOKEN] });
-const data = {
-  host: '127.0.0.1',
-  port: 0,
-  redis: { url: REDIS_URL },
-  prefix,
-  ack: NO_REPLICA_ACK,
-  credentials: { token: TOKEN },
-  maxBodyBytes: 16 * 1024,
-  log: { level: 'warn' as const, secrets: [TOKEN] },
-};
+const data = loopbackIntake(prefix, TOKEN, 16 * 1024);
 let redis: Redis;
 let listener: IntakeListener;
 

@@ -91,6 +91,33 @@ describe('docker from Debian, pinned versions, a registry mirror', () => {
   });
 });
 
+describe('an apt mirror', () => {
+  it('replaces the Debian sources and keeps security updates, from Debian or a configured security mirror', async () => {
+    const phase = await vm(505, settings({ aptMirror: 'http://mirror.example/debian' }));
+    expect(await phase('docker')).toMatchObject({ result: 'applied' });
+    expect(await farm.readFile(505, '/etc/apt/sources.list')).toBe(
+      [
+        'deb http://mirror.example/debian bookworm main',
+        'deb http://mirror.example/debian bookworm-updates main',
+        'deb http://security.debian.org/debian-security bookworm-security main',
+        '',
+      ].join('\n'),
+    );
+    expect(await phase('docker')).toMatchObject({ result: 'unchanged' });
+    const own = await vm(
+      506,
+      settings({
+        aptMirror: 'http://mirror.example/debian',
+        aptSecurityMirror: 'http://mirror.example/debian-security',
+      }),
+    );
+    expect(await own('docker')).toMatchObject({ result: 'applied' });
+    expect(await farm.readFile(506, '/etc/apt/sources.list')).toContain(
+      'deb http://mirror.example/debian-security bookworm-security main\n',
+    );
+  });
+});
+
 describe('a dpkg killed mid-install', () => {
   it('is repaired with dpkg --configure -a before installing (apt refuses until then)', async () => {
     const phase = await vm(503, settings({}));

@@ -12,7 +12,7 @@ import { registerApproval } from './listeners/approval.ts';
 import { registerAppHome } from './listeners/app-home.ts';
 import { registerCommand } from './listeners/command.ts';
 import { registerRunActions } from './listeners/run-actions.ts';
-import { SlackHttpReceiver } from './receivers/http-receiver.ts';
+import { RefusedAfterAck, SlackHttpReceiver } from './receivers/http-receiver.ts';
 import { createRequestChecker } from './receivers/request-check.ts';
 import { createSocketReceiver } from './receivers/socket-receiver.ts';
 
@@ -73,6 +73,7 @@ export function createBoltApp(options: BoltAppOptions): BoltApp {
     clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...fetchOption(options.proxy) },
   });
   app.error(async (error) => {
+    if (error instanceof RefusedAfterAck) return; // logged by the receiver
     deps.logger.error({ err: error }, 'a Slack listener failed');
   });
   const afterAck = createAfterAck(deps.logger);

@@ -1,6 +1,8 @@
 // Bolt's transport for HTTP mode, mounted on runnerbot's own HTTP server at POST /slack/events
 // (so /healthz, /metrics and /alerts share one port). Unverified requests get 401 and never
-// reach a listener.
+// reach a listener. A replayed one is told apart only by Redis, and the ack does not wait for
+// that round trip (on a busy host it would set the acks' pace): the listener's ack() sends the
+// ack, then waits for the claim and throws on a replay, so the listener stops before its work.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPResponseAck, type App, type Receiver } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/bolt';
@@ -15,6 +17,12 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
+
+/** Thrown by ack() once the ack went out, when the request was a replay: the listener does nothing more. */
+export class RefusedAfterAck extends Error {
+  // Bolt passes errors with a code to app.error as they are (others it wraps).
+  readonly code = 'runnerbot_refused_after_ack';
+}
 
 const isSlackBody = (body: unknown): body is Record<string, unknown> => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
@@ -65,7 +73,7 @@ export class SlackHttpReceiver implements Receiver {
       return this.refuse(res, 413, 'body too large');
     }
     const raw = buffered.rawBody.toString();
-    const verdict = await this.checker.check(raw, headers);
+    const verdict = this.checker.verify(raw, headers);
     if (!verdict.ok) return this.refuse(res, 401, verdict.reason);
     let body;
     try {
@@ -79,18 +87,34 @@ export class SlackHttpReceiver implements Receiver {
     if (body.ssl_check === '1') return HTTPModuleFunctions.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
     if (!this.app) return HTTPModuleFunctions.buildNoBodyResponse(res, 503);
-    const ack = new HTTPResponseAck({
+    const claimed = this.checker.claim(raw, headers).catch((error: unknown) => {
+      this.logger.error('could not check a request to /slack/events for a replay', error);
+      return { ok: false, reason: 'the replay check failed' } as const;
+    });
+    const sendAck = new HTTPResponseAck({
       logger: this.logger,
       processBeforeResponse: false,
       httpRequest: buffered,
       httpRequestBody: body,
       httpResponse: res,
-    });
-    await this.app.processEvent({
-      body,
-      ack: ack.bind(),
-      retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
-      retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
-    });
+    }).bind();
+    const ack = async (response?: Parameters<typeof sendAck>[0]) => {
+      await sendAck(response);
+      const fresh = await claimed;
+      if (fresh.ok) return;
+      this.logger.warn(`refused a request to ${SLACK_EVENTS_PATH} after its ack: ${fresh.reason}`);
+      throw new RefusedAfterAck(fresh.reason);
+    };
+    await this.app
+      .processEvent({
+        body,
+        ack,
+        retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+        retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+      })
+      // Events are acked by Bolt itself, outside its listeners' error handling.
+      .catch((error: unknown) => {
+        if (!(error instanceof RefusedAfterAck)) throw error;
+      });
   }
 }

@@ -1,6 +1,9 @@
 // Is this HTTP request really from Slack, and new? Bolt's own signature check, plus what Bolt
 // leaves out: timestamps too far in the future, signature headers Slack never sends (Bolt reads
 // only up to a second `=`, so `v0=<hex>=x` passed), and the same signed request sent twice.
+// The first two are decided in memory before the ack; the third needs Redis (every replica must
+// agree), so the receiver starts it at once but lets only the ack go out before its answer: a
+// replay is acked like any request and then does nothing (see http-receiver.ts).
 import { createHash } from 'node:crypto';
 import { verifySlackRequest } from '@slack/bolt';
 import type { Redis } from 'ioredis';
@@ -21,7 +24,10 @@ export type RequestVerdict = { ok: true } | { ok: false; reason: string };
 export interface RequestChecker {
   /** What the headers alone decide, before any of the body is read. */
   precheck(headers: RequestHeaders): RequestVerdict;
-  check(rawBody: string, headers: RequestHeaders): Promise<RequestVerdict>;
+  /** Headers and signature: is this from Slack? */
+  verify(rawBody: string, headers: RequestHeaders): RequestVerdict;
+  /** Claims a verified request in Redis: ok the first time it is seen, `replayed request` after. */
+  claim(rawBody: string, headers: RequestHeaders): Promise<RequestVerdict>;
 }
 
 export function createRequestChecker(options: {
@@ -42,7 +48,7 @@ export function createRequestChecker(options: {
   };
   return {
     precheck,
-    async check(rawBody, headers) {
+    verify(rawBody, headers) {
       const early = precheck(headers);
       if (!early.ok) return early;
       const { signature = '', timestamp = '' } = headers;
@@ -56,6 +62,9 @@ export function createRequestChecker(options: {
       } catch {
         return { ok: false, reason: 'signature mismatch' };
       }
+      return { ok: true };
+    },
+    async claim(rawBody, { timestamp = '' }) {
       // Keyed on what was verified (timestamp and body), not on the header's spelling; remembered
       // for the whole window in which the timestamp would still pass.
       const verified = createHash('sha256').update(`${timestamp}:${rawBody}`).digest('hex');

@@ -1,6 +1,8 @@
 // The two transports: HTTP refuses what Slack did not sign (or signed too long ago, or in the
-// future, or already sent), and neither transport starts a second job for a redelivery.
+// future), acks a replay but does nothing for it, and neither transport starts a second job for
+// a redelivery.
 import { afterEach, describe, expect, it } from 'vitest';
+import { slackSignature } from '../../../sim/slack/signing.ts';
 import { ALICE, OPS, startBotHarness, until, type BotHarness } from './listener-harness.ts';
 
 let h: BotHarness;
@@ -10,7 +12,7 @@ const provision = (sign?: Parameters<BotHarness['sim']['sendSlashCommand']>[1]) 
   h.sim.sendSlashCommand({ text: 'provision gitlab-runner-07', userId: ALICE, channelId: OPS }, sign);
 
 describe('the HTTP receiver at /slack/events', () => {
-  it('answers 401 to a forged signature, a stale or future timestamp, and a replay, and starts no job', async () => {
+  it('answers 401 to a forged signature, a stale or future timestamp, and starts no job', async () => {
     h = await startBotHarness({ transport: 'http' });
     const now = Math.floor(Date.now() / 1000);
 
@@ -18,11 +20,40 @@ describe('the HTTP receiver at /slack/events', () => {
     expect(await provision({ timestamp: now - 6 * 60 })).toMatchObject({ acked: false, status: 401 });
     expect(await provision({ timestamp: now + 6 * 60 })).toMatchObject({ acked: false, status: 401 });
     expect(await h.jobIds()).toEqual([]);
-
-    const list = await h.sim.sendSlashCommand({ text: 'list', userId: ALICE, channelId: OPS });
-    expect(list).toMatchObject({ acked: true, status: 200 });
-    expect(await h.sim.replay(list.request!)).toMatchObject({ acked: false, status: 401 });
     expect(await h.stores.runs.recent(10)).toEqual([]);
+  });
+
+  it('acks a replayed request, then does nothing for it', async () => {
+    h = await startBotHarness({ transport: 'http' });
+    const list = await h.sim.sendSlashCommand({ text: 'list', userId: ALICE, channelId: OPS });
+    const answered = () => h.sim.ephemerals(ALICE).filter((e) => e.via === 'response_url').length;
+    const answers = async (count: number) => {
+      await until(() => answered() >= count);
+      await new Promise((r) => setTimeout(r, 200));
+      return answered();
+    };
+    expect(await answers(1)).toBe(1);
+    // Without a trigger_id the delivery dedupe cannot tell two deliveries apart: only the replay check can.
+    const form = new URLSearchParams(list.request!.body);
+    form.delete('trigger_id');
+    const body = form.toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const post = async () => {
+      const response = await fetch(h.requestUrl!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(timestamp),
+          'x-slack-signature': slackSignature(h.sim.signingSecret, timestamp, body),
+        },
+        body,
+      });
+      return [response.status, ((await response.json()) as { text: string }).text];
+    };
+    expect(await post()).toEqual([200, 'On it…']);
+    expect(await answers(2)).toBe(2);
+    expect(await post()).toEqual([200, 'On it…']);
+    expect(await answers(2)).toBe(2);
   });
 
   it('accepts a request signed within the window', async () => {

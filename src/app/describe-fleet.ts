@@ -32,23 +32,25 @@ export interface FleetDescription {
   upstreamAt?: number;
 }
 
+/** A runner being provisioned for the first time has neither a fleet record nor (yet) a VM: only a run. */
+async function runnersInFlight(runs: RunStore): Promise<string[]> {
+  const recent = await runs.recent(RECENT_RUNS);
+  return recent.filter((r) => !FINAL_STATUSES.includes(r.status)).map((r) => r.runner);
+}
+
 /** Every runner (or only `name`), sorted by name. */
 export async function describeFleet(deps: DescribeFleetDeps, input: { name?: string } = {}): Promise<FleetDescription> {
-  const [entries, recent, upstream] = await Promise.all([
+  const [entries, upstream, inFlight] = await Promise.all([
     input.name ? deps.fleet.get(input.name).then((e) => (e ? [e] : [])) : deps.fleet.list(),
-    deps.runs.recent(RECENT_RUNS),
     deps.upstream(),
+    input.name ? [] : runnersInFlight(deps.runs),
   ]);
   const { vms, gitlab } = upstream;
-  // A runner being provisioned for the first time has neither a fleet record nor (yet) a VM.
-  const inFlight = recent.filter((r) => !FINAL_STATUSES.includes(r.status)).map((r) => r.runner);
-  const names = new Set([...entries.map((e) => e.name), ...(vms ?? []).map((vm) => vm.name), ...inFlight]);
-  if (input.name) {
-    for (const n of names) if (n !== input.name) names.delete(n);
-    names.add(input.name);
-  }
+  const names = input.name
+    ? [input.name]
+    : [...new Set([...entries.map((e) => e.name), ...(vms ?? []).map((vm) => vm.name), ...inFlight])].sort();
   const runners = await Promise.all(
-    [...names].sort().map(async (name): Promise<RunnerView> => {
+    names.map(async (name): Promise<RunnerView> => {
       const [last] = await deps.runs.recent(1, name);
       return {
         name,

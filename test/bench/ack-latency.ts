@@ -2,8 +2,8 @@
 // check, parse, ack, then the replay check in Redis and the answer from the shared fleet view)
 // against a bare Bolt HTTP app that only acks, both fed by the Slack simulator's signed
 // deliveries, on a quiet machine and on a busy one (a CPU hog of this bench's own spinning on both
-// cores, for both sides alike). The two take turns, three each, quiet and then busy; a side's p99 is the
-// median of its turns' p99s, so one noisy turn on a shared machine does not decide a ratio.
+// cores, for both sides alike). The two take turns, three each, quiet and then busy; a side's p99
+// is the median of its turns' p99s, so one noisy turn on a shared machine does not decide a ratio.
 // Also counts what Proxmox and GitLab receive meanwhile. Last line: JSON.
 // Run: npm run bench -- ack
 import { spawn, type ChildProcess } from 'node:child_process';

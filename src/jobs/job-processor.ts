@@ -59,7 +59,9 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       if (isRunnerbotError(error) && !error.transient) throw new RunEndedError(`${error.code}: ${error.message}`);
       if (controller.signal.aborted) {
         await lock.release().catch(() => undefined);
-        return backToQueue(job, token);
+        // Awaited, so the job counts as running (track/forget) until it is back in the queue: a
+        // stopping worker closes its Redis connection once nothing runs.
+        return await backToQueue(job, token);
       }
       throw error;
     } finally {

@@ -2,10 +2,11 @@
 // check, parse, ack, then the replay check in Redis and the answer from the shared fleet view)
 // against a bare Bolt HTTP app that only acks (the issue's baseline) and the same app made to
 // answer each command through its response_url as runnerbot does (same answer transport, none of
-// runnerbot's reads), all fed by the Slack simulator's signed deliveries, on a quiet machine and on a busy one (a CPU hog of this bench's own spinning on both
-// cores, for every side alike). The sides take turns, three each, quiet and then busy; a side's
-// p99 is the median of its turns' p99s, so one noisy turn on a shared machine does not decide a ratio.
-// Also counts what Proxmox and GitLab receive meanwhile. Last line: JSON.
+// runnerbot's reads), all fed by the Slack simulator's signed deliveries, on a quiet machine and on
+// a busy one (a CPU hog of this bench's own spinning on both cores, for every side alike). The
+// sides take turns, three each, quiet and then busy; a side's p99 is the median of its turns'
+// p99s, so one noisy turn on a shared machine does not decide a ratio. Also counts what Proxmox and
+// GitLab receive meanwhile. Last line: JSON.
 // Run: npm run bench -- ack
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';

@@ -4,11 +4,11 @@
 // floors fed by the same generator, each on a thread of its own like the intake: a bare node:http
 // server that reads and JSON-parses the same bodies (the issue's baseline), and the same server
 // made durable, which also XADDs each body to a Redis stream (one pipeline per turn of its event
-// loop) before its 202: the least any intake that loses nothing must do. The three take turns,
-// twice, and each side's p99 is over both of its turns. Meanwhile `/runner status` commands reach
-// the bot's Bolt app in the same process as the intake (on the main thread): their ack p99 during
-// the intake's storms vs without them. Alerts accepted but never forwarded are lost. Last line:
-// one JSON object.
+// loop) before its 202: the least any intake that loses nothing must do. After a second of warm-up
+// each, the three take six turns each, in rotation; a side's p99 is the median of its turns' p99s.
+// Meanwhile `/runner status` commands reach the bot's Bolt app in the same process as the intake
+// (on the main thread): their ack p99 during the intake's storms vs without them. Alerts accepted
+// but never forwarded are lost. Last line: one JSON object.
 // Run: npm run bench -- alert-intake
 import { createServer, request, Agent, type Server } from 'node:http';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { alertIntakeRoute } from '../alertmanager/intake-route.ts';
 import { createHttpServer } from '../http/server.ts';
 import { createRedisAlertIntake } from '../jobs/alerts/intake.ts';
-import { createProducerRedis } from '../jobs/redis-connection.ts';
+import { createProducerRedis, disconnectProducer } from '../jobs/redis-connection.ts';
 import { createLogger } from '../log.ts';
 import type { IntakeThreadData, IntakeThreadMessage } from './alert-intake-listener.ts';
 
@@ -40,10 +40,10 @@ port.on('message', (message: unknown) => {
   if (message !== 'stop') return;
   void http
     .stop()
-    .then(() => {
+    .then(async () => {
       clearInterval(counting);
       reportCounts();
-      redis.disconnect();
+      await disconnectProducer(redis);
       port.close();
     })
     .catch((error: unknown) => send({ type: 'failed', message: (error as Error).message }));
@@ -51,10 +51,10 @@ port.on('message', (message: unknown) => {
 
 http.start().then(
   () => send({ type: 'listening', port: http.port() }),
-  (error: unknown) => {
+  async (error: unknown) => {
     send({ type: 'failed', message: (error as Error).message });
     clearInterval(counting);
-    redis.disconnect();
+    await disconnectProducer(redis);
     port.close();
   },
 );

@@ -20,7 +20,7 @@ import { createRedisAlertStore } from '../jobs/alerts/store.ts';
 import { createRedisSilencedGroups } from '../jobs/alerts/silenced-store.ts';
 import { createAlertmanagerAlerts } from '../alertmanager/alerts-client.ts';
 import { startSilenceWatch, type SilenceWatch } from './silence-watch.ts';
-import { createProducerRedis, createWorkerRedis } from '../jobs/redis-connection.ts';
+import { createProducerRedis, createWorkerRedis, disconnectProducer } from '../jobs/redis-connection.ts';
 import { replicaAckOf } from '../jobs/replica-ack.ts';
 import type { Logger } from '../log.ts';
 import { redisEndpoint } from '../redis-endpoint.ts';
@@ -51,7 +51,7 @@ export function alertIntake(
   });
   return {
     route,
-    component: { name: 'alert-intake', start: async () => undefined, stop: async () => redis.disconnect() },
+    component: { name: 'alert-intake', start: async () => undefined, stop: () => disconnectProducer(redis) },
   };
 }
 

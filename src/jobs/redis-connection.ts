@@ -17,6 +17,29 @@ export function createProducerRedis(endpoint: RedisEndpoint): Redis {
   });
 }
 
+/** How long a closing producer waits for its connection to finish coming up. */
+const SETTLE_MS = 2000;
+
+/**
+ * Disconnects a producer connection, first letting one that is still coming up finish (or fail):
+ * ioredis sends its ready check (INFO) after the socket connects, and on a connection without an
+ * offline queue that check rejects unhandled when the socket was closed under it.
+ */
+export async function disconnectProducer(redis: Redis): Promise<void> {
+  if (redis.status === 'connecting' || redis.status === 'connect') {
+    await new Promise<void>((resolve) => {
+      const settled = () => {
+        clearTimeout(timer);
+        for (const event of ['ready', 'error', 'end']) redis.off(event, settled);
+        resolve();
+      };
+      const timer = setTimeout(settled, SETTLE_MS);
+      for (const event of ['ready', 'error', 'end']) redis.once(event, settled);
+    });
+  }
+  redis.disconnect();
+}
+
 /** For BullMQ workers: blocking commands and retries forever, as BullMQ requires. */
 export function createWorkerRedis(endpoint: RedisEndpoint): Redis {
   return connectRedis(endpoint, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay });

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { RunnerbotError, transient } from '../core/errors.ts';
 import type { JobQueue } from '../core/ports.ts';
 import { BACKOFF_TYPE } from './backoff.ts';
-import { createProducerRedis, type RedisEndpoint } from './redis-connection.ts';
+import { createProducerRedis, disconnectProducer, type RedisEndpoint } from './redis-connection.ts';
 import { RUN_QUEUE_NAME } from './redis-keys.ts';
 import type { JobLookup } from './stranded-runs.ts';
 import { NO_REPLICA_ACK, replicasHolding, type ReplicaAck } from './replica-ack.ts';
@@ -91,7 +91,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
     },
     async close() {
       await queue.close().catch(() => undefined);
-      connection.disconnect();
+      await disconnectProducer(connection);
     },
   };
 }

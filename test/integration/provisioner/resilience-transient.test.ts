@@ -114,7 +114,9 @@ describe('a provision under transient faults', () => {
       () => {
         world.proxmox.faults.set('', { errorRate: 0.2, status: 503 });
         Object.assign(world.proxmox.timing, { agentBootMs: 2000, cloneTaskMs: 2000 });
-        world.vmHost.sshdDelayMs = 2000;
+        // Both clocks start at boot: sshd must stay down well past the agent's 2 s, or the address
+        // can arrive after sshd is up and the refusal is never seen.
+        world.vmHost.sshdDelayMs = 4000;
       },
       { onEvent: probe.onEvent },
     );
